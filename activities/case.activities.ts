@@ -1,0 +1,73 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { DataSource } from 'typeorm';
+import { CaseEntity } from '../libs/persistence/src/entities/case.entity';
+import { IntakeRequestEntity } from '../libs/persistence/src/entities/intake-request.entity';
+import type { CaseStage, CaseStatus, CaseSubmission } from '../libs/domain/src/case/case.types';
+
+/** What the worker gives the case activities. */
+export interface CaseActivityDeps {
+  dataSource: DataSource;
+}
+
+/** Arguments of {@link CaseActivities.recordCaseIntake}. */
+export interface RecordCaseIntakeInput {
+  caseNo: string;
+  workflowId: string;
+  rulesVersion: string;
+  status: CaseStatus;
+  stage: CaseStage;
+}
+
+/**
+ * Activities of the case workflow: thin, idempotent adapters over PostgreSQL, keyed by case number so a retry
+ * rewrites the same row.
+ */
+export function createCaseActivities({ dataSource }: CaseActivityDeps) {
+  return {
+    /**
+     * Writes the case row from the stored submission (the only place citizen data lives), or brings an existing
+     * row's status and stage up to date. Fails for good (`IntakeRequestMissing`) if the submission is not stored.
+     */
+    async recordCaseIntake(input: RecordCaseIntakeInput): Promise<void> {
+      const request = await dataSource.getRepository(IntakeRequestEntity).findOneBy({ caseNo: input.caseNo });
+      if (!request) {
+        throw ApplicationFailure.nonRetryable(
+          `No stored submission for case ${input.caseNo}`,
+          'IntakeRequestMissing',
+        );
+      }
+      const submission = request.payload;
+      await dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(CaseEntity)
+        .values({
+          caseNo: input.caseNo,
+          workflowId: input.workflowId,
+          kind: submission.kind,
+          category: submission.category,
+          urgency: submission.urgency,
+          channel: submission.channel,
+          status: input.status,
+          stage: input.stage,
+          description: submission.description,
+          address: submission.address ?? null,
+          latitude: submission.location?.lat ?? null,
+          longitude: submission.location?.lng ?? null,
+          citizenName: submission.citizen?.name ?? null,
+          citizenPhone: submission.citizen?.phone ?? null,
+          gridId: submission.place?.gridId ?? null,
+          communityId: submission.place?.communityId ?? null,
+          streetId: submission.place?.streetId ?? null,
+          districtId: submission.place?.districtId ?? null,
+          rulesVersion: input.rulesVersion,
+          receivedAt: request.receivedAt,
+        })
+        .orUpdate(['status', 'stage', 'updated_at'], ['case_no'])
+        .execute();
+    },
+  };
+}
+
+/** The case activities, as the workflow proxies them. */
+export type CaseActivities = ReturnType<typeof createCaseActivities>;

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import { CreateCaseDto, toSubmission } from './case.dto';
+import { toCaseResponse } from './case.response';
+import { CaseService } from './case.service';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+@ApiTags('cases')
+@Controller('api/v1/cases')
+export class CaseController {
+  constructor(private readonly cases: CaseService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Record a citizen request and start its case' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the same case' })
+  @ApiResponse({ status: 201, description: 'Case created and its workflow started' })
+  @ApiResponse({ status: 200, description: 'Replay of an earlier POST with the same Idempotency-Key' })
+  @ApiResponse({ status: 202, description: 'Stored; its workflow starts as soon as Temporal answers' })
+  @ApiResponse({ status: 400, description: 'Invalid body or header; every problem names its field and rule' })
+  async create(
+    @Body() body: CreateCaseDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+        { field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1-200 visible ASCII characters' },
+      ]);
+    }
+    const result = await this.cases.submit(toSubmission(body), idempotencyKey, new Date());
+    response.status(result.replayed ? HttpStatus.OK : result.status === 'started' ? HttpStatus.CREATED : HttpStatus.ACCEPTED);
+    response.setHeader('Location', `/api/v1/cases/${result.caseNo}`);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result;
+  }
+
+  @Get(':caseNo')
+  @ApiOperation({ summary: 'A case: its record and its live workflow state' })
+  @ApiResponse({ status: 404, description: 'No such case' })
+  async get(@Param('caseNo') caseNo: string) {
+    if (!CASE_NO_PATTERN.test(caseNo)) {
+      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+        { field: 'caseNo', rule: 'format', message: 'caseNo must be 8 date digits followed by a serial of 6+ digits' },
+      ]);
+    }
+    return toCaseResponse(await this.cases.find(caseNo));
+  }
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CASE_KINDS,
+  CHANNELS,
+  CaseKind,
+  CaseSubmission,
+  Channel,
+  URGENCIES,
+  Urgency,
+} from '../../../../libs/domain/src/case/case.types';
+
+const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';
+
+export class LocationDto {
+  @ApiProperty({ example: 39.9087 }) @IsNumber() @Min(-90) @Max(90)
+  lat: number;
+
+  @ApiProperty({ example: 116.3975 }) @IsNumber() @Min(-180) @Max(180)
+  lng: number;
+}
+
+export class CitizenDto {
+  @ApiPropertyOptional({ example: '王女士' }) @IsOptional() @IsString() @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '13800138000' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9-]{5,19}$/, { message: '$property must be a phone number of 6-20 digits' })
+  phone?: string;
+}
+
+export class PlaceDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  gridId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  communityId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  streetId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  districtId?: string;
+}
+
+/** Body of `POST /api/v1/cases`: one citizen request as an operator, a web form or a grid worker records it. */
+export class CreateCaseDto {
+  @ApiProperty({ enum: CASE_KINDS }) @IsIn(CASE_KINDS)
+  kind: CaseKind;
+
+  @ApiProperty({ example: 'noise', description: 'Routing catalogue category id' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a category id: lowercase letters, digits and dashes' })
+  category: string;
+
+  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' }) @IsOptional() @IsIn(URGENCIES)
+  urgency?: Urgency;
+
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty({ example: '楼下餐馆深夜油烟和噪声扰民' }) @IsString() @Length(1, 4000)
+  description: string;
+
+  @ApiPropertyOptional({ example: '示范市东城区景山街道三眼井胡同12号' }) @IsOptional() @IsString() @Length(1, 500)
+  address?: string;
+
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto)
+  location?: LocationDto;
+
+  @ApiPropertyOptional({ type: CitizenDto }) @IsOptional() @ValidateNested() @Type(() => CitizenDto)
+  citizen?: CitizenDto;
+
+  @ApiPropertyOptional({ type: PlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlaceDto)
+  place?: PlaceDto;
+}
+
+/** Maps the validated body to the domain's submission (the DTO class stops here). */
+export function toSubmission(dto: CreateCaseDto): CaseSubmission {
+  return {
+    kind: dto.kind,
+    category: dto.category,
+    urgency: dto.urgency ?? 'normal',
+    channel: dto.channel,
+    description: dto.description,
+    address: dto.address,
+    location: dto.location ? { lat: dto.location.lat, lng: dto.location.lng } : undefined,
+    citizen: dto.citizen ? { name: dto.citizen.name, phone: dto.citizen.phone } : undefined,
+    place: { ...dto.place },
+  };
+}
+
+/** Masks a phone number to its first 3 and last 4 digits (138****8000). */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  return phone.length <= 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}
+
+/** Masks a name to its first character (王**). */
+export function maskName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  return `${Array.from(name)[0]}${'*'.repeat(Math.max(1, Array.from(name).length - 1))}`;
+}

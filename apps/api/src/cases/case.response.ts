@@ -1,0 +1,35 @@
+import { maskName, maskPhone } from './case.dto';
+import type { CaseView } from './case.service';
+
+/** The JSON of a case: citizen contact details masked, everything else as recorded. */
+export function toCaseResponse(view: CaseView) {
+  const record = view.record;
+  return {
+    caseNo: view.caseNo,
+    workflowId: view.workflowId,
+    intakeStatus: view.intakeStatus,
+    receivedAt: view.receivedAt.toISOString(),
+    case: record && {
+      kind: record.kind,
+      category: record.category,
+      urgency: record.urgency,
+      channel: record.channel,
+      status: record.status,
+      stage: record.stage,
+      description: record.description,
+      address: record.address,
+      location: record.latitude === null ? null : { lat: record.latitude, lng: record.longitude },
+      citizen: { name: maskName(record.citizenName), phone: maskPhone(record.citizenPhone) },
+      place: {
+        gridId: record.gridId,
+        communityId: record.communityId,
+        streetId: record.streetId,
+        districtId: record.districtId,
+      },
+      rulesVersion: record.rulesVersion,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+    },
+    workflow: view.workflow,
+  };
+}

@@ -1,0 +1,183 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  CaseSubmission,
+  caseWorkflowId,
+  factsOf,
+  formatCaseNo,
+} from '../../../../libs/domain/src/case/case.types';
+import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
+import {
+  CaseSnapshot,
+  caseStateQuery,
+  COMPLAINT_CASE_WORKFLOW,
+  ComplaintCaseInput,
+} from '../../../../workflows/complaint-case/messages';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import { TemporalSettings } from '../temporal/temporal.module';
+
+/** The process definition every case pins until versioned rules arrive. */
+export const DEFAULT_RULES_VERSION = 'beijing@1';
+
+/** How often submissions whose workflow could not be started are tried again, in milliseconds. */
+const PENDING_RETRY_MS = 15_000;
+
+export interface IntakeResult {
+  caseNo: string;
+  workflowId: string;
+  /** `started`: the case workflow runs; `received`: stored, its workflow starts as soon as Temporal answers. */
+  status: 'started' | 'received';
+  /** True when an earlier POST with the same Idempotency-Key created this case. */
+  replayed: boolean;
+}
+
+export interface CaseView {
+  caseNo: string;
+  workflowId: string;
+  intakeStatus: 'received' | 'started';
+  receivedAt: Date;
+  record: CaseEntity | null;
+  workflow: { status: string; state: CaseSnapshot | null; error?: string } | null;
+}
+
+/**
+ * Intake of citizen requests: stores each submission first, then starts its case workflow. The stored row makes a
+ * retried POST idempotent and guarantees that nothing submitted is lost while Temporal is unreachable.
+ */
+@Injectable()
+export class CaseService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CaseService.name);
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly client: Client,
+    private readonly temporal: TemporalSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const retry = () =>
+      this.startPending().catch((error: unknown) => this.logger.warn(`pending intake retry failed: ${String(error)}`));
+    void retry();
+    this.retryTimer = setInterval(retry, PENDING_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.retryTimer);
+  }
+
+  /** Stores a submission under its idempotency key (a fresh one when the client gave none) and starts its case. */
+  async submit(submission: CaseSubmission, idempotencyKey: string | undefined, now: Date): Promise<IntakeResult> {
+    const key = idempotencyKey ?? randomUUID();
+    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    const repository = this.dataSource.getRepository(IntakeRequestEntity);
+
+    const [{ serial }] = (await this.dataSource.query(`SELECT nextval('case_no_seq')::int AS serial`)) as {
+      serial: number;
+    }[];
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
+       VALUES ($1, $2, $3, $4, 'received', $5)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING case_no`,
+      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(submission), now],
+    )) as { case_no: string }[];
+    const replayed = inserted.length === 0;
+    const request = await repository.findOneByOrFail({ idempotencyKey: key });
+    if (replayed && request.requestHash !== requestHash) {
+      throw new ApiError(
+        ApiErrorCode.IdempotencyKeyReused,
+        `Idempotency-Key ${key} was already used for case ${request.caseNo} with a different request body`,
+        [{ field: 'Idempotency-Key', rule: 'sameBody', message: 'a retried request must repeat the same body' }],
+      );
+    }
+    const status = request.status === 'started' ? 'started' : await this.tryStart(request);
+    return { caseNo: request.caseNo, workflowId: caseWorkflowId(request.caseNo), status, replayed };
+  }
+
+  /** The case row, the stored submission's state and the workflow's live state (a Query). */
+  async find(caseNo: string): Promise<CaseView> {
+    const request = await this.dataSource.getRepository(IntakeRequestEntity).findOneBy({ caseNo });
+    if (!request) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
+    const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
+    const workflowId = caseWorkflowId(caseNo);
+    return {
+      caseNo,
+      workflowId,
+      intakeStatus: request.status,
+      receivedAt: request.receivedAt,
+      record,
+      workflow: request.status === 'started' ? await this.workflowState(workflowId) : null,
+    };
+  }
+
+  private async workflowState(workflowId: string): Promise<CaseView['workflow']> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      const description = await handle.describe();
+      try {
+        return { status: description.status.name, state: await handle.query(caseStateQuery) };
+      } catch (error) {
+        return { status: description.status.name, state: null, error: `state unavailable: ${(error as Error).message}` };
+      }
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return { status: 'NOT_FOUND', state: null };
+      return { status: 'UNKNOWN', state: null, error: `Temporal unavailable: ${(error as Error).message}` };
+    }
+  }
+
+  /** Starts the case workflow of a stored submission; a second start of the same case is a no-op. */
+  private async tryStart(request: IntakeRequestEntity): Promise<'started' | 'received'> {
+    const submission = request.payload;
+    const input: ComplaintCaseInput = {
+      caseNo: request.caseNo,
+      receivedAt: request.receivedAt.toISOString(),
+      rulesVersion: DEFAULT_RULES_VERSION,
+      facts: factsOf(submission),
+    };
+    try {
+      await this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
+        workflowId: caseWorkflowId(request.caseNo),
+        taskQueue: this.temporal.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+        this.logger.warn(`case ${request.caseNo} stored; its workflow will start later: ${(error as Error).message}`);
+        return 'received';
+      }
+    }
+    await this.dataSource
+      .getRepository(IntakeRequestEntity)
+      .update({ idempotencyKey: request.idempotencyKey }, { status: 'started', startedAt: new Date() });
+    return 'started';
+  }
+
+  /** Starts the workflows of submissions stored while Temporal was unreachable. */
+  async startPending(): Promise<number> {
+    const pending = await this.dataSource
+      .getRepository(IntakeRequestEntity)
+      .find({ where: { status: 'received' }, order: { receivedAt: 'ASC' }, take: 100 });
+    let started = 0;
+    for (const request of pending) if ((await this.tryStart(request)) === 'started') started += 1;
+    if (started) this.logger.log(`started ${started} pending case workflow(s)`);
+    return started;
+  }
+}
+
+/** JSON with sorted keys, so the same body always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

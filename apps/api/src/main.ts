@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { runMigrations } from '../../../libs/persistence/src';
+import { createLogger, loadConfig } from '../../../libs/platform/src';
+import { createApiApp } from './bootstrap';
+
+/** `npm run start:api`: the API alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'api');
+  if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for start:api (npm start embeds one)');
+  await runMigrations(config.databaseUrl);
+  const app = await createApiApp({
+    databaseUrl: config.databaseUrl,
+    temporal: { ...config.temporal, address: config.temporal.address ?? '127.0.0.1:7233' },
+    logger,
+  });
+  await app.listen(config.http.port, config.http.host);
+  logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

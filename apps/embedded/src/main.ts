@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { join } from 'node:path';
+import { createApiApp } from '../../api/src/bootstrap';
+import { CaseWorker, createCaseWorker, defaultWorkflowBundlePath } from '../../worker/src/case-worker';
+import { runMigrations } from '../../../libs/persistence/src';
+import {
+  connectClient,
+  connectWorker,
+  createLogger,
+  loadConfig,
+  registerSearchAttributes,
+  RunningDevServer,
+  RunningPostgres,
+  startDevServer,
+  startEmbeddedPostgres,
+  TemporalLogAdapter,
+} from '../../../libs/platform/src';
+
+/**
+ * `npm start`: the whole product on one machine. Starts an embedded PostgreSQL and a Temporal dev server (unless
+ * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere), applies migrations, runs the worker and the API in this process,
+ * and stops everything in reverse order on Ctrl-C or SIGTERM. Data lives under DATA_DIR (default `.data/`).
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'shaosheng');
+  Runtime.install({ logger: new TemporalLogAdapter(logger.child({ component: 'temporal-sdk' })), shutdownSignals: [] });
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping');
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+    logger.info('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const postgres: RunningPostgres = await startEmbeddedPostgres({
+        dataDir: join(config.embedded.dataDir, 'pg'),
+        port: config.embedded.postgresPort,
+        database: 'shaosheng',
+        log: (message) => logger.debug({ component: 'postgres' }, message),
+      });
+      stops.push(() => postgres.stop());
+      databaseUrl = postgres.url;
+      logger.info({ port: config.embedded.postgresPort }, 'embedded PostgreSQL started');
+    }
+    const applied = await runMigrations(databaseUrl);
+    logger.info({ applied }, 'database schema up to date');
+
+    let address = config.temporal.address;
+    let uiUrl: string | undefined;
+    if (!address) {
+      const devServer: RunningDevServer = await startDevServer({
+        port: config.embedded.temporalPort,
+        uiPort: config.embedded.temporalUiPort,
+        namespace: config.temporal.namespace,
+        dbFile: join(config.embedded.dataDir, 'temporal.db'),
+        log: (message) => logger.info({ component: 'temporal' }, message),
+      });
+      stops.push(() => devServer.stop());
+      address = devServer.address;
+      uiUrl = devServer.uiUrl;
+    } else {
+      const client = await connectClient({ ...config.temporal, address });
+      const added = await registerSearchAttributes(client, config.temporal.namespace).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not register search attributes; register them on the cluster');
+        return [];
+      });
+      await client.close();
+      if (added.length) logger.info({ added }, 'search attributes registered');
+    }
+    const temporal = { ...config.temporal, address };
+
+    const connection: NativeConnection = await connectWorker(temporal);
+    stops.push(() => connection.close());
+    const caseWorker: CaseWorker = await createCaseWorker({
+      databaseUrl,
+      connection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      workflowBundlePath: defaultWorkflowBundlePath(),
+    });
+    const running = caseWorker.run();
+    stops.push(() => caseWorker.shutdown());
+    running.catch((error: unknown) => {
+      logger.error({ err: error }, 'worker failed');
+      void stopAll(1);
+    });
+
+    const app: INestApplication = await createApiApp({ databaseUrl, temporal, logger });
+    await app.listen(config.http.port, config.http.host);
+    stops.push(() => app.close());
+
+    const api = `http://localhost:${config.http.port}`;
+    logger.info({ api, ready: `${api}/ready`, docs: `${api}/api/docs`, temporalUi: uiUrl }, 'Shaosheng is running');
+    process.stdout.write(
+      [
+        '',
+        'Shaosheng is running:',
+        `  API           ${api}/api/v1/cases`,
+        `  Readiness     ${api}/ready`,
+        `  API docs      ${api}/api/docs`,
+        uiUrl ? `  Temporal UI   ${uiUrl}` : `  Temporal      ${address} (namespace ${temporal.namespace})`,
+        `  Data          ${config.databaseUrl ? 'DATABASE_URL' : join(config.embedded.dataDir, 'pg')}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n') + '\n',
+    );
+  } catch (error) {
+    logger.error({ err: error }, 'start failed');
+    await stopAll(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Runtime } from '@temporalio/worker';
+import { runMigrations } from '../../../libs/persistence/src';
+import { connectWorker, createLogger, loadConfig, TemporalLogAdapter } from '../../../libs/platform/src';
+import { createCaseWorker, defaultWorkflowBundlePath } from './case-worker';
+
+/** `npm run start:worker`: the case worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'worker');
+  Runtime.install({ logger: new TemporalLogAdapter(logger), shutdownSignals: [] });
+  if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for start:worker (npm start embeds one)');
+  await runMigrations(config.databaseUrl);
+  const connection = await connectWorker({ ...config.temporal, address: config.temporal.address ?? '127.0.0.1:7233' });
+  const caseWorker = await createCaseWorker({
+    databaseUrl: config.databaseUrl,
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundlePath: defaultWorkflowBundlePath(),
+  });
+  const stop = () => {
+    logger.info('shutting down');
+    void caseWorker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  await caseWorker.run();
+  await caseWorker.shutdown();
+  await connection.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+/**
+ * Three tiers, one run (`npm test`):
+ * - unit: pure code and single pieces, no servers;
+ * - workflow: workflow tests, each file on its own time-skipping test server;
+ * - integration: HTTP -> workflow -> activity -> database against one shared Temporal dev server
+ *   and one shared embedded PostgreSQL, started once by the tier's global setup.
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  testTimeout: 120000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,activities,workflows,scripts}/**/*.spec.ts', '<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};

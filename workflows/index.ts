@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. Only deterministic code is reachable from here. */
+export { complaintCase } from './complaint-case/complaint-case.workflow';
