@@ -5,7 +5,7 @@
  * - integration: HTTP -> workflow -> activity -> database against one shared Temporal dev server
  *   and one shared embedded PostgreSQL, started once by the tier's global setup.
  */
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
@@ -14,12 +14,16 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,activities,workflows,scripts}/**/*.spec.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,activities,workflows,scripts}/**/*.spec.ts',
+        '<rootDir>/test/unit/**/*.test.ts',
+      ],
     },
     {
       ...common,
       displayName: 'workflow',
       testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/workflow-setup.ts',
     },
     {
       ...common,

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import { CaseEntity } from '../libs/persistence/src/entities/case.entity';
 import { IntakeRequestEntity } from '../libs/persistence/src/entities/intake-request.entity';
-import type { CaseStage, CaseStatus, CaseSubmission } from '../libs/domain/src/case/case.types';
+import type { CaseStage, CaseStatus } from '../libs/domain/src/case/case.types';
 
 /** What the worker gives the case activities. */
 export interface CaseActivityDeps {
@@ -31,10 +31,7 @@ export function createCaseActivities({ dataSource }: CaseActivityDeps) {
     async recordCaseIntake(input: RecordCaseIntakeInput): Promise<void> {
       const request = await dataSource.getRepository(IntakeRequestEntity).findOneBy({ caseNo: input.caseNo });
       if (!request) {
-        throw ApplicationFailure.nonRetryable(
-          `No stored submission for case ${input.caseNo}`,
-          'IntakeRequestMissing',
-        );
+        throw ApplicationFailure.nonRetryable(`No stored submission for case ${input.caseNo}`, 'IntakeRequestMissing');
       }
       const submission = request.payload;
       await dataSource

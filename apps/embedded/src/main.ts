@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
     logger.info('stopped');
     process.exit(code);
   };

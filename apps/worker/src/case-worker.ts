@@ -46,7 +46,10 @@ export function defaultWorkflowBundlePath(): string | undefined {
  * the Temporal worker gets plain objects.
  */
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<CaseWorker> {
-  @Module({ imports: [TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl))], providers: [CaseActivitiesFactory] })
+  @Module({
+    imports: [TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl))],
+    providers: [CaseActivitiesFactory],
+  })
   class WorkerModule {}
 
   const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false });

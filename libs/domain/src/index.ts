@@ -2,4 +2,8 @@
  * Pure domain code shared by the API, the worker and the workflows: no I/O, no Node built-ins, no clocks
  * (every function that needs "now" takes it as an argument).
  */
+export * from './calendar';
 export * from './case';
+export * from './org';
+export * from './routing';
+export * from './intake';

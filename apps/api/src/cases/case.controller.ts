@@ -16,7 +16,11 @@ export class CaseController {
 
   @Post()
   @ApiOperation({ summary: 'Record a citizen request and start its case' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the same case' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key return the same case',
+  })
   @ApiResponse({ status: 201, description: 'Case created and its workflow started' })
   @ApiResponse({ status: 200, description: 'Replay of an earlier POST with the same Idempotency-Key' })
   @ApiResponse({ status: 202, description: 'Stored; its workflow starts as soon as Temporal answers' })
@@ -32,7 +36,9 @@ export class CaseController {
       ]);
     }
     const result = await this.cases.submit(toSubmission(body), idempotencyKey, new Date());
-    response.status(result.replayed ? HttpStatus.OK : result.status === 'started' ? HttpStatus.CREATED : HttpStatus.ACCEPTED);
+    response.status(
+      result.replayed ? HttpStatus.OK : result.status === 'started' ? HttpStatus.CREATED : HttpStatus.ACCEPTED,
+    );
     response.setHeader('Location', `/api/v1/cases/${result.caseNo}`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return result;

@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import {
   CASE_KINDS,
   CHANNELS,
@@ -25,15 +15,24 @@ const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';
 
 export class LocationDto {
-  @ApiProperty({ example: 39.9087 }) @IsNumber() @Min(-90) @Max(90)
+  @ApiProperty({ example: 39.9087 })
+  @IsNumber()
+  @Min(-90)
+  @Max(90)
   lat: number;
 
-  @ApiProperty({ example: 116.3975 }) @IsNumber() @Min(-180) @Max(180)
+  @ApiProperty({ example: 116.3975 })
+  @IsNumber()
+  @Min(-180)
+  @Max(180)
   lng: number;
 }
 
 export class CitizenDto {
-  @ApiPropertyOptional({ example: '王女士' }) @IsOptional() @IsString() @Length(1, 100)
+  @ApiPropertyOptional({ example: '王女士' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   name?: string;
 
   @ApiPropertyOptional({ example: '13800138000' })
@@ -43,47 +42,75 @@ export class CitizenDto {
 }
 
 export class PlaceDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
   gridId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
   communityId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
   streetId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
   districtId?: string;
 }
 
 /** Body of `POST /api/v1/cases`: one citizen request as an operator, a web form or a grid worker records it. */
 export class CreateCaseDto {
-  @ApiProperty({ enum: CASE_KINDS }) @IsIn(CASE_KINDS)
+  @ApiProperty({ enum: CASE_KINDS })
+  @IsIn(CASE_KINDS)
   kind: CaseKind;
 
   @ApiProperty({ example: 'noise', description: 'Routing catalogue category id' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a category id: lowercase letters, digits and dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+    message: '$property must be a category id: lowercase letters, digits and dashes',
+  })
   category: string;
 
-  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' }) @IsOptional() @IsIn(URGENCIES)
+  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' })
+  @IsOptional()
+  @IsIn(URGENCIES)
   urgency?: Urgency;
 
-  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS)
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
   channel: Channel;
 
-  @ApiProperty({ example: '楼下餐馆深夜油烟和噪声扰民' }) @IsString() @Length(1, 4000)
+  @ApiProperty({ example: '楼下餐馆深夜油烟和噪声扰民' })
+  @IsString()
+  @Length(1, 4000)
   description: string;
 
-  @ApiPropertyOptional({ example: '示范市东城区景山街道三眼井胡同12号' }) @IsOptional() @IsString() @Length(1, 500)
+  @ApiPropertyOptional({ example: '示范市东城区景山街道三眼井胡同12号' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
   address?: string;
 
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto)
+  @ApiPropertyOptional({ type: LocationDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocationDto)
   location?: LocationDto;
 
-  @ApiPropertyOptional({ type: CitizenDto }) @IsOptional() @ValidateNested() @Type(() => CitizenDto)
+  @ApiPropertyOptional({ type: CitizenDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CitizenDto)
   citizen?: CitizenDto;
 
-  @ApiPropertyOptional({ type: PlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlaceDto)
+  @ApiPropertyOptional({ type: PlaceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PlaceDto)
   place?: PlaceDto;
 }
 

@@ -4,12 +4,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } f
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  CaseSubmission,
-  caseWorkflowId,
-  factsOf,
-  formatCaseNo,
-} from '../../../../libs/domain/src/case/case.types';
+import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
 import {
   CaseSnapshot,
@@ -123,7 +118,11 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         return { status: description.status.name, state: await handle.query(caseStateQuery) };
       } catch (error) {
-        return { status: description.status.name, state: null, error: `state unavailable: ${(error as Error).message}` };
+        return {
+          status: description.status.name,
+          state: null,
+          error: `state unavailable: ${(error as Error).message}`,
+        };
       }
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return { status: 'NOT_FOUND', state: null };

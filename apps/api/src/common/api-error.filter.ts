@@ -13,7 +13,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof ApiError) {
-      response.status(exception.status).json({ error: exception.code, message: exception.message, details: exception.details });
+      response
+        .status(exception.status)
+        .json({ error: exception.code, message: exception.message, details: exception.details });
       return;
     }
     if (exception instanceof HttpException) {

@@ -8,7 +8,8 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
       rule,
-      message: rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
+      message:
+        rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
     }));
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });

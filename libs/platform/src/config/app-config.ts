@@ -3,62 +3,102 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, valida
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : value === 'true' || value === '1'
+      ? true
+      : value === 'false' || value === '0'
+        ? false
+        : value;
 
 /**
  * Every environment variable Shaosheng reads, validated once at boot. Unset optional variables take the defaults
  * of the embedded setup (README, "Configuration").
  */
 export class EnvironmentVariables {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional() @Matches(/^[^\s:]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233' })
+  @IsOptional()
+  @Matches(/^[^\s:]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233' })
   TEMPORAL_ADDRESS?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,255}$/, { message: 'TEMPORAL_NAMESPACE must be 1-255 letters, digits, dots, dashes or underscores' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,255}$/, {
+    message: 'TEMPORAL_NAMESPACE must be 1-255 letters, digits, dots, dashes or underscores',
+  })
   TEMPORAL_NAMESPACE?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,255}$/, { message: 'TEMPORAL_TASK_QUEUE must be 1-255 letters, digits, dots, dashes or underscores' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,255}$/, {
+    message: 'TEMPORAL_TASK_QUEUE must be 1-255 letters, digits, dots, dashes or underscores',
+  })
   TEMPORAL_TASK_QUEUE?: string;
 
-  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'TEMPORAL_TLS must be true or false' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'TEMPORAL_TLS must be true or false' })
   TEMPORAL_TLS?: boolean;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TEMPORAL_TLS_CERT_PATH?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TEMPORAL_TLS_KEY_PATH?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TEMPORAL_TLS_CA_PATH?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TEMPORAL_TLS_SERVER_NAME?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TEMPORAL_API_KEY?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_POSTGRES_PORT?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_TEMPORAL_PORT?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   TEMPORAL_UI_PORT?: number;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 }
 
@@ -88,9 +128,7 @@ export class ConfigError extends Error {
 
 /** Validates the environment and returns typed settings; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.fromEntries(
-    ENV_KEYS.map((key) => [key, env[key] === '' ? undefined : env[key]]),
-  );
+  const known = Object.fromEntries(ENV_KEYS.map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const vars = plainToInstance(EnvironmentVariables, known);
   const errors = validateSync(vars, { skipMissingProperties: false });
   if (errors.length > 0) {

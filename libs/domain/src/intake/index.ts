@@ -1,0 +1,3 @@
+/** Intake decisions: emergency diversion, inadmissibility, on-the-spot answers, duplicates and repeat priority. */
+export * from './intake';
+export * from './duplicate';

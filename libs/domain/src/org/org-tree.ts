@@ -1,0 +1,186 @@
+import { isValidGeoPoint } from './geo';
+import { CommitteeLevel, OrgError, OrgTree, OrgUnit, OrgUnitKind } from './org.types';
+
+/** Stable ASCII slug: lower-case letters and digits in hyphen-separated words, e.g. `s-hubin`, `dept-housing`. */
+const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Which parent kinds each kind of unit may hang under (committees are checked by level instead). */
+const PARENT_KINDS: Readonly<Record<Exclude<OrgUnitKind, 'city' | 'committee'>, readonly OrgUnitKind[]>> = {
+  district: ['city'],
+  street: ['district'],
+  township: ['district'],
+  community: ['street', 'township'],
+  village: ['street', 'township'],
+  grid: ['community', 'village'],
+  department: ['city', 'district'],
+  'service-centre': ['city'],
+};
+
+/** The locality kinds that a committee of each level coordinates. */
+export const LOCALITY_KINDS_BY_LEVEL: Readonly<Record<CommitteeLevel, readonly OrgUnitKind[]>> = {
+  community: ['community', 'village'],
+  street: ['street', 'township'],
+  district: ['district'],
+};
+
+const KINDS = new Set<string>(['city', 'committee', ...Object.keys(PARENT_KINDS)]);
+
+/**
+ * Validates `units` and returns an indexed, deeply frozen {@link OrgTree}.
+ *
+ * Checks: ids are unique ASCII slugs; names are non-empty; exactly one `city`, the only unit without a parent; every
+ * `parentId` exists and has a kind allowed for the child (district under city, street/township under district,
+ * community/village under street/township, grid under community/village, department under city or district,
+ * service centre under city); committees carry `level` and `localityId === parentId` of the matching locality kind,
+ * one per locality; `duty`/`utility` appear only on departments; centroids are valid WGS-84 points. The kind
+ * constraints make cycles impossible.
+ *
+ * @throws OrgError `invalid-tree` listing every problem found.
+ */
+export function buildOrgTree(units: readonly OrgUnit[]): OrgTree {
+  const problems: string[] = [];
+  const byId = new Map<string, OrgUnit>();
+  for (const unit of units) {
+    if (!ID_PATTERN.test(unit.id)) problems.push(`unit id '${unit.id}' is not an ASCII slug`);
+    if (byId.has(unit.id)) problems.push(`unit id '${unit.id}' is used more than once`);
+    if (!KINDS.has(unit.kind)) problems.push(`unit '${unit.id}' has unknown kind '${unit.kind}'`);
+    if (unit.name.trim() === '') problems.push(`unit '${unit.id}' has an empty name`);
+    if (unit.centroid && !isValidGeoPoint(unit.centroid)) problems.push(`unit '${unit.id}' has an invalid centroid`);
+    byId.set(unit.id, freezeUnit(unit));
+  }
+
+  const roots = units.filter((unit) => unit.parentId === null);
+  const cities = units.filter((unit) => unit.kind === 'city');
+  if (cities.length !== 1) problems.push(`the tree needs exactly one city unit, found ${cities.length}`);
+  for (const root of roots) {
+    if (root.kind !== 'city') problems.push(`unit '${root.id}' (${root.kind}) has no parent; only the city may`);
+  }
+
+  const childIds = new Map<string, string[]>();
+  const committeeOf = new Map<string, string>();
+  for (const unit of units) {
+    if (unit.parentId === null) continue;
+    const parent = byId.get(unit.parentId);
+    if (!parent) {
+      problems.push(`unit '${unit.id}' has unknown parent '${unit.parentId}'`);
+      continue;
+    }
+    childIds.set(parent.id, [...(childIds.get(parent.id) ?? []), unit.id]);
+    problems.push(...kindProblems(unit, parent));
+    if (unit.kind === 'committee' && unit.localityId !== undefined) {
+      const existing = committeeOf.get(unit.localityId);
+      if (existing) problems.push(`locality '${unit.localityId}' has two committees: '${existing}', '${unit.id}'`);
+      committeeOf.set(unit.localityId, unit.id);
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new OrgError('invalid-tree', `invalid org tree: ${problems.length} problem(s): ${problems[0]}`, problems);
+  }
+  const frozenChildIds = new Map<string, readonly string[]>();
+  for (const [parentId, ids] of childIds) frozenChildIds.set(parentId, Object.freeze(ids));
+  return Object.freeze({
+    rootId: cities[0].id,
+    units: Object.freeze(units.map((unit) => byId.get(unit.id) as OrgUnit)),
+    byId,
+    childIds: frozenChildIds,
+  });
+}
+
+function kindProblems(unit: OrgUnit, parent: OrgUnit): string[] {
+  const problems: string[] = [];
+  if (unit.kind === 'committee') {
+    if (!unit.level || !(unit.level in LOCALITY_KINDS_BY_LEVEL)) {
+      problems.push(`committee '${unit.id}' needs a level (community, street or district)`);
+    } else if (!LOCALITY_KINDS_BY_LEVEL[unit.level].includes(parent.kind)) {
+      problems.push(`committee '${unit.id}' of level ${unit.level} cannot coordinate a ${parent.kind}`);
+    }
+    if (unit.localityId !== unit.parentId) {
+      problems.push(`committee '${unit.id}' must have localityId equal to its parentId '${unit.parentId}'`);
+    }
+  } else {
+    const allowed = PARENT_KINDS[unit.kind as keyof typeof PARENT_KINDS] ?? [];
+    if (unit.kind !== 'city' && !allowed.includes(parent.kind)) {
+      problems.push(`unit '${unit.id}' (${unit.kind}) cannot be under '${parent.id}' (${parent.kind})`);
+    }
+    if (unit.level !== undefined || unit.localityId !== undefined) {
+      problems.push(`unit '${unit.id}' (${unit.kind}) is not a committee but has level/localityId`);
+    }
+  }
+  if (unit.kind !== 'department' && (unit.duty !== undefined || unit.utility !== undefined)) {
+    problems.push(`unit '${unit.id}' (${unit.kind}) is not a department but has duty/utility`);
+  }
+  return problems;
+}
+
+function freezeUnit(unit: OrgUnit): OrgUnit {
+  const copy: OrgUnit = unit.centroid ? { ...unit, centroid: Object.freeze({ ...unit.centroid }) } : { ...unit };
+  return Object.freeze(copy);
+}
+
+/** The unit with this id, or `undefined` when there is none. */
+export function findUnit(tree: OrgTree, id: string): OrgUnit | undefined {
+  return tree.byId.get(id);
+}
+
+/**
+ * The unit with this id.
+ *
+ * @param kinds when given, the unit must be of one of these kinds.
+ * @throws OrgError `unknown-unit` when no unit has the id; `wrong-kind` when it is not of one of `kinds`.
+ */
+export function getUnit(tree: OrgTree, id: string, kinds?: readonly OrgUnitKind[]): OrgUnit {
+  const unit = tree.byId.get(id);
+  if (!unit) throw new OrgError('unknown-unit', `no org unit has id '${id}'`);
+  if (kinds && !kinds.includes(unit.kind)) {
+    throw new OrgError('wrong-kind', `org unit '${id}' is a ${unit.kind}, expected ${kinds.join(' or ')}`);
+  }
+  return unit;
+}
+
+/**
+ * The direct children of a unit, in tree order (empty for a leaf).
+ *
+ * @throws OrgError `unknown-unit`.
+ */
+export function childrenOf(tree: OrgTree, id: string): OrgUnit[] {
+  getUnit(tree, id);
+  return (tree.childIds.get(id) ?? []).map((childId) => tree.byId.get(childId) as OrgUnit);
+}
+
+/**
+ * The ancestors of a unit, nearest first, ending with the city; the unit itself is not included (the city has none).
+ *
+ * @throws OrgError `unknown-unit`.
+ */
+export function ancestorsOf(tree: OrgTree, id: string): OrgUnit[] {
+  const ancestors: OrgUnit[] = [];
+  let current = getUnit(tree, id);
+  while (current.parentId !== null) {
+    current = tree.byId.get(current.parentId) as OrgUnit;
+    ancestors.push(current);
+  }
+  return ancestors;
+}
+
+/**
+ * The coordination committee at `level` for the locality that contains `localityId`: the unit itself if it is a
+ * locality of that level, else its nearest ancestor of that level. So `committeeFor(tree, gridId, 'street')` is the
+ * street committee of the street the grid lies in; a district-level department maps to its district's committee.
+ *
+ * @throws OrgError `unknown-unit`; `no-committee` when the unit lies in no locality of that level (e.g. a city-level
+ *   department, or a street asked for its community committee) or that locality has no committee.
+ */
+export function committeeFor(tree: OrgTree, localityId: string, level: CommitteeLevel): OrgUnit {
+  const self = getUnit(tree, localityId);
+  const kinds = LOCALITY_KINDS_BY_LEVEL[level];
+  const locality = [self, ...ancestorsOf(tree, localityId)].find((unit) => kinds.includes(unit.kind));
+  if (!locality) {
+    throw new OrgError('no-committee', `org unit '${localityId}' (${self.kind}) lies in no ${level}-level locality`);
+  }
+  const committee = childrenOf(tree, locality.id).find((unit) => unit.kind === 'committee');
+  if (!committee) {
+    throw new OrgError('no-committee', `locality '${locality.id}' has no ${level} coordination committee`);
+  }
+  return committee;
+}

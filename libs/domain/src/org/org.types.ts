@@ -1,0 +1,139 @@
+/**
+ * The org tree: every unit that can receive, handle, coordinate or supervise a case, from the city down to the grid.
+ *
+ * Units are plain JSON-serialisable objects so that they can be stored in PostgreSQL, embedded in rule documents and
+ * passed into workflows; an {@link OrgTree} indexes them for the pure look-ups in `org-tree.ts`.
+ */
+
+/**
+ * Kinds of unit.
+ *
+ * - `city`: the root (one per tree).
+ * - `district` (区), under the city.
+ * - `street` (街道) and `township` (乡镇): the locality level under a district; both handle direct dispatch.
+ * - `community` (社区) and `village` (村): under a street or township.
+ * - `grid` (网格): the smallest area, under a community or village; has a centroid.
+ * - `department` (职能部门): a functional department at city or district level, or a public-utility company
+ *   (`utility: true`) that receives cases like a department.
+ * - `committee` (协调委员会): the coordination committee of one community/village, street/township or district.
+ * - `service-centre`: the 12345 service centre (the dispatcher and arbiter), under the city.
+ */
+export type OrgUnitKind =
+  | 'city'
+  | 'district'
+  | 'street'
+  | 'township'
+  | 'community'
+  | 'village'
+  | 'grid'
+  | 'department'
+  | 'committee'
+  | 'service-centre';
+
+/** The three levels that have a coordination committee (the escalation ladder: community → street → district). */
+export type CommitteeLevel = 'community' | 'street' | 'district';
+
+/** A WGS-84 point in decimal degrees. */
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lng: number;
+}
+
+/**
+ * One unit of the org tree.
+ *
+ * `id` is a stable ASCII slug (lower-case letters, digits and single hyphens), conventionally prefixed by kind:
+ * `d-` district, `s-` street, `t-` township, `c-` community, `v-` village, `g-` grid, `dept-` department,
+ * `cc-<locality id>` committee. Ids are recorded in case histories: never rename one.
+ */
+export interface OrgUnit {
+  readonly id: string;
+  readonly kind: OrgUnitKind;
+  /** Chinese display name, e.g. `湖滨街道`. */
+  readonly name: string;
+  /** The parent unit; `null` only for the city. A committee's parent is its locality. */
+  readonly parentId: string | null;
+  /** Representative point of a grid (required for place resolution by point) or community/village (optional). */
+  readonly centroid?: GeoPoint;
+  /**
+   * Departments only: the line of duty (条) the department belongs to, e.g. `urban-management`. A district-level
+   * department shares the duty key of its city-level counterpart; routing prefers the district-level one when the
+   * place of the case is in that district (分级负责).
+   */
+  readonly duty?: string;
+  /** Departments only: true for a public-utility company (power, gas, water, heating) rather than a government body. */
+  readonly utility?: boolean;
+  /** Committees only: the level of the committee. */
+  readonly level?: CommitteeLevel;
+  /** Committees only: the locality the committee coordinates; always equal to `parentId`. */
+  readonly localityId?: string;
+}
+
+/**
+ * An indexed, validated org tree. Build it with `buildOrgTree(units)`; to pass a tree across a serialisation boundary
+ * (workflow input, JSON column) pass `units` and rebuild.
+ */
+export interface OrgTree {
+  /** The id of the city unit. */
+  readonly rootId: string;
+  /** Every unit, in the order given to the builder. */
+  readonly units: readonly OrgUnit[];
+  /** Units by id. */
+  readonly byId: ReadonlyMap<string, OrgUnit>;
+  /** Child ids by parent id, in the order given to the builder; a unit without children has no entry. */
+  readonly childIds: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * A place as the intake knows it: any mix of explicit ids and a point. Explicit ids win; a point only refines the
+ * most specific id given (to the nearest grid under it) or, with no id, locates the nearest grid in the whole tree.
+ */
+export interface PlaceQuery {
+  readonly gridId?: string;
+  readonly communityId?: string;
+  readonly streetId?: string;
+  readonly districtId?: string;
+  readonly point?: GeoPoint;
+}
+
+/**
+ * A place resolved through the org tree. `district` is always known; the finer levels are present only when the
+ * query determined them. `community` may be a village and `street` a township.
+ */
+export interface ResolvedPlace {
+  readonly grid?: OrgUnit;
+  readonly community?: OrgUnit;
+  readonly street?: OrgUnit;
+  readonly district: OrgUnit;
+  /** Distance in metres from the query point to the chosen grid's centroid, when the grid was found by point. */
+  readonly gridDistanceMeters?: number;
+}
+
+/** Codes of {@link OrgError}. */
+export type OrgErrorCode =
+  /** An id does not name any unit of the tree. */
+  | 'unknown-unit'
+  /** An id names a unit of the wrong kind for where it was used (e.g. a street id given as `communityId`). */
+  | 'wrong-kind'
+  /** The units given to the builder do not form a valid tree; `problems` lists every defect found. */
+  | 'invalid-tree'
+  /** The place query named no unit and its point (if any) is not near any grid. */
+  | 'place-unresolved'
+  /** The ids of a place query contradict each other (e.g. the grid is not in the given street). */
+  | 'place-inconsistent'
+  /** No coordination committee exists for the locality at the requested level. */
+  | 'no-committee';
+
+/** Error thrown by org-tree functions; `code` is stable and machine-readable, `message` explains it to a developer. */
+export class OrgError extends Error {
+  override readonly name = 'OrgError';
+
+  constructor(
+    readonly code: OrgErrorCode,
+    message: string,
+    /** For `invalid-tree`: every problem found, one sentence each. */
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { runMigrations } from '../../libs/persistence/src';
+import { ensureTemporalBinary, freePort, startDevServer, startEmbeddedPostgres } from '../../libs/platform/src';
+import { TEST_ENV } from './test-env';
+
+/**
+ * Integration tier: one embedded PostgreSQL (migrated) and one Temporal dev server for the whole run. Each test
+ * file creates its own ids and task queue. The handles stay in this process for the global teardown.
+ */
+export default async function globalSetup(): Promise<void> {
+  const log = (message: string) => process.stderr.write(`[integration setup] ${message}\n`);
+  await ensureTemporalBinary('cli', log);
+  // /tmp is traversable by the `postgres` OS user, which runs the server when tests run as root.
+  const root = mkdtempSync(join('/tmp', 'shaosheng-it-'));
+  chmodSync(root, 0o755);
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const postgres = await startEmbeddedPostgres({
+    dataDir: join(root, 'pg'),
+    port: pgPort,
+    database: 'shaosheng_test',
+    ephemeral: true,
+  });
+  await runMigrations(postgres.url);
+  const temporal = await startDevServer({ port: temporalPort, namespace: 'default', readyTimeoutMs: 120_000, log });
+  process.env[TEST_ENV.databaseUrl] = postgres.url;
+  process.env[TEST_ENV.temporalAddress] = temporal.address;
+  (globalThis as Record<string, unknown>).__shaoshengServers = { postgres, temporal, root };
+}

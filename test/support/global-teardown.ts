@@ -1,0 +1,13 @@
+import { rmSync } from 'node:fs';
+import type { RunningDevServer, RunningPostgres } from '../../libs/platform/src';
+
+/** Stops what the integration global setup started; nothing is left running. */
+export default async function globalTeardown(): Promise<void> {
+  const servers = (globalThis as Record<string, unknown>).__shaoshengServers as
+    | { postgres: RunningPostgres; temporal: RunningDevServer; root: string }
+    | undefined;
+  if (!servers) return;
+  await servers.temporal.stop();
+  await servers.postgres.stop();
+  rmSync(servers.root, { recursive: true, force: true });
+}

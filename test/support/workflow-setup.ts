@@ -1,0 +1,9 @@
+import { ensureTemporalBinary } from '../../libs/platform/src/temporal/binaries';
+
+/** Workflow tier: makes sure the time-skipping test server is installed once, before parallel test files start. */
+export default async function workflowSetup(): Promise<void> {
+  const server = await ensureTemporalBinary('test-server', (message) =>
+    process.stderr.write(`[workflow setup] ${message}\n`),
+  );
+  process.env.TEMPORAL_TEST_SERVER_PATH = server.path;
+}
