@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { runMigrations } from '../../libs/persistence/src';
-import { ensureTemporalBinary, freePort, startDevServer, startEmbeddedPostgres } from '../../libs/platform/src';
+import { ensureTemporalBinary, freePort, startDevServer } from '../../libs/platform/src';
+import { startEmbeddedPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
 import { TEST_ENV } from './test-env';
 
 /**

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import type { RunningDevServer, RunningPostgres } from '../../libs/platform/src';
+import type { RunningDevServer } from '../../libs/platform/src';
+import type { RunningPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
 
 /** Stops what the integration global setup started; nothing is left running. */
 export default async function globalTeardown(): Promise<void> {

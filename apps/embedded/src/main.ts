@@ -12,11 +12,10 @@ import {
   loadConfig,
   registerSearchAttributes,
   RunningDevServer,
-  RunningPostgres,
   startDevServer,
-  startEmbeddedPostgres,
   TemporalLogAdapter,
 } from '../../../libs/platform/src';
+import { RunningPostgres, startEmbeddedPostgres } from '../../../libs/platform/src/postgres/embedded-postgres';
 
 /**
  * `npm start`: the whole product on one machine. Starts an embedded PostgreSQL and a Temporal dev server (unless

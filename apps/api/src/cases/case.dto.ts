@@ -1,15 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import {
-  CASE_KINDS,
-  CHANNELS,
-  CaseKind,
-  CaseSubmission,
-  Channel,
-  URGENCIES,
-  Urgency,
-} from '../../../../libs/domain/src/case/case.types';
+import { CASE_KINDS, CHANNELS, URGENCIES } from '../../../../libs/domain/src/case/case.types';
+import type { CaseKind, CaseSubmission, Channel, Urgency } from '../../../../libs/domain/src/case/case.types';
 
 const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';

