@@ -1,0 +1,12 @@
+-- Runs once, as the superuser, when the postgres volume is initialised (docker-entrypoint-initdb.d); never again on
+-- an existing volume. Creates the role and the database of the Shaosheng application, which creates its own tables
+-- through its migrations at boot. Temporal's auto-setup creates its `temporal` and `temporal_visibility` databases
+-- itself, as the superuser.
+--
+-- The password comes from SHAOSHENG_DB_PASSWORD in the postgres container's environment (\getenv: psql >= 15); it
+-- must match the one in the API's and the worker's DATABASE_URL (docker-compose.yml sets both from one variable).
+\getenv shaosheng_password SHAOSHENG_DB_PASSWORD
+
+CREATE ROLE shaosheng LOGIN PASSWORD :'shaosheng_password';
+-- Owner of the database, hence of its `public` schema (PostgreSQL >= 15): the migrations may create what they need.
+CREATE DATABASE shaosheng OWNER shaosheng;
