@@ -8,14 +8,19 @@ import { ApiSettings, AppModule } from './app.module';
 
 /**
  * Builds the API application (validation, error mapping, OpenAPI at /api/docs and /api/docs-json) without
- * listening, so the same wiring serves production, `npm start` and the integration tests.
+ * listening, so the same wiring serves production, `npm start` and the integration tests. With `handleSignals`,
+ * Nest closes the application on SIGINT/SIGTERM (the API alone in its process).
  */
-export async function createApiApp(settings: ApiSettings): Promise<INestApplication> {
+export async function createApiApp(
+  settings: ApiSettings,
+  options: { handleSignals?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
-  app.enableShutdownHooks();
+  // A process hosting more than the API (npm start) stops its parts itself, in order.
+  if (options.handleSignals) app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -9,11 +9,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'api');
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for start:api (npm start embeds one)');
   await runMigrations(config.databaseUrl);
-  const app = await createApiApp({
-    databaseUrl: config.databaseUrl,
-    temporal: { ...config.temporal, address: config.temporal.address ?? '127.0.0.1:7233' },
-    logger,
-  });
+  const app = await createApiApp(
+    {
+      databaseUrl: config.databaseUrl,
+      temporal: { ...config.temporal, address: config.temporal.address ?? '127.0.0.1:7233' },
+      logger,
+    },
+    { handleSignals: true },
+  );
   await app.listen(config.http.port, config.http.host);
   logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
 }

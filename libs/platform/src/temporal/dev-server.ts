@@ -42,6 +42,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   for (const attribute of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=${attribute.type}`);
 
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Never leave a server behind if this process ends without stopping it (an uncaught error, process.exit).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -71,6 +74,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      process.removeListener('exit', killOnExit);
     },
   };
 }
