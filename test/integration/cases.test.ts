@@ -62,12 +62,12 @@ describe('cases over HTTP', () => {
   function body(overrides: Record<string, unknown> = {}) {
     return {
       kind: 'complaint',
-      category: 'noise',
+      category: 'noise-nuisance',
       channel: 'hotline',
       description: `施工噪声扰民 ${randomUUID()}`,
       address: '示范市东湖区花园路8号',
       citizen: { name: '王小明', phone: '13800138000' },
-      place: { streetId: 's-huayuan', districtId: 'd-donghu' },
+      place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
       ...overrides,
     };
   }
@@ -114,22 +114,31 @@ describe('cases over HTTP', () => {
     expect(created.body.caseNo).toMatch(/^\d{14,}$/);
     expect(created.headers.location).toBe(`/api/v1/cases/${created.body.caseNo}`);
 
-    const view = await waitForStage(created.body.caseNo, 'awaiting-dispatch');
+    const view = await waitForStage(created.body.caseNo, 'awaiting-sign');
     expect(view).toMatchObject({
       caseNo: created.body.caseNo,
       workflowId: `case-${created.body.caseNo}`,
       intakeStatus: 'started',
       case: {
         kind: 'complaint',
-        category: 'noise',
+        category: 'noise-nuisance',
         urgency: 'normal',
-        status: 'registered',
+        status: 'open',
+        phase: 'awaiting-sign',
+        leadUnitId: 's-hubin',
+        escalationLevel: 'none',
         citizen: { name: '王**', phone: '138****8000' },
-        place: { streetId: 's-huayuan', districtId: 'd-donghu' },
+        place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
         rulesVersion: 'beijing@1',
       },
-      workflow: { status: 'COMPLETED', state: { stage: 'awaiting-dispatch', status: 'registered' } },
+      workflow: { status: 'RUNNING', state: { stage: 'awaiting-sign', status: 'open' } },
     });
+    expect(Object.keys(view.case.deadlines).sort()).toEqual(['contact', 'handle', 'return-window', 'sign']);
+    expect(view.case.deadlines.handle).toMatchObject({
+      duration: '7WD',
+      calendarId: expect.stringMatching(/^cn-mainland/),
+    });
+    expect(view.case.lifecycle.dispatchedAt).not.toBeNull();
     // The row keeps the real contact details for the call-back; only the API masks them.
     const row = await pg.query('SELECT citizen_phone FROM cases WHERE case_no = $1', [created.body.caseNo]);
     expect(row.rows[0].citizen_phone).toBe('13800138000');
@@ -143,7 +152,7 @@ describe('cases over HTTP', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual({ ...first.body, replayed: true });
     expect(await countIntakes('idempotency_key = $1', [key])).toBe(1);
-    await waitForStage(first.body.caseNo, 'awaiting-dispatch');
+    await waitForStage(first.body.caseNo, 'awaiting-sign');
     expect(await countWorkflows(`case-${first.body.caseNo}`)).toBe(1);
   });
 
@@ -157,7 +166,7 @@ describe('cases over HTTP', () => {
     expect(caseNos.size).toBe(1);
     expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 201]);
     const [caseNo] = [...caseNos];
-    await waitForStage(caseNo, 'awaiting-dispatch');
+    await waitForStage(caseNo, 'awaiting-sign');
     expect(await countWorkflows(`case-${caseNo}`)).toBe(1);
   });
 
@@ -207,7 +216,7 @@ describe('cases over HTTP', () => {
     const row = await pg.query('SELECT count(*)::int AS n FROM cases WHERE case_no = $1', [created.body.caseNo]);
     expect(row.rows[0].n).toBe(0);
     caseWorker = await startWorker();
-    await waitForStage(created.body.caseNo, 'awaiting-dispatch');
+    await waitForStage(created.body.caseNo, 'awaiting-sign');
   });
 
   it('should keep a submission Temporal refused and start its workflow later', async () => {
@@ -227,7 +236,7 @@ describe('cases over HTTP', () => {
     }
     expect(await countIntakes(`case_no = $1 AND status = 'received'`, [caseNo])).toBe(1);
     await app.get(CaseService).startPending();
-    const view = await waitForStage(caseNo, 'awaiting-dispatch');
+    const view = await waitForStage(caseNo, 'awaiting-sign');
     expect(view.intakeStatus).toBe('started');
   });
 

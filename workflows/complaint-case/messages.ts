@@ -1,5 +1,7 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CaseFacts, CaseStage, CaseStatus } from '../../libs/domain/src/case/case.types';
+import type { LifecycleState } from '../../libs/domain/src/lifecycle/case-lifecycle';
+import type { Actor, CaseAction } from '../../libs/domain/src/lifecycle/lifecycle.types';
 
 /** Workflow type name of a case. Recorded in histories: never rename. */
 export const COMPLAINT_CASE_WORKFLOW = 'complaintCase';
@@ -30,7 +32,50 @@ export interface CaseSnapshot {
   rulesVersion: string;
   facts: CaseFacts;
   stages: StageEntry[];
+  /** Dispatch, deadlines, escalation, reply and call-back; absent before dispatch (and in intake-only cases). */
+  lifecycle?: LifecycleState;
 }
 
-/** Live state of the case (status, stage, the stages passed). Read-only. */
+/** Live state of the case (status, stage, the stages passed, the lifecycle). Read-only. */
 export const caseStateQuery = defineQuery<CaseSnapshot>('caseState');
+
+/**
+ * Arguments of every case action: the action and who takes it. The actor comes from the authenticated request
+ * (never from a request body) and is recorded in the Update's history event.
+ */
+export interface CaseActionRequest<A extends CaseAction = CaseAction> {
+  actor: Actor;
+  action: A;
+}
+
+type ActionOf<T extends CaseAction['type']> = CaseActionRequest<Extract<CaseAction, { type: T }>>;
+
+// Each human action is an Update with a validator: a refused action is a synchronous error with a reason code.
+// Wire names are recorded in histories: never rename them.
+export const signCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'sign'>]>('signCase');
+export const returnCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'return'>]>('returnCase');
+export const redispatchCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'redispatch'>]>('redispatchCase');
+export const contactCitizenUpdate = defineUpdate<CaseSnapshot, [ActionOf<'contact'>]>('contactCitizen');
+export const requestExtensionUpdate = defineUpdate<CaseSnapshot, [ActionOf<'requestExtension'>]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<CaseSnapshot, [ActionOf<'decideExtension'>]>('decideExtension');
+export const replyCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'reply'>]>('replyCase');
+export const reviewReplyUpdate = defineUpdate<CaseSnapshot, [ActionOf<'review'>]>('reviewReply');
+export const recordCallbackUpdate = defineUpdate<CaseSnapshot, [ActionOf<'callback'>]>('recordCallback');
+export const escalateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'escalate'>]>('escalateCase');
+
+/** Every case action's Update, by action type. */
+export const CASE_ACTION_UPDATES = {
+  sign: signCaseUpdate,
+  return: returnCaseUpdate,
+  redispatch: redispatchCaseUpdate,
+  contact: contactCitizenUpdate,
+  requestExtension: requestExtensionUpdate,
+  decideExtension: decideExtensionUpdate,
+  reply: replyCaseUpdate,
+  review: reviewReplyUpdate,
+  callback: recordCallbackUpdate,
+  escalate: escalateCaseUpdate,
+} as const;
+
+/** The error type of a refused action; its message starts with the refusal code (e.g. `WrongUnit: …`). */
+export const ACTION_REFUSED = 'CaseActionRefused';

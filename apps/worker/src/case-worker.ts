@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createCaseActivities } from '../../../activities';
+import { createCaseActivities, createLifecycleActivities } from '../../../activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 
 /** Builds the case activities from the application context's providers. */
@@ -14,7 +14,10 @@ export class CaseActivitiesFactory {
   constructor(private readonly dataSource: DataSource) {}
 
   create() {
-    return createCaseActivities({ dataSource: this.dataSource });
+    return {
+      ...createCaseActivities({ dataSource: this.dataSource }),
+      ...createLifecycleActivities({ dataSource: this.dataSource }),
+    };
   }
 }
 

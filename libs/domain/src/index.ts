@@ -7,3 +7,4 @@ export * from './case';
 export * from './org';
 export * from './routing';
 export * from './intake';
+export * from './lifecycle';

@@ -3,12 +3,13 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEntity } from './entities/case.entity';
 import { IntakeRequestEntity } from './entities/intake-request.entity';
 import { InitialSchema1700000000000 } from './migrations/1700000000000-initial-schema';
+import { CaseLifecycle1700000000001 } from './migrations/1700000000001-case-lifecycle';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity];
 
 /** Every migration, in order. Schema changes only ever arrive through a new entry here. */
-export const MIGRATIONS = [InitialSchema1700000000000];
+export const MIGRATIONS = [InitialSchema1700000000000, CaseLifecycle1700000000001];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
 export function dataSourceOptions(url: string): DataSourceOptions {

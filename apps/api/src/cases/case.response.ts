@@ -27,9 +27,29 @@ export function toCaseResponse(view: CaseView) {
         districtId: record.districtId,
       },
       rulesVersion: record.rulesVersion,
+      phase: record.phase,
+      leadUnitId: record.leadUnitId,
+      coUnitIds: record.coUnitIds,
+      copyUnitIds: record.copyUnitIds,
+      responsibleUnitId: record.responsibleUnitId,
+      escalationLevel: record.escalationLevel,
+      supervision: record.supervision,
+      overdue: record.overdue,
+      outcome: record.outcome,
+      deadlines: record.deadlines,
+      lifecycle: {
+        dispatchedAt: iso(record.dispatchedAt),
+        signedAt: iso(record.signedAt),
+        contactedAt: iso(record.contactedAt),
+        repliedAt: iso(record.repliedAt),
+        calledBackAt: iso(record.calledBackAt),
+        closedAt: iso(record.closedAt),
+      },
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),
     },
     workflow: view.workflow,
   };
 }
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);

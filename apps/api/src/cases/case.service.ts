@@ -6,6 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
+import { DEMO_CITY, OrgError } from '../../../../libs/domain/src/org';
+import { DEMO_CATALOGUE, evaluateRoute, RoutingError } from '../../../../libs/domain/src/routing';
 import {
   CaseSnapshot,
   caseStateQuery,
@@ -68,6 +70,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Stores a submission under its idempotency key (a fresh one when the client gave none) and starts its case. */
   async submit(submission: CaseSubmission, idempotencyKey: string | undefined, now: Date): Promise<IntakeResult> {
+    checkRoutable(submission);
     const key = idempotencyKey ?? randomUUID();
     const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
@@ -167,6 +170,32 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     for (const request of pending) if ((await this.tryStart(request)) === 'started') started += 1;
     if (started) this.logger.log(`started ${started} pending case workflow(s)`);
     return started;
+  }
+}
+
+const ROUTING_FIELD: Record<string, string> = {
+  'unknown-category': 'category',
+  'kind-not-applicable': 'kind',
+  'place-required': 'place',
+  'unknown-unit': 'place',
+  'wrong-kind': 'place',
+  'place-unresolved': 'place',
+  'place-inconsistent': 'place',
+};
+
+/**
+ * Refuses, before anything is stored, a request the routing catalogue cannot dispatch: an unknown category, a kind
+ * the category does not take, or a place that is not in the org tree.
+ */
+function checkRoutable(submission: CaseSubmission): void {
+  try {
+    evaluateRoute(DEMO_CATALOGUE, DEMO_CITY, factsOf(submission));
+  } catch (error) {
+    if (!(error instanceof RoutingError) && !(error instanceof OrgError)) throw error;
+    const field = ROUTING_FIELD[error.code] ?? 'place';
+    throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+      { field, rule: error.code, message: error.message },
+    ]);
   }
 }
 

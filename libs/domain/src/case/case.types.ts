@@ -30,11 +30,18 @@ export interface CaseFacts {
   place: PlaceRef;
 }
 
-/** Coarse status of a case, for lists and search attributes. Grows with the lifecycle. */
-export type CaseStatus = 'registered';
+/** Coarse status of a case, for lists and search attributes: recorded, being handled, or closed. */
+export type CaseStatus = 'registered' | 'open' | 'closed';
 
-/** The process stage a case is in. Grows with the lifecycle. */
-export type CaseStage = 'intake' | 'awaiting-dispatch';
+/** The process stage a case is in: intake, then the lifecycle phases (awaiting-sign, handling, …, closed). */
+export type CaseStage =
+  | 'intake'
+  | 'awaiting-dispatch'
+  | 'awaiting-sign'
+  | 'handling'
+  | 'in-review'
+  | 'awaiting-callback'
+  | 'closed';
 
 /** Formats a case number: the reception date in China time (yyyymmdd) and a 6-digit daily-independent serial. */
 export function formatCaseNo(receivedAt: Date, serial: number): string {

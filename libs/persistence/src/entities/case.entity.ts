@@ -64,6 +64,60 @@ export class CaseEntity {
   @Column({ name: 'rules_version', type: 'text' })
   rulesVersion: string;
 
+  /** Lifecycle phase (awaiting-sign, handling, in-review, awaiting-callback, closed); null before dispatch. */
+  @Column({ type: 'text', nullable: true })
+  phase: string | null;
+
+  @Column({ name: 'lead_unit_id', type: 'text', nullable: true })
+  leadUnitId: string | null;
+
+  @Column({ name: 'co_unit_ids', type: 'text', array: true })
+  coUnitIds: string[];
+
+  @Column({ name: 'copy_unit_ids', type: 'text', array: true })
+  copyUnitIds: string[];
+
+  /** The unit that must act now: the coordinating committee while escalated, else the lead unit. */
+  @Column({ name: 'responsible_unit_id', type: 'text', nullable: true })
+  responsibleUnitId: string | null;
+
+  @Column({ name: 'escalation_level', type: 'text' })
+  escalationLevel: string;
+
+  @Column({ type: 'text' })
+  supervision: string;
+
+  @Column({ type: 'boolean' })
+  overdue: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  outcome: string | null;
+
+  /** Every running deadline with the calendar entry that produced it. */
+  @Column({ type: 'jsonb' })
+  deadlines: Record<string, unknown>;
+
+  @Column({ name: 'next_deadline', type: 'timestamptz', nullable: true })
+  nextDeadline: Date | null;
+
+  @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
+  dispatchedAt: Date | null;
+
+  @Column({ name: 'signed_at', type: 'timestamptz', nullable: true })
+  signedAt: Date | null;
+
+  @Column({ name: 'contacted_at', type: 'timestamptz', nullable: true })
+  contactedAt: Date | null;
+
+  @Column({ name: 'replied_at', type: 'timestamptz', nullable: true })
+  repliedAt: Date | null;
+
+  @Column({ name: 'called_back_at', type: 'timestamptz', nullable: true })
+  calledBackAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
   /** When the citizen's request was received (the instant the API accepted it). */
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;

@@ -1,0 +1,195 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { DataSource } from 'typeorm';
+import { addDuration, fractionPoint, parseDuration, WorkCalendar } from '../libs/domain/src/calendar';
+import { buildChineseCalendar, chineseDaysCoverage } from '../libs/domain/src/calendar/chinese-days-source';
+import type { CaseFacts } from '../libs/domain/src/case/case.types';
+import type { DeadlineEntry, DeadlineKind, DispatchPlan, LifecycleEvent } from '../libs/domain/src/lifecycle';
+import { committeeFor, DEMO_CITY, OrgError, OrgTree } from '../libs/domain/src/org';
+import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
+
+/** The working-day calendar every deadline is laid on, until versioned calendars are stored in the database. */
+export const DEFAULT_CALENDAR_ID = 'cn-mainland';
+
+/**
+ * The national calendar from `chinese-days`, plus one provisional year (weekends only) past the package's last
+ * covered year: the State Council publishes next year's holidays late in the year, and a deadline in early January
+ * must not fail. The provisional year is named in the calendar id so a case records that its deadline came from it.
+ */
+export function buildDefaultCalendar(): WorkCalendar {
+  const coverage = chineseDaysCoverage();
+  const calendar = buildChineseCalendar({
+    id: DEFAULT_CALENDAR_ID,
+    version: coverage.toYear,
+    fromYear: coverage.toYear - 1,
+    toYear: coverage.toYear,
+  });
+  return {
+    ...calendar,
+    id: `${DEFAULT_CALENDAR_ID}+provisional-${coverage.toYear + 1}`,
+    coversTo: `${coverage.toYear + 1}-12-31`,
+  };
+}
+
+export interface LifecycleActivityDeps {
+  dataSource: DataSource;
+  calendar?: WorkCalendar;
+  tree?: OrgTree;
+  catalogue?: RoutingCatalogue;
+}
+
+/** Arguments of {@link LifecycleActivities.stampDeadline}. */
+export interface StampDeadlineInput {
+  kind: DeadlineKind;
+  duration: string;
+  from: string;
+  reminderFraction: number;
+}
+
+/** What the case projection mirrors of the workflow's state. */
+export interface CaseProjection {
+  caseNo: string;
+  phase: string;
+  status: string;
+  stage: string;
+  leadUnitId?: string;
+  coUnitIds: string[];
+  copyUnitIds: string[];
+  responsibleUnitId?: string;
+  escalationLevel: string;
+  supervision: string;
+  overdue: boolean;
+  outcome?: string;
+  deadlines: Record<string, DeadlineEntry | undefined>;
+  nextDeadline?: string;
+  timestamps: Partial<Record<'dispatched' | 'signed' | 'contacted' | 'replied' | 'calledBack' | 'closed', string>>;
+}
+
+/**
+ * Activities of the case lifecycle: deadline stamping on the working-day calendar, routing, and the PostgreSQL
+ * mirrors (the case projection and the append-only domain events). All idempotent.
+ */
+export function createLifecycleActivities(deps: LifecycleActivityDeps) {
+  const calendar = deps.calendar ?? buildDefaultCalendar();
+  const tree = deps.tree ?? DEMO_CITY;
+  const catalogue = deps.catalogue ?? DEMO_CATALOGUE;
+  const { dataSource } = deps;
+
+  return {
+    /** Routes a case by the catalogue and finds the committees its escalation ladder climbs through. */
+    async planDispatch(facts: CaseFacts): Promise<DispatchPlan> {
+      try {
+        const decision = evaluateRoute(catalogue, tree, facts);
+        const place: Partial<DispatchPlace> = decision.place ?? {};
+        const committee = (localityId: string | undefined, level: 'community' | 'street' | 'district') => {
+          if (!localityId) return undefined;
+          try {
+            return committeeFor(tree, localityId, level).id;
+          } catch (error) {
+            if (error instanceof OrgError) return undefined;
+            throw error;
+          }
+        };
+        return {
+          leadUnitId: decision.leadUnitId,
+          coUnitIds: [...decision.coUnitIds],
+          copyUnitIds: [...decision.copyUnitIds],
+          deadlines: { ...decision.deadlines },
+          ladderUnits: {
+            community: committee(place.communityId, 'community'),
+            street: committee(place.streetId, 'street'),
+            district: committee(place.districtId, 'district'),
+          },
+        };
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'RoutingFailed');
+      }
+    },
+
+    /** Lays a duration on the calendar from an instant; records which calendar (and which days) produced it. */
+    async stampDeadline(input: StampDeadlineInput): Promise<DeadlineEntry> {
+      try {
+        const result = addDuration(calendar, new Date(input.from), input.duration);
+        const reminder = fractionPoint(
+          calendar,
+          parseDuration(input.duration).kind,
+          new Date(input.from),
+          result.due,
+          input.reminderFraction,
+        );
+        return {
+          kind: input.kind,
+          duration: input.duration,
+          from: input.from,
+          due: result.due.toISOString(),
+          calendarId: result.calendarId,
+          calendarVersion: result.calendarVersion,
+          appliedDays: result.appliedDays,
+          reminderAt: reminder.toISOString(),
+        };
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
+      }
+    },
+
+    /** Brings the case row up to date with the workflow's state (last write wins; the workflow is the truth). */
+    async projectCase(projection: CaseProjection): Promise<void> {
+      const t = projection.timestamps;
+      const result = await dataSource.query(
+        `UPDATE cases SET phase = $2, status = $3, stage = $4, lead_unit_id = $5, co_unit_ids = $6, copy_unit_ids = $7,
+           responsible_unit_id = $8, escalation_level = $9, supervision = $10, overdue = $11, outcome = $12,
+           deadlines = $13, next_deadline = $14, dispatched_at = $15, signed_at = $16, contacted_at = $17,
+           replied_at = $18, called_back_at = $19, closed_at = $20, updated_at = now()
+         WHERE case_no = $1`,
+        [
+          projection.caseNo,
+          projection.phase,
+          projection.status,
+          projection.stage,
+          projection.leadUnitId ?? null,
+          projection.coUnitIds,
+          projection.copyUnitIds,
+          projection.responsibleUnitId ?? null,
+          projection.escalationLevel,
+          projection.supervision,
+          projection.overdue,
+          projection.outcome ?? null,
+          JSON.stringify(projection.deadlines),
+          projection.nextDeadline ?? null,
+          t.dispatched ?? null,
+          t.signed ?? null,
+          t.contacted ?? null,
+          t.replied ?? null,
+          t.calledBack ?? null,
+          t.closed ?? null,
+        ],
+      );
+      if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
+    },
+
+    /** Appends domain events numbered by the workflow; a retried call writes nothing twice. */
+    async appendCaseEvents(input: { caseNo: string; firstSeq: number; events: LifecycleEvent[] }): Promise<void> {
+      if (input.events.length === 0) return;
+      const values: unknown[] = [];
+      const rows = input.events.map((event, i) => {
+        values.push(
+          input.caseNo,
+          input.firstSeq + i,
+          event.type,
+          event.at,
+          event.actor ? JSON.stringify(event.actor) : null,
+          JSON.stringify(event.detail),
+        );
+        const p = i * 6;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+      });
+      await dataSource.query(
+        `INSERT INTO case_events (case_no, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
+         ON CONFLICT (case_no, seq) DO NOTHING`,
+        values,
+      );
+    },
+  };
+}
+
+/** The lifecycle activities, as the workflow proxies them. */
+export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;

@@ -1,0 +1,425 @@
+import {
+  Actor,
+  CaseAction,
+  DeadlineEntry,
+  DeadlineKind,
+  DeadlineRequest,
+  DispatchPlan,
+  EscalationLevel,
+  LifecycleEvent,
+  LifecyclePhase,
+  LifecycleRules,
+  Refusal,
+  ReplyResult,
+  SATISFIED,
+} from './lifecycle.types';
+
+/** Everything the lifecycle knows about a case; plain data, safe to return from a Query. */
+export interface LifecycleState {
+  phase: LifecyclePhase;
+  leadUnitId?: string;
+  coUnitIds: string[];
+  copyUnitIds: string[];
+  plan?: DispatchPlan;
+  /** A unit designated by arbitration cannot return the case again (Weifang). */
+  designatedByArbitration: boolean;
+  returns: number;
+  contacted: boolean;
+  escalationLevel: EscalationLevel;
+  escalationUnitId?: string;
+  supervision: 'none' | 'posted';
+  overdue: boolean;
+  extension: { used: number; pending?: { workingDays: number; reason: string } };
+  reply?: { result: ReplyResult; summary: string };
+  rehandles: number;
+  callbackAttempts: number;
+  /** How the case ended, once closed. */
+  outcome?: 'satisfied' | 'unreachable' | 'accountability';
+  timestamps: Partial<Record<'dispatched' | 'signed' | 'contacted' | 'replied' | 'calledBack' | 'closed', string>>;
+  deadlines: Partial<Record<DeadlineKind, DeadlineEntry>>;
+}
+
+/** The timer a case waits on next: a deadline, or the reminder before it. */
+export interface PendingTimer {
+  kind: DeadlineKind;
+  at: string;
+  reminder: boolean;
+}
+
+const LADDER: EscalationLevel[] = ['none', 'community', 'street', 'district', 'city'];
+
+/** Which deadlines matter in which situation; a deadline that no longer applies never fires. */
+function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
+  switch (kind) {
+    case 'sign':
+      return state.phase === 'awaiting-sign';
+    case 'contact':
+      return state.phase === 'handling' && !state.contacted;
+    // A case its unit ignores (never signs) climbs the ladder too.
+    case 'handle':
+      return (state.phase === 'handling' || state.phase === 'awaiting-sign') && state.escalationLevel === 'none';
+    case 'escalation':
+      return (
+        (state.phase === 'handling' || state.phase === 'awaiting-sign') &&
+        state.escalationLevel !== 'none' &&
+        state.escalationLevel !== 'city'
+      );
+    case 'callback':
+      return state.phase === 'awaiting-callback';
+    case 'return-window':
+      return false; // bounds the return action; nothing happens when it passes
+  }
+}
+
+/**
+ * The 接诉即办 lifecycle after intake as a pure state machine: dispatch, sign / return, contact, handling with
+ * extension, the escalation ladder, reply and review, call-back, re-handling and accountability, close.
+ *
+ * The workflow enacts it: Update validators call {@link validate}, handlers call {@link apply}, deadlines come
+ * back from the calendar activity through {@link setDeadline}, and timers call {@link onTimer}. Every change
+ * is recorded as a {@link LifecycleEvent}. Instants are ISO strings passed in; nothing here reads a clock.
+ */
+export class CaseLifecycle {
+  readonly state: LifecycleState;
+  private events: LifecycleEvent[] = [];
+
+  constructor(
+    private readonly rules: LifecycleRules,
+    state?: LifecycleState,
+  ) {
+    this.state = state ?? {
+      phase: 'awaiting-dispatch',
+      coUnitIds: [],
+      copyUnitIds: [],
+      designatedByArbitration: false,
+      returns: 0,
+      contacted: false,
+      escalationLevel: 'none',
+      supervision: 'none',
+      overdue: false,
+      extension: { used: 0 },
+      rehandles: 0,
+      callbackAttempts: 0,
+      timestamps: {},
+      deadlines: {},
+    };
+  }
+
+  /** Events recorded since the last call, oldest first. */
+  takeEvents(): LifecycleEvent[] {
+    const taken = this.events;
+    this.events = [];
+    return taken;
+  }
+
+  /** Sends the case to its units; returns the deadlines the calendar must stamp from `now`. */
+  dispatch(plan: DispatchPlan, now: string, actor?: Actor, arbitrated = false): DeadlineRequest[] {
+    const s = this.state;
+    s.phase = 'awaiting-sign';
+    s.plan = plan;
+    s.leadUnitId = plan.leadUnitId;
+    s.coUnitIds = [...plan.coUnitIds];
+    s.copyUnitIds = [...plan.copyUnitIds];
+    s.designatedByArbitration = arbitrated;
+    s.contacted = false;
+    s.timestamps.dispatched = now;
+    s.deadlines = {};
+    this.record('dispatched', now, actor, {
+      leadUnitId: plan.leadUnitId,
+      coUnitIds: plan.coUnitIds,
+      copyUnitIds: plan.copyUnitIds,
+      arbitrated,
+    });
+    return [
+      { kind: 'sign', duration: plan.deadlines.sign, from: now },
+      { kind: 'return-window', duration: this.rules.returnWindow, from: now },
+      { kind: 'contact', duration: plan.deadlines.contact, from: now },
+      { kind: 'handle', duration: plan.deadlines.handle, from: now },
+    ];
+  }
+
+  /** Why `actor` may not take `action` now, or undefined when it may. Never changes anything. */
+  validate(action: CaseAction, actor: Actor, now: string): Refusal | undefined {
+    const s = this.state;
+    const refuse = (code: Refusal['code'], message: string): Refusal => ({ code, message });
+    const leadHandler = () =>
+      actor.role !== 'handler'
+        ? refuse('WrongRole', `${action.type} is for a handler of the lead unit, not a ${actor.role}`)
+        : actor.unitId !== s.leadUnitId
+          ? refuse('WrongUnit', `${action.type} is for the lead unit ${s.leadUnitId ?? '(none)'}, not ${actor.unitId}`)
+          : undefined;
+    const centre = () =>
+      actor.role !== 'operator' ? refuse('WrongRole', `${action.type} is for the service centre`) : undefined;
+    const phase = (...phases: LifecyclePhase[]) =>
+      phases.includes(s.phase)
+        ? undefined
+        : refuse('WrongState', `${action.type} needs the case ${phases.join(' or ')}, but it is ${s.phase}`);
+    const text = (value: string | undefined, field: string) =>
+      value && value.trim().length > 0 ? undefined : refuse('InvalidArgument', `${field} must not be empty`);
+
+    switch (action.type) {
+      case 'sign':
+        return phase('awaiting-sign') ?? leadHandler();
+      case 'return': {
+        const window = s.deadlines['return-window'];
+        return (
+          phase('awaiting-sign', 'handling') ??
+          leadHandler() ??
+          text(action.reason, 'reason') ??
+          (s.designatedByArbitration
+            ? refuse('LimitReached', 'a unit designated by arbitration cannot return the case')
+            : undefined) ??
+          (window && now > window.due
+            ? refuse('DeadlinePassed', `the return window closed at ${window.due}`)
+            : undefined)
+        );
+      }
+      case 'redispatch':
+        return (
+          phase('awaiting-dispatch') ??
+          centre() ??
+          text(action.leadUnitId, 'leadUnitId') ??
+          text(action.reason, 'reason')
+        );
+      case 'contact':
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          (s.contacted ? refuse('WrongState', 'the citizen has already been contacted') : undefined)
+        );
+      case 'requestExtension': {
+        const due = s.deadlines.handle?.due;
+        const max = this.rules.extension.maxWorkingDays;
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          text(action.reason, 'reason') ??
+          (s.extension.pending ? refuse('WrongState', 'an extension request is already pending') : undefined) ??
+          (s.extension.used >= this.rules.extension.maxCount
+            ? refuse('LimitReached', `at most ${this.rules.extension.maxCount} extension(s) per case`)
+            : undefined) ??
+          (!Number.isInteger(action.workingDays) || action.workingDays < 1 || action.workingDays > max
+            ? refuse('InvalidArgument', `workingDays must be a whole number from 1 to ${max}`)
+            : undefined) ??
+          (s.escalationLevel !== 'none' || (due !== undefined && now > due)
+            ? refuse('DeadlinePassed', 'an extension must be asked for before the handling deadline')
+            : undefined)
+        );
+      }
+      case 'decideExtension':
+        return (
+          phase('handling') ??
+          centre() ??
+          text(action.reason, 'reason') ??
+          (s.extension.pending ? undefined : refuse('WrongState', 'no extension request is pending'))
+        );
+      case 'reply':
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          text(action.summary, 'summary') ??
+          (s.contacted ? undefined : refuse('WrongState', 'contact the citizen before replying'))
+        );
+      case 'review':
+        return phase('in-review') ?? centre() ?? (action.accepted ? undefined : text(action.reason, 'reason'));
+      case 'callback':
+        return (
+          phase('awaiting-callback') ??
+          centre() ??
+          (action.reached && (action.solved === undefined || action.satisfaction === undefined)
+            ? refuse('InvalidArgument', 'a reached citizen must say whether it is solved and how satisfied they are')
+            : undefined)
+        );
+      case 'escalate':
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          text(action.reason, 'reason') ??
+          (s.escalationLevel === 'city'
+            ? refuse('LimitReached', 'the case is already under city supervision')
+            : undefined)
+        );
+    }
+  }
+
+  /** Applies a validated action; returns the deadlines the calendar must stamp. */
+  apply(action: CaseAction, actor: Actor, now: string): DeadlineRequest[] {
+    const refusal = this.validate(action, actor, now);
+    if (refusal) throw new Error(`${refusal.code}: ${refusal.message}`);
+    const s = this.state;
+    switch (action.type) {
+      case 'sign':
+        s.phase = 'handling';
+        s.timestamps.signed = now;
+        this.record('signed', now, actor, {});
+        return [];
+      case 'return':
+        s.phase = 'awaiting-dispatch';
+        s.returns += 1;
+        s.deadlines = {};
+        this.record('returned', now, actor, { reason: action.reason, unitId: s.leadUnitId });
+        return [];
+      case 'redispatch': {
+        const plan: DispatchPlan = { ...(s.plan as DispatchPlan), leadUnitId: action.leadUnitId };
+        this.record('redispatch-decided', now, actor, { reason: action.reason, arbitrated: action.arbitrated });
+        return this.dispatch(plan, now, actor, action.arbitrated);
+      }
+      case 'contact':
+        s.contacted = true;
+        s.timestamps.contacted = now;
+        this.record('contacted', now, actor, { note: action.note });
+        return [];
+      case 'requestExtension':
+        s.extension.pending = { workingDays: action.workingDays, reason: action.reason };
+        this.record('extension-requested', now, actor, { workingDays: action.workingDays, reason: action.reason });
+        return [];
+      case 'decideExtension': {
+        const pending = s.extension.pending as { workingDays: number };
+        s.extension.pending = undefined;
+        this.record(action.approved ? 'extension-approved' : 'extension-refused', now, actor, {
+          workingDays: pending.workingDays,
+          reason: action.reason,
+          citizenNotified: true,
+        });
+        if (!action.approved) return [];
+        s.extension.used += 1;
+        const from = s.deadlines.handle?.due ?? now;
+        return [{ kind: 'handle', duration: `${pending.workingDays}WD`, from }];
+      }
+      case 'reply':
+        s.phase = 'in-review';
+        s.reply = { result: action.result, summary: action.summary };
+        s.timestamps.replied = now;
+        this.record('replied', now, actor, { result: action.result });
+        return [];
+      case 'review':
+        this.record(action.accepted ? 'reply-accepted' : 'reply-sent-back', now, actor, { reason: action.reason });
+        if (!action.accepted) {
+          s.phase = 'handling';
+          return [];
+        }
+        s.phase = 'awaiting-callback';
+        s.callbackAttempts = 0;
+        return [{ kind: 'callback', duration: this.rules.callback.window, from: now }];
+      case 'callback':
+        return this.callback(action, actor, now);
+      case 'escalate':
+        return this.climb(now, actor, action.reason);
+    }
+  }
+
+  /** Records a deadline the calendar stamped; the 80 % reminder is computed by the caller's calendar too. */
+  setDeadline(entry: DeadlineEntry): void {
+    this.state.deadlines[entry.kind] = entry;
+    this.record('deadline-set', entry.from, undefined, {
+      kind: entry.kind,
+      duration: entry.duration,
+      due: entry.due,
+      calendar: `${entry.calendarId}@${entry.calendarVersion}`,
+      appliedDays: entry.appliedDays,
+    });
+  }
+
+  /** The earliest timer that still matters: a pending reminder or a deadline. */
+  nextTimer(): PendingTimer | undefined {
+    const timers: PendingTimer[] = [];
+    for (const entry of Object.values(this.state.deadlines)) {
+      if (!entry || !deadlineApplies(this.state, entry.kind)) continue;
+      if (entry.reminderAt && !entry.reminded) timers.push({ kind: entry.kind, at: entry.reminderAt, reminder: true });
+      timers.push({ kind: entry.kind, at: entry.due, reminder: false });
+    }
+    timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return timers[0];
+  }
+
+  /** A timer fired: send the reminder, or act on the expired deadline. Returns new deadlines to stamp. */
+  onTimer(timer: PendingTimer, now: string): DeadlineRequest[] {
+    const s = this.state;
+    const entry = s.deadlines[timer.kind];
+    if (!entry || !deadlineApplies(s, timer.kind)) return [];
+    if (timer.reminder) {
+      entry.reminded = true;
+      this.record('reminder', now, undefined, { kind: timer.kind, due: entry.due, unitId: this.responsibleUnit() });
+      return [];
+    }
+    delete s.deadlines[timer.kind];
+    this.record('overdue', now, undefined, { kind: timer.kind, due: entry.due, unitId: this.responsibleUnit() });
+    switch (timer.kind) {
+      case 'handle':
+      case 'escalation':
+        s.overdue = true;
+        return this.climb(now, undefined, `${timer.kind} deadline passed`);
+      case 'callback':
+        return this.close('unreachable', now);
+      default:
+        return []; // a late sign or contact counts against the response rate; the case goes on
+    }
+  }
+
+  /** The unit that must act now: the coordinating committee while escalated, else the lead unit. */
+  responsibleUnit(): string | undefined {
+    return this.state.escalationUnitId ?? this.state.leadUnitId;
+  }
+
+  private callback(action: Extract<CaseAction, { type: 'callback' }>, actor: Actor, now: string): DeadlineRequest[] {
+    const s = this.state;
+    s.callbackAttempts += 1;
+    s.timestamps.calledBack = now;
+    if (!action.reached) {
+      this.record('callback-unreached', now, actor, { attempt: s.callbackAttempts });
+      return s.callbackAttempts >= this.rules.callback.maxAttempts ? this.close('unreachable', now) : [];
+    }
+    const satisfied = action.solved === true && SATISFIED.includes(action.satisfaction!);
+    this.record('called-back', now, actor, { solved: action.solved, satisfaction: action.satisfaction });
+    if (satisfied) return this.close('satisfied', now);
+    if (s.rehandles < this.rules.rehandle.maxCount) {
+      s.rehandles += 1;
+      s.phase = 'handling';
+      s.reply = undefined;
+      s.escalationLevel = 'none';
+      s.escalationUnitId = undefined;
+      this.record('rehandling', now, undefined, { round: s.rehandles, unitId: s.leadUnitId });
+      return [{ kind: 'handle', duration: this.rules.rehandle.duration, from: now }];
+    }
+    this.record('accountability-escalated', now, undefined, { to: 'discipline-office', unitId: s.leadUnitId });
+    return this.close('accountability', now);
+  }
+
+  /** Moves the case one rung up the ladder (skipping levels the case has no committee for). */
+  private climb(now: string, actor: Actor | undefined, reason: string): DeadlineRequest[] {
+    const s = this.state;
+    const units = s.plan?.ladderUnits ?? {};
+    for (const level of LADDER.slice(LADDER.indexOf(s.escalationLevel) + 1)) {
+      if (level === 'city') {
+        s.escalationLevel = 'city';
+        s.escalationUnitId = undefined;
+        s.supervision = 'posted';
+        this.record('escalated', now, actor, { level, reason, supervision: 'posted' });
+        return [];
+      }
+      const unitId = units[level as 'community' | 'street' | 'district'];
+      if (!unitId) continue;
+      s.escalationLevel = level;
+      s.escalationUnitId = unitId;
+      this.record('escalated', now, actor, { level, unitId, reason });
+      return [
+        { kind: 'escalation', duration: this.rules.ladder[level as 'community' | 'street' | 'district'], from: now },
+      ];
+    }
+    return [];
+  }
+
+  private close(outcome: NonNullable<LifecycleState['outcome']>, now: string): DeadlineRequest[] {
+    const s = this.state;
+    s.phase = 'closed';
+    s.outcome = outcome;
+    s.timestamps.closed = now;
+    s.deadlines = {};
+    this.record('closed', now, undefined, { outcome, flagged: outcome === 'accountability' });
+    return [];
+  }
+
+  private record(type: string, at: string, actor: Actor | undefined, detail: Record<string, unknown>): void {
+    this.events.push({ type, at, actor, detail });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './case-lifecycle';
+export * from './lifecycle.types';
+export * from './presets';

@@ -1,0 +1,118 @@
+import type { DeadlineSet } from '../routing/routing.types';
+
+/** Where a case stands in the process after intake. */
+export type LifecyclePhase =
+  | 'awaiting-dispatch'
+  | 'awaiting-sign'
+  | 'handling'
+  | 'in-review'
+  | 'awaiting-callback'
+  | 'closed';
+
+/** Rungs of the escalation ladder: no escalation, then each coordination committee, then city supervision. */
+export const ESCALATION_LEVELS = ['none', 'community', 'street', 'district', 'city'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export type ActorRole = 'operator' | 'handler' | 'coordinator' | 'designer' | 'auditor' | 'admin' | 'system';
+
+/** Who acts: taken from the authenticated request, never from a payload field. */
+export interface Actor {
+  userId: string;
+  role: ActorRole;
+  unitId: string;
+}
+
+export type ReplyResult = 'solved' | 'partly' | 'explained';
+/** The 5-level satisfaction scale: 非常满意 … 非常不满意. */
+export type Satisfaction =
+  | 'very-satisfied'
+  | 'satisfied'
+  | 'basically-satisfied'
+  | 'dissatisfied'
+  | 'very-dissatisfied';
+export const SATISFIED: readonly Satisfaction[] = ['very-satisfied', 'satisfied', 'basically-satisfied'];
+
+/** A human action on a case; each is an Update whose validator runs {@link CaseLifecycle.validate}. */
+export type CaseAction =
+  | { type: 'sign' }
+  | { type: 'return'; reason: string }
+  | { type: 'redispatch'; leadUnitId: string; arbitrated: boolean; reason: string }
+  | { type: 'contact'; note?: string }
+  | { type: 'requestExtension'; workingDays: number; reason: string }
+  | { type: 'decideExtension'; approved: boolean; reason: string }
+  | { type: 'reply'; result: ReplyResult; summary: string }
+  | { type: 'review'; accepted: boolean; reason?: string }
+  | { type: 'callback'; reached: boolean; solved?: boolean; satisfaction?: Satisfaction; note?: string }
+  | { type: 'escalate'; reason: string };
+
+/** Why an action was refused: a stable code for clients and a plain message. */
+export type RefusalCode =
+  | 'WrongState'
+  | 'WrongUnit'
+  | 'WrongRole'
+  | 'DeadlinePassed'
+  | 'LimitReached'
+  | 'InvalidArgument';
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+/** Deadlines a case can be running against; at most one of each kind at a time. */
+export type DeadlineKind = 'sign' | 'return-window' | 'contact' | 'handle' | 'escalation' | 'callback';
+
+/** A deadline as the calendar stamped it, with where it came from. */
+export interface DeadlineEntry {
+  kind: DeadlineKind;
+  /** Duration text it was computed from, e.g. `7WD`. */
+  duration: string;
+  /** ISO instant the clock started. */
+  from: string;
+  /** ISO instant it expires. */
+  due: string;
+  calendarId: string;
+  calendarVersion: number;
+  /** Holidays and make-up days the computation crossed. */
+  appliedDays: string[];
+  /** ISO instant of the 80 % reminder (natural or working time, as the duration). */
+  reminderAt?: string;
+  reminded?: boolean;
+}
+
+/** A deadline the workflow must have computed (through an activity) before it can wait on it. */
+export interface DeadlineRequest {
+  kind: DeadlineKind;
+  duration: string;
+  from: string;
+}
+
+/** Process rules the lifecycle reads (the `beijing` preset's defaults; versioned rules replace them). */
+export interface LifecycleRules {
+  /** A unit may return a case within this window after dispatch (Shandong: 2 working days). */
+  returnWindow: string;
+  extension: { maxCount: number; maxWorkingDays: number };
+  /** Committee deadlines in order: community, street, district; city supervision has none. */
+  ladder: { community: string; street: string; district: string };
+  /** Fraction of a deadline at which a reminder goes out. */
+  reminderFraction: number;
+  callback: { window: string; maxAttempts: number };
+  rehandle: { duration: string; maxCount: number };
+}
+
+/** The routing outcome the lifecycle starts from. */
+export interface DispatchPlan {
+  leadUnitId: string;
+  coUnitIds: string[];
+  copyUnitIds: string[];
+  deadlines: DeadlineSet;
+  /** Locality ids the ladder climbs through (absent levels are skipped). */
+  ladderUnits: { community?: string; street?: string; district?: string };
+}
+
+/** One fact recorded in the case's history and mirrored to the domain events table. */
+export interface LifecycleEvent {
+  type: string;
+  at: string;
+  actor?: Actor;
+  detail: Record<string, unknown>;
+}
