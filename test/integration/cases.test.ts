@@ -198,6 +198,39 @@ describe('cases over HTTP', () => {
     expect(await countIntakes('true', [])).toBe(before);
   });
 
+  it('should refuse a category the routing catalogue does not know, or a place outside the org tree', async () => {
+    const before = await countIntakes('true', []);
+    const category = await http()
+      .post('/api/v1/cases')
+      .send(body({ category: 'ufo-sighting' }))
+      .expect(400);
+    expect(category.body.details).toEqual([expect.objectContaining({ field: 'category', rule: 'unknown-category' })]);
+    const place = await http()
+      .post('/api/v1/cases')
+      .send(body({ place: { streetId: 's-nowhere', districtId: 'd-donghu' } }))
+      .expect(400);
+    expect(place.body.details).toEqual([expect.objectContaining({ field: 'place' })]);
+    expect(await countIntakes('true', [])).toBe(before);
+  });
+
+  it('should record the lifecycle as append-only domain events', async () => {
+    const created = await http().post('/api/v1/cases').send(body()).expect(201);
+    await waitForStage(created.body.caseNo, 'awaiting-sign');
+    const rows = await pg.query('SELECT seq, type, detail FROM case_events WHERE case_no = $1 ORDER BY seq', [
+      created.body.caseNo,
+    ]);
+    expect(rows.rows.map((row) => row.seq)).toEqual(rows.rows.map((_, i) => i + 1));
+    expect(rows.rows.map((row) => row.type)).toEqual(expect.arrayContaining(['dispatched', 'deadline-set']));
+    const handle = rows.rows.find((row) => row.type === 'deadline-set' && row.detail.kind === 'handle');
+    expect(handle.detail).toMatchObject({ duration: '7WD', calendar: expect.stringMatching(/^cn-mainland/) });
+    await expect(
+      pg.query(`UPDATE case_events SET type = 'forged' WHERE case_no = $1`, [created.body.caseNo]),
+    ).rejects.toThrow(/append-only/);
+    await expect(pg.query(`DELETE FROM case_events WHERE case_no = $1`, [created.body.caseNo])).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
   it('should refuse a malformed Idempotency-Key header, naming it', async () => {
     const refused = await http().post('/api/v1/cases').set('Idempotency-Key', 'has spaces').send(body()).expect(400);
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'format' })]);
