@@ -122,6 +122,10 @@ export class CaseLifecycle {
     s.copyUnitIds = [...plan.copyUnitIds];
     s.designatedByArbitration = arbitrated;
     s.contacted = false;
+    // A new lead unit starts afresh: the previous unit's escalation and pending extension do not carry over.
+    s.escalationLevel = 'none';
+    s.escalationUnitId = undefined;
+    s.extension.pending = undefined;
     s.timestamps.dispatched = now;
     s.deadlines = {};
     this.record('dispatched', now, actor, {
@@ -178,6 +182,7 @@ export class CaseLifecycle {
         return (
           phase('awaiting-dispatch') ??
           centre() ??
+          (s.plan ? undefined : refuse('WrongState', 'the case has never been dispatched')) ??
           text(action.leadUnitId, 'leadUnitId') ??
           text(action.reason, 'reason')
         );
@@ -337,6 +342,8 @@ export class CaseLifecycle {
     const s = this.state;
     const entry = s.deadlines[timer.kind];
     if (!entry || !deadlineApplies(s, timer.kind)) return [];
+    // A timer computed before the deadline was replaced (e.g. an approved extension) is stale.
+    if (timer.at !== (timer.reminder ? entry.reminderAt : entry.due)) return [];
     if (timer.reminder) {
       entry.reminded = true;
       this.record('reminder', now, undefined, { kind: timer.kind, due: entry.due, unitId: this.responsibleUnit() });
