@@ -1,3 +1,5 @@
+import type { LifecyclePhase } from '../lifecycle/lifecycle.types';
+
 /** The five kinds of citizen request (诉求): 咨询, 求助, 投诉, 举报, 建议. */
 export const CASE_KINDS = ['consultation', 'help', 'complaint', 'report', 'suggestion'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
@@ -34,14 +36,7 @@ export interface CaseFacts {
 export type CaseStatus = 'registered' | 'open' | 'closed';
 
 /** The process stage a case is in: intake, then the lifecycle phases (awaiting-sign, handling, …, closed). */
-export type CaseStage =
-  | 'intake'
-  | 'awaiting-dispatch'
-  | 'awaiting-sign'
-  | 'handling'
-  | 'in-review'
-  | 'awaiting-callback'
-  | 'closed';
+export type CaseStage = 'intake' | LifecyclePhase;
 
 /** Formats a case number: the reception date in China time (yyyymmdd) and a 6-digit daily-independent serial. */
 export function formatCaseNo(receivedAt: Date, serial: number): string {
