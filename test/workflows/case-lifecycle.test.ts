@@ -20,6 +20,7 @@ import {
   reviewReplyUpdate,
   signCaseUpdate,
 } from '../../workflows/complaint-case/messages';
+import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
@@ -77,20 +78,7 @@ describe('complaintCase lifecycle (time-skipping)', () => {
     const handle = await env.client.workflow.start(complaintCase, {
       workflowId: `case-${caseNo}`,
       taskQueue,
-      args: [
-        {
-          caseNo,
-          receivedAt: new Date().toISOString(),
-          rulesVersion: 'beijing@1',
-          facts: {
-            kind: 'complaint',
-            category: 'noise-nuisance',
-            urgency: 'normal',
-            channel: 'hotline',
-            place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
-          },
-        },
-      ],
+      args: [noiseComplaintInput(caseNo)],
     });
     // Let intake and dispatch run before acting.
     for (let i = 0; i < 50; i++) {

@@ -5,7 +5,8 @@ import type { RecordCaseIntakeInput } from '../../activities';
 import { createLifecycleActivities } from '../../activities/lifecycle.activities';
 import { CASE_SEARCH_ATTRIBUTES } from '../../libs/domain/src';
 import { complaintCase } from '../../workflows';
-import { caseStateQuery, ComplaintCaseInput } from '../../workflows/complaint-case/messages';
+import { caseStateQuery } from '../../workflows/complaint-case/messages';
+import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
@@ -21,20 +22,7 @@ describe('complaintCase workflow: intake', () => {
     await env?.teardown();
   });
 
-  function input(caseNo: string): ComplaintCaseInput {
-    return {
-      caseNo,
-      receivedAt: '2026-11-23T01:00:00.000Z',
-      rulesVersion: 'beijing@1',
-      facts: {
-        kind: 'complaint',
-        category: 'noise-nuisance',
-        urgency: 'normal',
-        channel: 'hotline',
-        place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
-      },
-    };
-  }
+  const input = (caseNo: string) => noiseComplaintInput(caseNo, '2026-11-23T01:00:00.000Z');
 
   /** Runs a case until it is dispatched (awaiting its unit's signature), then ends it. */
   async function runToDispatch(caseNo: string, recordCaseIntake: (args: RecordCaseIntakeInput) => Promise<void>) {
