@@ -74,8 +74,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   };
 
   const stamp = async (requests: DeadlineRequest[]) => {
+    const { reminderFraction } = BEIJING_LIFECYCLE_RULES;
     for (const request of requests) {
-      const { reminderFraction } = BEIJING_LIFECYCLE_RULES;
       lifecycle.setDeadline(await activities.stampDeadline({ ...request, reminderFraction }));
     }
   };
