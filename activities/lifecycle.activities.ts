@@ -45,6 +45,16 @@ export interface StampDeadlineInput {
   reminderFraction: number;
 }
 
+/** Arguments of {@link LifecycleActivities.appendCaseEvents}. */
+export interface AppendCaseEventsInput {
+  caseNo: string;
+  /** `case` (default) for the case workflow, `whistle-<n>` for whistle round n. */
+  stream?: string;
+  /** Sequence number of the first event within its stream (1-based). */
+  firstSeq: number;
+  events: LifecycleEvent[];
+}
+
 /** What the case projection mirrors of the workflow's state. */
 export interface CaseProjection {
   caseNo: string;
@@ -166,25 +176,29 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
     },
 
-    /** Appends domain events numbered by the workflow; a retried call writes nothing twice. */
-    async appendCaseEvents(input: { caseNo: string; firstSeq: number; events: LifecycleEvent[] }): Promise<void> {
+    /**
+     * Appends domain events numbered by the workflow that recorded them: the case (stream `case`, the default) or a
+     * whistle round (`whistle-<n>`). A retried call writes nothing twice.
+     */
+    async appendCaseEvents(input: AppendCaseEventsInput): Promise<void> {
       if (input.events.length === 0) return;
       const values: unknown[] = [];
       const rows = input.events.map((event, i) => {
         values.push(
           input.caseNo,
+          input.stream ?? 'case',
           input.firstSeq + i,
           event.type,
           event.at,
           event.actor ? JSON.stringify(event.actor) : null,
           JSON.stringify(event.detail),
         );
-        const p = i * 6;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+        const p = i * 7;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7})`;
       });
       await dataSource.query(
-        `INSERT INTO case_events (case_no, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
-         ON CONFLICT (case_no, seq) DO NOTHING`,
+        `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
+         ON CONFLICT (case_no, stream, seq) DO NOTHING`,
         values,
       );
     },

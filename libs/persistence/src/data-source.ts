@@ -1,15 +1,26 @@
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEntity } from './entities/case.entity';
+import { IDENTITY_ENTITIES } from './entities/identity.entities';
 import { IntakeRequestEntity } from './entities/intake-request.entity';
+import { ORG_ENTITIES } from './entities/org.entities';
 import { InitialSchema1700000000000 } from './migrations/1700000000000-initial-schema';
 import { CaseLifecycle1700000000001 } from './migrations/1700000000001-case-lifecycle';
+import { OrgCatalogueCalendar1700000000002 } from './migrations/1700000000002-org-catalogue-calendar';
+import { Identity1700000000003 } from './migrations/1700000000003-identity';
+import { EventStreams1700000000004 } from './migrations/1700000000004-event-streams';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
-export const ENTITIES = [CaseEntity, IntakeRequestEntity];
+export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
 
 /** Every migration, in order. Schema changes only ever arrive through a new entry here. */
-export const MIGRATIONS = [InitialSchema1700000000000, CaseLifecycle1700000000001];
+export const MIGRATIONS = [
+  InitialSchema1700000000000,
+  CaseLifecycle1700000000001,
+  OrgCatalogueCalendar1700000000002,
+  Identity1700000000003,
+  EventStreams1700000000004,
+];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
 export function dataSourceOptions(url: string): DataSourceOptions {

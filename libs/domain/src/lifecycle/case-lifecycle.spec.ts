@@ -27,6 +27,8 @@ const HOURS: Record<DeadlineKind, number> = {
   handle: 200,
   escalation: 100,
   callback: 50,
+  'whistle-report': 8,
+  'whistle-result': 200,
 };
 const CALENDAR = { calendarId: 'test-cal', calendarVersion: 1, appliedDays: [] };
 

@@ -68,6 +68,9 @@ function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
       return state.phase === 'awaiting-callback';
     case 'return-window':
       return false; // bounds the return action; nothing happens when it passes
+    case 'whistle-report':
+    case 'whistle-result':
+      return false; // held by the whistle round's own workflow
   }
 }
 

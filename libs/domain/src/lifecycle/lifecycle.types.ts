@@ -1,3 +1,4 @@
+import type { OrgUnitKind } from '../org/org.types';
 import type { DeadlineSet } from '../routing/routing.types';
 
 /** Where a case stands in the process after intake. */
@@ -20,6 +21,8 @@ export interface Actor {
   userId: string;
   role: ActorRole;
   unitId: string;
+  /** Kind of the actor's unit in the org tree (who may whistle depends on it); resolved by the API from the tree. */
+  unitKind?: OrgUnitKind;
 }
 
 export type ReplyResult = 'solved' | 'partly' | 'explained';
@@ -59,7 +62,17 @@ export interface Refusal {
 }
 
 /** Deadlines a case can be running against; at most one of each kind at a time. */
-export type DeadlineKind = 'sign' | 'return-window' | 'contact' | 'handle' | 'escalation' | 'callback';
+export type DeadlineKind =
+  | 'sign'
+  | 'return-window'
+  | 'contact'
+  | 'handle'
+  | 'escalation'
+  | 'callback'
+  /** A whistled department must report (报到) by this instant; held by the whistle round, not the case. */
+  | 'whistle-report'
+  /** A whistled department must submit its result by this instant; held by the whistle round, not the case. */
+  | 'whistle-result';
 
 /** A deadline as the calendar stamped it, with where it came from. */
 export interface DeadlineEntry {
@@ -86,6 +99,24 @@ export interface DeadlineRequest {
   from: string;
 }
 
+/** One whistle grade (e.g. blue / yellow / red): who must come and how fast they must report. */
+export interface WhistleGrade {
+  /** Duration a summoned department has to report (报到), e.g. `1WD`, `4WH`, `PT30M`. */
+  reportLimit: string;
+  /** Plain description of what the grade means. */
+  description: string;
+}
+
+/** Whistle rules (吹哨、报到). */
+export interface WhistleRules {
+  /** Grades by id. */
+  grades: Record<string, WhistleGrade>;
+  /** Kinds of lead unit whose handlers may whistle (a street/township, and in some models a community). */
+  whistlerKinds: OrgUnitKind[];
+  /** Most departments one whistle round may summon. */
+  maxDepartments: number;
+}
+
 /** Process rules the lifecycle reads (the `beijing` preset's defaults; versioned rules replace them). */
 export interface LifecycleRules {
   /** A unit may return a case within this window after dispatch (Shandong: 2 working days). */
@@ -97,6 +128,7 @@ export interface LifecycleRules {
   reminderFraction: number;
   callback: { window: string; maxAttempts: number };
   rehandle: { duration: string; maxCount: number };
+  whistle: WhistleRules;
 }
 
 /** The routing outcome the lifecycle starts from. */

@@ -3,7 +3,9 @@ import type { LifecycleRules } from './lifecycle.types';
 /**
  * The `beijing` preset's lifecycle rules: return within 2 working days, one extension of at most 10 working days
  * (Shandong), committee deadlines 3 / 5 / 7 working days, reminders at 80 %, call-back within 2 working days in up
- * to 3 attempts, one re-handling of 5 working days.
+ * to 3 attempts, one re-handling of 5 working days; whistle grades blue (report within 1 working day), yellow
+ * (4 working hours) and red (30 minutes, Pinggu's figure for emergencies), whistled by a street/township or a
+ * community handler, at most 6 departments per round.
  */
 export const BEIJING_LIFECYCLE_RULES: LifecycleRules = {
   returnWindow: '2WD',
@@ -12,4 +14,13 @@ export const BEIJING_LIFECYCLE_RULES: LifecycleRules = {
   reminderFraction: 0.8,
   callback: { window: '2WD', maxAttempts: 3 },
   rehandle: { duration: '5WD', maxCount: 1 },
+  whistle: {
+    grades: {
+      blue: { reportLimit: '1WD', description: '一般事项：部门派员报到并按期办结' },
+      yellow: { reportLimit: '4WH', description: '较大事项：部门负责人报到，联合处置' },
+      red: { reportLimit: 'PT30M', description: '紧急事项：部门主要负责人30分钟内到场' },
+    },
+    whistlerKinds: ['street', 'township', 'community', 'village'],
+    maxDepartments: 6,
+  },
 };
