@@ -1,6 +1,13 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
-import { addDuration, fractionPoint, parseDuration, WorkCalendar } from '../libs/domain/src/calendar';
+import {
+  addDuration,
+  fractionPoint,
+  parseDuration,
+  pauseClock,
+  resumeClock,
+  WorkCalendar,
+} from '../libs/domain/src/calendar';
 import { buildChineseCalendar, chineseDaysCoverage } from '../libs/domain/src/calendar/chinese-days-source';
 import type { CaseFacts } from '../libs/domain/src/case/case.types';
 import type { DeadlineEntry, DeadlineKind, DispatchPlan, LifecycleEvent } from '../libs/domain/src/lifecycle';
@@ -43,6 +50,14 @@ export interface StampDeadlineInput {
   duration: string;
   from: string;
   reminderFraction: number;
+}
+
+/** A deadline whose clock is stopped (suspension), with what it still owes. */
+export interface PausedDeadline {
+  kind: DeadlineKind;
+  duration: string;
+  /** Natural or working milliseconds still owed, by the duration's kind. */
+  remainingMs: number;
 }
 
 /** Arguments of {@link LifecycleActivities.appendCaseEvents}. */
@@ -136,6 +151,54 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           appliedDays: result.appliedDays,
           reminderAt: reminder.toISOString(),
         };
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
+      }
+    },
+
+    /**
+     * Stops the clocks of running deadlines at `at` (suspension): what each still owes, in its own kind of time
+     * (natural or working milliseconds), to be laid onto the calendar again by {@link resumeDeadlines}.
+     */
+    async pauseDeadlines(input: { at: string; deadlines: DeadlineEntry[] }): Promise<PausedDeadline[]> {
+      try {
+        return input.deadlines.map((entry) => ({
+          kind: entry.kind,
+          duration: entry.duration,
+          remainingMs: pauseClock(
+            calendar,
+            parseDuration(entry.duration).kind,
+            new Date(input.at),
+            new Date(entry.due),
+          ),
+        }));
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
+      }
+    },
+
+    /** Restarts stopped clocks at `at` (resume): each deadline's remaining time laid onto the calendar from there. */
+    async resumeDeadlines(input: {
+      at: string;
+      paused: PausedDeadline[];
+      reminderFraction: number;
+    }): Promise<DeadlineEntry[]> {
+      try {
+        return input.paused.map((paused) => {
+          const kind = parseDuration(paused.duration).kind;
+          const result = resumeClock(calendar, kind, new Date(input.at), paused.remainingMs);
+          const reminder = fractionPoint(calendar, kind, new Date(input.at), result.due, input.reminderFraction);
+          return {
+            kind: paused.kind,
+            duration: paused.duration,
+            from: input.at,
+            due: result.due.toISOString(),
+            calendarId: result.calendarId,
+            calendarVersion: result.calendarVersion,
+            appliedDays: result.appliedDays,
+            reminderAt: reminder.toISOString(),
+          };
+        });
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
       }
