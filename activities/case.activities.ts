@@ -2,11 +2,14 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import { CaseEntity } from '../libs/persistence/src/entities/case.entity';
 import { IntakeRequestEntity } from '../libs/persistence/src/entities/intake-request.entity';
-import type { CaseStage, CaseStatus } from '../libs/domain/src/case/case.types';
+import type { CaseFacts, CaseStage, CaseStatus } from '../libs/domain/src/case/case.types';
+import { classifyIntake, IntakeDecision, IntakeDirections, normalizeAddressKey } from '../libs/domain/src/intake';
+import { DEMO_CATALOGUE, RoutingCatalogue } from '../libs/domain/src/routing';
 
 /** What the worker gives the case activities. */
 export interface CaseActivityDeps {
   dataSource: DataSource;
+  catalogue?: RoutingCatalogue;
 }
 
 /** Arguments of {@link CaseActivities.recordCaseIntake}. */
@@ -16,14 +19,32 @@ export interface RecordCaseIntakeInput {
   rulesVersion: string;
   status: CaseStatus;
   stage: CaseStage;
+  /** The open case this one duplicates with new facts. */
+  linkedTo?: string;
 }
 
 /**
  * Activities of the case workflow: thin, idempotent adapters over PostgreSQL, keyed by case number so a retry
  * rewrites the same row.
  */
-export function createCaseActivities({ dataSource }: CaseActivityDeps) {
+export function createCaseActivities({ dataSource, catalogue = DEMO_CATALOGUE }: CaseActivityDeps) {
   return {
+    /**
+     * Decides what intake does with a request (emergency diversion, inadmissible, answered on the spot, or dispatch)
+     * by the routing catalogue; recorded in the history as this activity's result.
+     */
+    async decideIntake(input: { facts: CaseFacts; directions?: IntakeDirections }): Promise<IntakeDecision> {
+      try {
+        return classifyIntake(catalogue, {
+          ...input.directions,
+          kind: input.facts.kind,
+          category: input.facts.category,
+        });
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'IntakeFailed');
+      }
+    },
+
     /**
      * Writes the case row from the stored submission (the only place citizen data lives), or brings an existing
      * row's status and stage up to date. Fails for good (`IntakeRequestMissing`) if the submission is not stored.
@@ -49,6 +70,8 @@ export function createCaseActivities({ dataSource }: CaseActivityDeps) {
           stage: input.stage,
           description: submission.description,
           address: submission.address ?? null,
+          addressKey: submission.address ? normalizeAddressKey(submission.address) || null : null,
+          linkedCaseNo: input.linkedTo ?? null,
           latitude: submission.location?.lat ?? null,
           longitude: submission.location?.lng ?? null,
           citizenName: submission.citizen?.name ?? null,

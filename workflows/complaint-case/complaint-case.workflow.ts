@@ -11,7 +11,7 @@ import {
 import type { CaseActivities, LifecycleActivities } from '../../activities';
 import type { CaseStage, CaseStatus } from '../../libs/domain/src/case/case.types';
 import { CaseLifecycle } from '../../libs/domain/src/lifecycle/case-lifecycle';
-import type { CaseAction, DeadlineRequest } from '../../libs/domain/src/lifecycle/lifecycle.types';
+import type { CaseAction, DeadlineRequest, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import { BEIJING_LIFECYCLE_RULES } from '../../libs/domain/src/lifecycle/presets';
 import {
   ACTION_REFUSED,
@@ -20,8 +20,10 @@ import {
   CaseSnapshot,
   caseStateQuery,
   ComplaintCaseInput,
+  repeatContactSignal,
 } from './messages';
 import { caseProjection, caseSearchAttributes } from './projection';
+import { WhistleRounds } from './whistle-rounds';
 
 const activities = proxyActivities<CaseActivities & LifecycleActivities>({
   startToCloseTimeout: '30 seconds',
@@ -30,15 +32,20 @@ const activities = proxyActivities<CaseActivities & LifecycleActivities>({
 
 /** Patch marker of the lifecycle after intake; cases started before it end after intake, as they did. */
 const LIFECYCLE_PATCH = 'lifecycle-v1';
+/** Patch marker of intake outcomes, supervision steps, suspension and whistle rounds; older cases run without. */
+const LIFECYCLE_V2_PATCH = 'lifecycle-v2';
 
 /**
- * One citizen request, from intake to close (接诉即办): records the case, dispatches it by the routing catalogue, and
- * enacts the {@link CaseLifecycle} — every human action an Update with a validator, every deadline a durable timer
- * stamped on the working-day calendar — mirroring each change into PostgreSQL.
+ * One citizen request, from intake to close (接诉即办): decides the intake outcome, dispatches the case by the
+ * routing catalogue, and enacts the {@link CaseLifecycle} — every human action an Update with a validator, every
+ * deadline a durable timer stamped on the working-day calendar, each whistle round a child workflow — mirroring each
+ * change into PostgreSQL.
  */
 export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnapshot> {
   const now = () => new Date().toISOString();
-  const lifecycle = new CaseLifecycle(BEIJING_LIFECYCLE_RULES);
+  const v2 = patched(LIFECYCLE_V2_PATCH);
+  const rules: LifecycleRules = v2 ? BEIJING_LIFECYCLE_RULES : { ...BEIJING_LIFECYCLE_RULES, supervision: undefined };
+  const lifecycle = new CaseLifecycle(rules);
   const snapshot: CaseSnapshot = {
     caseNo: input.caseNo,
     status: 'registered',
@@ -68,15 +75,29 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     upsertSearchAttributes(caseSearchAttributes(snapshot, lifecycle));
     syncing = syncing.then(async () => {
       await activities.appendCaseEvents({ caseNo: input.caseNo, firstSeq, events });
-      await activities.projectCase(projection);
+      if (snapshot.lifecycle) await activities.projectCase(projection);
     });
     return syncing;
   };
+  const changed = () => {
+    version += 1;
+    return sync();
+  };
+  const whistles = new WhistleRounds(input.caseNo, lifecycle, rules, changed);
 
   const stamp = async (requests: DeadlineRequest[]) => {
-    const { reminderFraction } = BEIJING_LIFECYCLE_RULES;
     for (const request of requests) {
-      lifecycle.setDeadline(await activities.stampDeadline({ ...request, reminderFraction }));
+      lifecycle.setDeadline(await activities.stampDeadline({ ...request, reminderFraction: rules.reminderFraction }));
+    }
+  };
+
+  /** Stops or restarts the clocks when a suspension begins or ends (the calendar computes what is owed). */
+  const moveClocks = async () => {
+    const clock = lifecycle.takeClockRequest();
+    if (clock?.op === 'pause') lifecycle.setPaused(await activities.pauseDeadlines(clock));
+    if (clock?.op === 'resume') {
+      const entries = await activities.resumeDeadlines({ ...clock, reminderFraction: rules.reminderFraction });
+      for (const entry of entries) lifecycle.setDeadline(entry);
     }
   };
 
@@ -87,13 +108,18 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
       async (request: CaseActionRequest) => {
         const requests = lifecycle.apply(request.action, request.actor, now());
         await stamp(requests);
-        version += 1;
-        await sync();
+        await moveClocks();
+        await whistles.afterAction(request.actor);
+        await changed();
         return snapshot;
       },
       { validator: (request: CaseActionRequest) => validateAction(type, request) },
     );
   }
+  setHandler(repeatContactSignal, (repeat) => {
+    lifecycle.recordRepeat(repeat, now());
+    void changed();
+  });
 
   function validateAction(type: string, request: CaseActionRequest): void {
     const refuse = (code: string, message: string) => {
@@ -114,28 +140,38 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     rulesVersion: input.rulesVersion,
     status: 'registered',
     stage: 'awaiting-dispatch',
+    ...(input.linkedTo ? { linkedTo: input.linkedTo } : {}),
   });
   enter('awaiting-dispatch', 'registered');
   upsertSearchAttributes(caseSearchAttributes(snapshot));
   if (!patched(LIFECYCLE_PATCH)) return snapshot;
 
-  const plan = await activities.planDispatch(input.facts);
-  const requests = lifecycle.dispatch(plan, now());
+  if (v2) {
+    const decision = await activities.decideIntake({ facts: input.facts, directions: input.intake });
+    if (input.linkedTo) lifecycle.linkTo(input.linkedTo, now());
+    if (decision.outcome === 'emergency-diversion') lifecycle.closeAtIntake('emergency-diverted', decision, now());
+    if (decision.outcome === 'inadmissible') lifecycle.closeAtIntake('inadmissible', decision, now());
+    if (decision.outcome === 'answer-on-the-spot') lifecycle.closeAtIntake('answered-at-intake', decision, now());
+  }
+  if (lifecycle.state.phase !== 'closed') {
+    const plan = await activities.planDispatch(input.facts);
+    await stamp(lifecycle.dispatch(plan, now()));
+  }
   snapshot.lifecycle = lifecycle.state;
-  await stamp(requests);
   await sync();
 
   while (lifecycle.state.phase !== 'closed') {
     const timer = lifecycle.nextTimer();
     const seen = version;
-    const waitMs = timer ? Math.max(1, Date.parse(timer.at) - Date.now()) : undefined;
-    const acted = await condition(() => version !== seen || lifecycle.state.phase === 'closed', waitMs);
+    const acted = timer
+      ? await condition(() => version !== seen, Math.max(1, Date.parse(timer.at) - Date.now()))
+      : await condition(() => version !== seen);
     if (!acted && timer) {
       await stamp(lifecycle.onTimer(timer, now()));
-      version += 1;
-      await sync();
+      await changed();
     }
   }
+  await whistles.closeAll('the case is closed');
   await condition(allHandlersFinished);
   await syncing;
   return snapshot;

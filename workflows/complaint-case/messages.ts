@@ -1,5 +1,7 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseFacts, CaseStage, CaseStatus } from '../../libs/domain/src/case/case.types';
+import type { IntakeDirections } from '../../libs/domain/src/intake/intake';
+import type { CasePriority } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { LifecycleState } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Actor, CaseAction } from '../../libs/domain/src/lifecycle/lifecycle.types';
 
@@ -14,6 +16,10 @@ export interface ComplaintCaseInput {
   /** Process definition version the case is pinned to. */
   rulesVersion: string;
   facts: CaseFacts;
+  /** What the operator established at intake (emergency, inadmissible, answered on the spot); absent: dispatch. */
+  intake?: IntakeDirections;
+  /** The open case this one duplicates but adds new facts to; the two are linked. */
+  linkedTo?: string;
 }
 
 /** One step of the case's path through the process, as the workflow saw it. */
@@ -62,6 +68,9 @@ export const replyCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'reply'>]>('
 export const reviewReplyUpdate = defineUpdate<CaseSnapshot, [ActionOf<'review'>]>('reviewReply');
 export const recordCallbackUpdate = defineUpdate<CaseSnapshot, [ActionOf<'callback'>]>('recordCallback');
 export const escalateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'escalate'>]>('escalateCase');
+export const suspendCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'suspend'>]>('suspendCase');
+export const resumeCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'resume'>]>('resumeCase');
+export const whistleCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'whistle'>]>('whistleCase');
 
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
@@ -75,7 +84,25 @@ export const CASE_ACTION_UPDATES = {
   review: reviewReplyUpdate,
   callback: recordCallbackUpdate,
   escalate: escalateCaseUpdate,
+  suspend: suspendCaseUpdate,
+  resume: resumeCaseUpdate,
+  whistle: whistleCaseUpdate,
 } as const;
+
+/** A citizen reported the same matter again (a duplicate linked to this open case). */
+export interface RepeatContact {
+  /** Repeat contacts of the case including this one. */
+  repeatCount: number;
+  priority: CasePriority;
+  /** Present when the repeats alone call for supervision. */
+  supervision?: 'daily';
+  matchedBy: 'address' | 'radius' | 'grid';
+  /** The new case opened for the repeat's new facts, if any. */
+  caseNo?: string;
+}
+
+/** A fact, not a request: the case records the repeat contact, raises its priority, maybe its supervision. */
+export const repeatContactSignal = defineSignal<[RepeatContact]>('repeatContact');
 
 /** The error type of a refused action; its message starts with the refusal code (e.g. `WrongUnit: …`). */
 export const ACTION_REFUSED = 'CaseActionRefused';

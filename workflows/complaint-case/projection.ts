@@ -61,5 +61,16 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     deadlines: { ...state.deadlines },
     nextDeadline: timer ? state.deadlines[timer.kind]?.due : undefined,
     timestamps: { ...state.timestamps },
+    suspendedSince: state.suspension?.since,
+    repeatCount: state.repeatCount,
+    priority: state.priority,
+    whistleRounds: state.whistleRounds.map(({ round, departmentIds, grade, status, startedAt, finishedAt }) => ({
+      round,
+      departmentIds,
+      grade,
+      status,
+      startedAt,
+      finishedAt,
+    })),
   };
 }

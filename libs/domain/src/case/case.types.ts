@@ -1,3 +1,4 @@
+import type { IntakeDirections } from '../intake/intake';
 import type { LifecyclePhase } from '../lifecycle/lifecycle.types';
 
 /** The five kinds of citizen request (诉求): 咨询, 求助, 投诉, 举报, 建议. */
@@ -58,6 +59,10 @@ export const CASE_NO_PATTERN = /^\d{8}\d{6,}$/;
  * case activities read it back; workflows see {@link CaseFacts}.
  */
 export interface CaseSubmission extends CaseFacts {
+  /** Emergency, inadmissible or answered-on-the-spot, as the operator decided; absent for an ordinary request. */
+  intake?: IntakeDirections;
+  /** For a request that duplicates an open case: true when the caller brings facts the open case lacks. */
+  hasNewFacts?: boolean;
   description: string;
   address?: string;
   location?: { lat: number; lng: number };

@@ -63,6 +63,9 @@ export interface IntakeFacts {
   readonly callerAcceptsAnswer?: boolean;
 }
 
+/** What the operator established at intake beyond the case facts: it decides whether the request is dispatched. */
+export type IntakeDirections = Pick<IntakeFacts, 'emergencyType' | 'inadmissibleReason' | 'callerAcceptsAnswer'>;
+
 /** The intake outcome: what happens to the request next. Every outcome is recorded; only `dispatch` opens work. */
 export type IntakeDecision =
   | {

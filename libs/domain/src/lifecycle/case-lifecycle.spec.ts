@@ -29,6 +29,7 @@ const HOURS: Record<DeadlineKind, number> = {
   callback: 50,
   'whistle-report': 8,
   'whistle-result': 200,
+  supervision: 24,
 };
 const CALENDAR = { calendarId: 'test-cal', calendarVersion: 1, appliedDays: [] };
 
@@ -58,9 +59,15 @@ interface Case {
   actors: Record<Who, Actor>;
 }
 
+/**
+ * The `beijing` rules without the supervision steps: the ladder tables walk the ladder alone; the supervision
+ * steps that interleave with it in the full preset have their own tests below.
+ */
+const LADDER_ONLY = { ...BEIJING_LIFECYCLE_RULES, supervision: undefined };
+
 let seq = 0;
 /** A fresh lifecycle with its own unit ids; `levels` are the committees the ladder can climb through. */
-function newCase(levels: Level[] = LEVELS): Case {
+function newCase(levels: Level[] = LEVELS, rules = BEIJING_LIFECYCLE_RULES): Case {
   const n = ++seq;
   const units = Object.fromEntries(levels.map((level) => [level, `${level}-committee-${n}`]));
   const plan: DispatchPlan = {
@@ -76,7 +83,7 @@ function newCase(levels: Level[] = LEVELS): Case {
     op: operator(n),
     coord: coordinator(`street-committee-${n}`),
   };
-  return { lc: new CaseLifecycle(BEIJING_LIFECYCLE_RULES), plan, units, actors };
+  return { lc: new CaseLifecycle(rules), plan, units, actors };
 }
 
 type Of<T extends CaseAction['type']> = Extract<CaseAction, { type: T }>;
@@ -114,8 +121,8 @@ type Stage = 'new' | 'dispatched' | 'returned' | 'signed' | 'contacted' | 'in-re
 const LINE: Stage[] = ['dispatched', 'signed', 'contacted', 'in-review', 'awaiting-callback'];
 
 /** A case driven to `stage` (dispatch at 0 h, sign 1 h, contact 2 h, reply 10 h, accept 11 h), events drained. */
-function caseAt(stage: Stage, levels?: Level[]): Case {
-  const c = newCase(levels);
+function caseAt(stage: Stage, levels?: Level[], rules = BEIJING_LIFECYCLE_RULES): Case {
+  const c = newCase(levels, rules);
   const { lc, actors } = c;
   if (stage !== 'new') stamp(lc, lc.dispatch(c.plan, at(0), actors.op));
   if (stage === 'returned') lc.apply({ type: 'return', reason: '不属于本单位职责' }, actors.lead, at(1));
@@ -380,7 +387,7 @@ describe('CaseLifecycle', () => {
       ['a signed case', 'signed', 'handling', 'contact@25h handle@200h escalation@300h escalation@400h'],
       ['an unsigned case up the ladder too', 'dispatched', 'awaiting-sign', 'sign@10h handle@200h escalation@300h'],
     ])('should walk %s, deadline by deadline in time order', (_title, stage, phase, expected) => {
-      const { lc } = caseAt(stage);
+      const { lc } = caseAt(stage, LEVELS, LADDER_ONLY);
       const fired = expected.split(' ').map(() => {
         const { timer, requests } = runToDeadline(lc);
         stamp(lc, requests);
@@ -435,7 +442,7 @@ describe('CaseLifecycle', () => {
       ],
       ['straight to city supervision without committees', [], ['city']],
     ])('should climb %s as deadlines expire', (_title, levels, path) => {
-      const { lc, units, actors } = caseAt('contacted', levels);
+      const { lc, units, actors } = caseAt('contacted', levels, LADDER_ONLY);
       const fired: DeadlineKind[] = [];
       for (const level of path) {
         expect(lc.state.supervision).toBe('none');
@@ -544,5 +551,176 @@ describe('CaseLifecycle', () => {
     lc.apply(rated(true, 'very-satisfied'), actors.op, at(6));
     const [dispatched, signed, contacted, replied, calledBack, closed] = [0, 1, 2, 3, 6, 6].map(at);
     expect(lc.state.timestamps).toEqual({ dispatched, signed, contacted, replied, calledBack, closed });
+  });
+
+  describe('supervision of an overdue case', () => {
+    it('should remind the working day after expiry, then raise daily → posted → interview every 5 WD overdue', () => {
+      const { lc, actors, units } = caseAt('contacted', ['community']);
+      const { timer, requests } = runToDeadline(lc); // handle expires at 200 h
+      expect(timer.kind).toBe('handle');
+      expect(requests).toEqual([
+        { kind: 'escalation', duration: '3WD', from: at(200) },
+        { kind: 'supervision', duration: '1WD', from: at(200) },
+      ]);
+      stamp(lc, requests, { escalation: 1000, supervision: 24 });
+      lc.takeEvents();
+      const steps: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const fired = runToDeadline(lc);
+        expect(fired.timer.kind).toBe('supervision');
+        stamp(lc, fired.requests, { supervision: 120 });
+        steps.push(`${lc.state.supervision}@${hoursOf(fired.timer.at)}h`);
+      }
+      expect(steps).toEqual(['none@224h', 'daily@344h', 'posted@464h', 'interview@584h']);
+      const events = lc.takeEvents().filter((e) => e.type !== 'reminder' && e.type !== 'deadline-set');
+      expect(events.map((e) => [e.type, e.detail.level, e.detail.unitId])).toEqual([
+        ['overdue', undefined, units.community],
+        ['overdue-reminder', undefined, units.community],
+        ['overdue', undefined, units.community],
+        ['supervision-raised', 'daily', units.community],
+        ['overdue', undefined, units.community],
+        ['supervision-raised', 'posted', units.community],
+        ['overdue', undefined, units.community],
+        ['supervision-raised', 'interview', units.community],
+      ]);
+      expect(lc.state.deadlines.supervision).toBeUndefined();
+      expect(lc.nextTimer()?.kind).toBe('escalation');
+      expect(actors.lead.unitId).toBe(lc.state.leadUnitId);
+    });
+
+    it('should start one supervision chain however many rungs expire, and stop it when the unit replies', () => {
+      const { lc, actors } = caseAt('contacted');
+      const first = runToDeadline(lc);
+      stamp(lc, first.requests, { escalation: 10, supervision: 100 });
+      const second = runToDeadline(lc); // the community rung expires before the overdue reminder
+      expect(second.timer.kind).toBe('escalation');
+      expect(second.requests.map((r) => r.kind)).toEqual(['escalation']);
+      stamp(lc, second.requests, { escalation: 500 });
+      stamp(lc, lc.apply(REPLY, actors.lead, at(215)));
+      expect(lc.state.deadlines.supervision).toBeUndefined();
+      expect(lc.state.supervisionSteps).toBe(0);
+      expect(lc.nextTimer()).toBeUndefined();
+    });
+
+    it('should never lower supervision: city supervision posts the case, repeats ask at most for daily', () => {
+      const { lc } = caseAt('contacted', []);
+      stamp(lc, runToDeadline(lc).requests, { supervision: 24 });
+      expect(lc.state).toMatchObject({ escalationLevel: 'city', supervision: 'posted' });
+      lc.recordRepeat({ repeatCount: 5, priority: 'high', supervision: 'daily', matchedBy: 'grid' }, at(201));
+      expect(lc.state).toMatchObject({ supervision: 'posted', repeatCount: 5, priority: 'high' });
+    });
+  });
+
+  describe('suspension', () => {
+    const SUSPEND: Of<'suspend'> = { type: 'suspend', reason: '等待市民提供房产证明' };
+    const RESUME: Of<'resume'> = { type: 'resume', reason: '市民已提供材料' };
+
+    it('should stop every running clock, refuse work while suspended, and restart what was owed on resume', () => {
+      const { lc, actors } = caseAt('contacted');
+      expect(lc.apply(SUSPEND, actors.lead, at(20))).toEqual([]);
+      const clock = lc.takeClockRequest();
+      expect(clock).toMatchObject({ op: 'pause', at: at(20) });
+      expect(clock?.op === 'pause' && clock.deadlines.map((d) => d.kind)).toEqual(['handle']);
+      expect(lc.nextTimer()).toBeUndefined();
+      expect(lc.validate(REPLY, actors.lead, at(21))).toMatchObject({ code: 'WrongState' });
+      expect(lc.validate(ESCALATE, actors.lead, at(21))).toMatchObject({ code: 'WrongState' });
+      expect(lc.validate(RESUME, actors.lead, at(21))).toMatchObject({
+        code: 'WrongState',
+        message: 'the suspension is still being recorded; try again',
+      });
+      lc.setPaused([{ kind: 'handle', duration: '7WD', remainingMs: 180 * 3_600_000 }]);
+      expect(lc.state.deadlines.handle).toBeUndefined();
+      expect(lc.validate(SUSPEND, actors.lead, at(22))).toMatchObject({ code: 'WrongState' });
+      expect(lc.apply(RESUME, actors.lead, at(100))).toEqual([]);
+      expect(lc.takeClockRequest()).toEqual({
+        op: 'resume',
+        at: at(100),
+        paused: [{ kind: 'handle', duration: '7WD', remainingMs: 180 * 3_600_000 }],
+      });
+      expect(lc.state.suspension).toBeUndefined();
+      expect(types(lc.takeEvents())).toEqual(['suspended', 'resumed']);
+    });
+
+    it.each<[string, Stage, Who, CaseAction, string]>([
+      ['before contact', 'signed', 'lead', SUSPEND, 'WrongState'],
+      ['by another unit', 'contacted', 'other', SUSPEND, 'WrongUnit'],
+      ['by the centre', 'contacted', 'op', SUSPEND, 'WrongRole'],
+      ['without a reason', 'contacted', 'lead', { type: 'suspend', reason: ' ' }, 'InvalidArgument'],
+      ['in review', 'in-review', 'lead', SUSPEND, 'WrongState'],
+      ['resume of a running case', 'contacted', 'lead', RESUME, 'WrongState'],
+    ])('should refuse a suspension %s', (_title, stage, who, action, code) => {
+      const c = caseAt(stage);
+      expect(c.lc.validate(action, c.actors[who], at(30))?.code).toBe(code);
+    });
+  });
+
+  describe('whistle', () => {
+    const street = (c: Case): Actor => ({ ...c.actors.lead, unitKind: 'street' });
+    const WHISTLE: Of<'whistle'> = {
+      type: 'whistle',
+      departmentIds: ['dept-urban-management', 'dept-housing'],
+      grade: 'yellow',
+      reason: '违建拆除需联合执法',
+    };
+
+    it('should open a numbered round for a street handler and refuse a second while it is open', () => {
+      const c = caseAt('contacted');
+      c.lc.apply(WHISTLE, street(c), at(30));
+      expect(c.lc.openWhistleRounds()).toMatchObject([
+        { round: 1, whistlerUnitId: c.actors.lead.unitId, grade: 'yellow', status: 'open', startedAt: at(30) },
+      ]);
+      expect(c.lc.validate(WHISTLE, street(c), at(31))).toMatchObject({ code: 'WrongState' });
+      c.lc.finishWhistleRound(1, 'completed', { departments: [] }, at(40));
+      expect(c.lc.validate(WHISTLE, street(c), at(41))).toBeUndefined();
+      expect(types(c.lc.takeEvents())).toEqual(['whistled', 'whistle-round-finished']);
+    });
+
+    it.each<[string, Partial<Of<'whistle'>>, Actor['unitKind'], string]>([
+      ['by a department', {}, 'department', 'WrongUnit'],
+      ['by a unit of unknown kind', {}, undefined, 'WrongUnit'],
+      ['with an unknown grade', { grade: 'purple' }, 'street', 'InvalidArgument'],
+      ['of no department', { departmentIds: [] }, 'street', 'InvalidArgument'],
+      ['of seven departments', { departmentIds: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'street', 'InvalidArgument'],
+      ['of one department twice', { departmentIds: ['a', 'a'] }, 'community', 'InvalidArgument'],
+      ['without a reason', { reason: '' }, 'township', 'InvalidArgument'],
+    ])('should refuse a whistle %s', (_title, change, unitKind, code) => {
+      const c = caseAt('contacted');
+      const before = snapshot(c.lc);
+      expect(c.lc.validate({ ...WHISTLE, ...change }, { ...c.actors.lead, unitKind }, at(30))?.code).toBe(code);
+      expect(snapshot(c.lc)).toStrictEqual(before);
+    });
+
+    it('should refuse a unit whistling itself', () => {
+      const c = caseAt('contacted');
+      const self = { ...WHISTLE, departmentIds: [c.actors.lead.unitId] };
+      expect(c.lc.validate(self, street(c), at(30))?.message).toBe('a unit cannot whistle itself');
+    });
+  });
+
+  describe('intake outcomes and repeats', () => {
+    it.each(['emergency-diverted', 'inadmissible', 'answered-at-intake'] as const)(
+      'should close %s at intake without dispatching',
+      (outcome) => {
+        const { lc } = newCase();
+        lc.closeAtIntake(outcome, { channel: '119' }, at(0));
+        expect(lc.state).toMatchObject({ phase: 'closed', outcome, timestamps: { closed: at(0) } });
+        expect(lc.state.timestamps.dispatched).toBeUndefined();
+        expect(lc.takeEvents().map((e) => [e.type, e.detail])).toEqual([
+          [outcome, { channel: '119' }],
+          ['closed', { outcome, flagged: false }],
+        ]);
+        expect(lc.nextTimer()).toBeUndefined();
+      },
+    );
+
+    it('should raise the priority with repeats and never lower it', () => {
+      const { lc } = caseAt('contacted');
+      lc.recordRepeat({ repeatCount: 3, priority: 'high', matchedBy: 'radius' }, at(30));
+      lc.recordRepeat({ repeatCount: 1, priority: 'elevated', matchedBy: 'grid', caseNo: '20261123000009' }, at(31));
+      expect(lc.state).toMatchObject({ repeatCount: 3, priority: 'high', supervision: 'none' });
+      lc.recordRepeat({ repeatCount: 5, priority: 'high', supervision: 'daily', matchedBy: 'address' }, at(32));
+      expect(lc.state.supervision).toBe('daily');
+      expect(lc.takeEvents().map((e) => e.detail.linkedCaseNo)).toEqual([undefined, '20261123000009', undefined]);
+    });
   });
 });

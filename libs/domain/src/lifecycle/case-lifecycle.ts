@@ -9,10 +9,44 @@ import {
   LifecycleEvent,
   LifecyclePhase,
   LifecycleRules,
+  PausedDeadline,
   Refusal,
   ReplyResult,
   SATISFIED,
+  SUPERVISION_LEVELS,
+  SupervisionLevel,
 } from './lifecycle.types';
+
+/** How a case ended: after call-back, or at intake without being dispatched. */
+export type CaseOutcome =
+  | 'satisfied'
+  | 'unreachable'
+  | 'accountability'
+  | 'emergency-diverted'
+  | 'inadmissible'
+  | 'answered-at-intake';
+
+/** Priority of a case for how often it was reported (see `priorityForRepeats`). */
+export type CasePriority = 'normal' | 'elevated' | 'high';
+
+/** One whistle round of the case; the round itself runs as a child workflow. */
+export interface WhistleRoundEntry {
+  round: number;
+  whistlerUnitId: string;
+  departmentIds: string[];
+  grade: string;
+  reason: string;
+  startedAt: string;
+  status: 'open' | 'completed' | 'closed';
+  finishedAt?: string;
+  /** The round's summary per department (report, result, rating), once finished. */
+  summary?: Record<string, unknown>;
+}
+
+/** A clock operation the workflow must carry out on the calendar: stop running deadlines, or restart them. */
+export type ClockRequest =
+  | { op: 'pause'; at: string; deadlines: DeadlineEntry[] }
+  | { op: 'resume'; at: string; paused: PausedDeadline[] };
 
 /** Everything the lifecycle knows about a case; plain data, safe to return from a Query. */
 export interface LifecycleState {
@@ -27,14 +61,24 @@ export interface LifecycleState {
   contacted: boolean;
   escalationLevel: EscalationLevel;
   escalationUnitId?: string;
-  supervision: 'none' | 'posted';
+  supervision: SupervisionLevel;
+  /** Supervision steps taken while overdue: 0 until the overdue reminder, then one per step. */
+  supervisionSteps: number;
   overdue: boolean;
+  /** Present while suspended (中止): the clock is stopped; `paused` holds what each deadline still owes. */
+  suspension?: { since: string; reason: string; paused?: PausedDeadline[] };
+  /** Repeat contacts linked to this case (duplicates), and the priority they call for. */
+  repeatCount: number;
+  priority: CasePriority;
+  /** The open case this one was opened beside (a duplicate that brought new facts). */
+  linkedTo?: string;
+  whistleRounds: WhistleRoundEntry[];
   extension: { used: number; pending?: { workingDays: number; reason: string } };
   reply?: { result: ReplyResult; summary: string };
   rehandles: number;
   callbackAttempts: number;
   /** How the case ended, once closed. */
-  outcome?: 'satisfied' | 'unreachable' | 'accountability';
+  outcome?: CaseOutcome;
   timestamps: Partial<Record<'dispatched' | 'signed' | 'contacted' | 'replied' | 'calledBack' | 'closed', string>>;
   deadlines: Partial<Record<DeadlineKind, DeadlineEntry>>;
 }
@@ -46,10 +90,13 @@ export interface PendingTimer {
   reminder: boolean;
 }
 
+const RUNNING_KINDS: DeadlineKind[] = ['sign', 'contact', 'handle', 'escalation', 'supervision'];
+
 const LADDER: EscalationLevel[] = ['none', 'community', 'street', 'district', 'city'];
 
 /** Which deadlines matter in which situation; a deadline that no longer applies never fires. */
 function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
+  if (state.suspension) return false; // a suspension stops every clock
   switch (kind) {
     case 'sign':
       return state.phase === 'awaiting-sign';
@@ -71,6 +118,8 @@ function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
     case 'whistle-report':
     case 'whistle-result':
       return false; // held by the whistle round's own workflow
+    case 'supervision':
+      return (state.phase === 'handling' || state.phase === 'awaiting-sign') && state.overdue;
   }
 }
 
@@ -85,6 +134,7 @@ function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
 export class CaseLifecycle {
   readonly state: LifecycleState;
   private events: LifecycleEvent[] = [];
+  private clock?: ClockRequest;
 
   constructor(
     private readonly rules: LifecycleRules,
@@ -99,7 +149,11 @@ export class CaseLifecycle {
       contacted: false,
       escalationLevel: 'none',
       supervision: 'none',
+      supervisionSteps: 0,
       overdue: false,
+      repeatCount: 0,
+      priority: 'normal',
+      whistleRounds: [],
       extension: { used: 0 },
       rehandles: 0,
       callbackAttempts: 0,
@@ -113,6 +167,73 @@ export class CaseLifecycle {
     const taken = this.events;
     this.events = [];
     return taken;
+  }
+
+  /** The clock operation the last action calls for (suspend / resume), once; the workflow enacts it. */
+  takeClockRequest(): ClockRequest | undefined {
+    const request = this.clock;
+    this.clock = undefined;
+    return request;
+  }
+
+  /** Records what the stopped deadlines still owe; they no longer run until {@link ClockRequest} `resume`. */
+  setPaused(paused: PausedDeadline[]): void {
+    const suspension = this.state.suspension;
+    if (!suspension) return;
+    suspension.paused = paused;
+    for (const entry of paused) delete this.state.deadlines[entry.kind];
+  }
+
+  /**
+   * Closes a case at intake without dispatching it: an emergency diverted to 110/119/120/122, an inadmissible
+   * matter (the citizen told the channel), or a consultation answered on the spot.
+   */
+  closeAtIntake(outcome: 'emergency-diverted' | 'inadmissible' | 'answered-at-intake', detail: object, now: string) {
+    this.record(outcome, now, undefined, { ...detail });
+    this.close(outcome, now);
+  }
+
+  /** Notes that this case was opened beside an open one (a duplicate that brought new facts). */
+  linkTo(caseNo: string, now: string): void {
+    this.state.linkedTo = caseNo;
+    this.record('linked-to-open-case', now, undefined, { caseNo });
+  }
+
+  /**
+   * A citizen reported the same matter again (a duplicate linked to this case): the count and the priority rise,
+   * and enough repeats put the case under daily supervision. Counts never go down.
+   */
+  recordRepeat(
+    repeat: { repeatCount: number; priority: CasePriority; supervision?: 'daily'; matchedBy: string; caseNo?: string },
+    now: string,
+  ): void {
+    const s = this.state;
+    const ranks: CasePriority[] = ['normal', 'elevated', 'high'];
+    s.repeatCount = Math.max(s.repeatCount, repeat.repeatCount);
+    if (ranks.indexOf(repeat.priority) > ranks.indexOf(s.priority)) s.priority = repeat.priority;
+    if (repeat.supervision) this.raiseSupervisionTo(repeat.supervision);
+    this.record('repeat-contact', now, undefined, {
+      repeatCount: s.repeatCount,
+      priority: s.priority,
+      matchedBy: repeat.matchedBy,
+      supervision: s.supervision,
+      ...(repeat.caseNo ? { linkedCaseNo: repeat.caseNo } : {}),
+    });
+  }
+
+  /** Whistle rounds still running. */
+  openWhistleRounds(): WhistleRoundEntry[] {
+    return this.state.whistleRounds.filter((round) => round.status === 'open');
+  }
+
+  /** A whistle round ended: every department rated (`completed`), or closed early with what was outstanding. */
+  finishWhistleRound(round: number, status: 'completed' | 'closed', summary: Record<string, unknown>, now: string) {
+    const entry = this.state.whistleRounds.find((candidate) => candidate.round === round);
+    if (!entry || entry.status !== 'open') return;
+    entry.status = status;
+    entry.finishedAt = now;
+    entry.summary = summary;
+    this.record('whistle-round-finished', now, undefined, { round, status, ...summary });
   }
 
   /** Sends the case to its units; returns the deadlines the calendar must stamp from `now`. */
@@ -162,7 +283,13 @@ export class CaseLifecycle {
         ? undefined
         : refuse('WrongState', `${action.type} needs the case ${phases.join(' or ')}, but it is ${s.phase}`);
     const text = (value: string | undefined, field: string) =>
-      value && value.trim().length > 0 ? undefined : refuse('InvalidArgument', `${field} must not be empty`);
+      typeof value === 'string' && value.trim().length > 0
+        ? undefined
+        : refuse('InvalidArgument', `${field} must not be empty`);
+    const running = () =>
+      s.suspension
+        ? refuse('WrongState', `the case is suspended since ${s.suspension.since}; resume it before ${action.type}`)
+        : undefined;
 
     switch (action.type) {
       case 'sign':
@@ -172,6 +299,7 @@ export class CaseLifecycle {
         return (
           phase('awaiting-sign', 'handling') ??
           leadHandler() ??
+          running() ??
           text(action.reason, 'reason') ??
           (s.designatedByArbitration
             ? refuse('LimitReached', 'a unit designated by arbitration cannot return the case')
@@ -193,6 +321,7 @@ export class CaseLifecycle {
         return (
           phase('handling') ??
           leadHandler() ??
+          running() ??
           (s.contacted ? refuse('WrongState', 'the citizen has already been contacted') : undefined)
         );
       case 'requestExtension': {
@@ -201,6 +330,7 @@ export class CaseLifecycle {
         return (
           phase('handling') ??
           leadHandler() ??
+          running() ??
           text(action.reason, 'reason') ??
           (s.extension.pending ? refuse('WrongState', 'an extension request is already pending') : undefined) ??
           (s.extension.used >= this.rules.extension.maxCount
@@ -225,6 +355,7 @@ export class CaseLifecycle {
         return (
           phase('handling') ??
           leadHandler() ??
+          running() ??
           text(action.summary, 'summary') ??
           (s.contacted ? undefined : refuse('WrongState', 'contact the citizen before replying'))
         );
@@ -242,12 +373,63 @@ export class CaseLifecycle {
         return (
           phase('handling') ??
           leadHandler() ??
+          running() ??
           text(action.reason, 'reason') ??
           (s.escalationLevel === 'city'
             ? refuse('LimitReached', 'the case is already under city supervision')
             : undefined)
         );
+      case 'suspend':
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          text(action.reason, 'reason') ??
+          (s.suspension
+            ? refuse('WrongState', `the case is already suspended since ${s.suspension.since}`)
+            : undefined) ??
+          (s.contacted
+            ? undefined
+            : refuse('WrongState', 'a case is suspended while waiting on the citizen: contact them first'))
+        );
+      case 'resume':
+        return (
+          phase('handling') ??
+          leadHandler() ??
+          text(action.reason, 'reason') ??
+          (s.suspension ? undefined : refuse('WrongState', 'the case is not suspended')) ??
+          (s.suspension?.paused ? undefined : refuse('WrongState', 'the suspension is still being recorded; try again'))
+        );
+      case 'whistle':
+        return phase('handling') ?? leadHandler() ?? running() ?? this.validateWhistle(action, actor);
     }
+  }
+
+  private validateWhistle(action: Extract<CaseAction, { type: 'whistle' }>, actor: Actor): Refusal | undefined {
+    const rules = this.rules.whistle;
+    const refuse = (code: Refusal['code'], message: string): Refusal => ({ code, message });
+    const ids = Array.isArray(action.departmentIds) ? action.departmentIds : [];
+    const open = this.openWhistleRounds()[0];
+    if (!actor.unitKind || !rules.whistlerKinds.includes(actor.unitKind)) {
+      return refuse(
+        'WrongUnit',
+        `only a ${rules.whistlerKinds.join(' / ')} may whistle, not a ${actor.unitKind ?? 'unit of unknown kind'}`,
+      );
+    }
+    if (typeof action.reason !== 'string' || action.reason.trim() === '') {
+      return refuse('InvalidArgument', 'reason must not be empty');
+    }
+    if (!Object.prototype.hasOwnProperty.call(rules.grades, action.grade)) {
+      return refuse('InvalidArgument', `grade must be one of ${Object.keys(rules.grades).join(', ')}`);
+    }
+    if (ids.length < 1 || ids.length > rules.maxDepartments) {
+      return refuse('InvalidArgument', `departmentIds must name 1 to ${rules.maxDepartments} departments`);
+    }
+    if (new Set(ids).size !== ids.length || ids.some((id) => typeof id !== 'string' || id.trim() === '')) {
+      return refuse('InvalidArgument', 'departmentIds must be distinct, non-empty unit ids');
+    }
+    if (ids.includes(actor.unitId)) return refuse('InvalidArgument', 'a unit cannot whistle itself');
+    if (open) return refuse('WrongState', `whistle round ${open.round} is still open`);
+    return undefined;
   }
 
   /** Applies a validated action; returns the deadlines the calendar must stamp. */
@@ -296,6 +478,8 @@ export class CaseLifecycle {
       }
       case 'reply':
         s.phase = 'in-review';
+        delete s.deadlines.supervision;
+        s.supervisionSteps = 0;
         s.reply = { result: action.result, summary: action.summary };
         s.timestamps.replied = now;
         this.record('replied', now, actor, { result: action.result });
@@ -313,6 +497,41 @@ export class CaseLifecycle {
         return this.callback(action, actor, now);
       case 'escalate':
         return this.climb(now, actor, action.reason);
+      case 'suspend': {
+        const deadlines = RUNNING_KINDS.map((kind) => s.deadlines[kind]).filter(
+          (entry): entry is DeadlineEntry => entry !== undefined && deadlineApplies(s, entry.kind),
+        );
+        s.suspension = { since: now, reason: action.reason };
+        this.clock = { op: 'pause', at: now, deadlines };
+        this.record('suspended', now, actor, { reason: action.reason, stopped: deadlines.map((entry) => entry.kind) });
+        return [];
+      }
+      case 'resume': {
+        const suspension = s.suspension as NonNullable<LifecycleState['suspension']>;
+        s.suspension = undefined;
+        this.clock = { op: 'resume', at: now, paused: suspension.paused ?? [] };
+        this.record('resumed', now, actor, { reason: action.reason, suspendedSince: suspension.since });
+        return [];
+      }
+      case 'whistle': {
+        const round = s.whistleRounds.length + 1;
+        s.whistleRounds.push({
+          round,
+          whistlerUnitId: actor.unitId,
+          departmentIds: [...action.departmentIds],
+          grade: action.grade,
+          reason: action.reason,
+          startedAt: now,
+          status: 'open',
+        });
+        this.record('whistled', now, actor, {
+          round,
+          departmentIds: action.departmentIds,
+          grade: action.grade,
+          reason: action.reason,
+        });
+        return [];
+      }
     }
   }
 
@@ -356,9 +575,15 @@ export class CaseLifecycle {
     this.record('overdue', now, undefined, { kind: timer.kind, due: entry.due, unitId: this.responsibleUnit() });
     switch (timer.kind) {
       case 'handle':
-      case 'escalation':
+      case 'escalation': {
         s.overdue = true;
-        return this.climb(now, undefined, `${timer.kind} deadline passed`);
+        const climbed = this.climb(now, undefined, `${timer.kind} deadline passed`);
+        const supervision = this.rules.supervision;
+        if (!supervision || s.deadlines.supervision || s.supervisionSteps > 0) return climbed;
+        return [...climbed, { kind: 'supervision', duration: supervision.reminderAfter, from: entry.due }];
+      }
+      case 'supervision':
+        return this.superviseOverdue(now);
       case 'callback':
         return this.close('unreachable', now);
       default:
@@ -403,7 +628,7 @@ export class CaseLifecycle {
       if (level === 'city') {
         s.escalationLevel = 'city';
         s.escalationUnitId = undefined;
-        s.supervision = 'posted';
+        this.raiseSupervisionTo('posted');
         this.record('escalated', now, actor, { level, reason, supervision: 'posted' });
         return [];
       }
@@ -417,6 +642,30 @@ export class CaseLifecycle {
       ];
     }
     return [];
+  }
+
+  /** The overdue reminder (the working day after expiry), then one supervision level up per step, up to interview. */
+  private superviseOverdue(now: string): DeadlineRequest[] {
+    const s = this.state;
+    const raiseAfter = this.rules.supervision?.raiseAfter;
+    const unitId = this.responsibleUnit();
+    s.supervisionSteps += 1;
+    if (s.supervisionSteps === 1) {
+      this.record('overdue-reminder', now, undefined, { unitId });
+    } else {
+      const next =
+        SUPERVISION_LEVELS[Math.min(SUPERVISION_LEVELS.indexOf(s.supervision) + 1, SUPERVISION_LEVELS.length - 1)];
+      this.raiseSupervisionTo(next);
+      this.record('supervision-raised', now, undefined, { level: s.supervision, unitId });
+    }
+    if (!raiseAfter || s.supervision === 'interview') return [];
+    return [{ kind: 'supervision', duration: raiseAfter, from: now }];
+  }
+
+  private raiseSupervisionTo(level: SupervisionLevel): void {
+    if (SUPERVISION_LEVELS.indexOf(level) > SUPERVISION_LEVELS.indexOf(this.state.supervision)) {
+      this.state.supervision = level;
+    }
   }
 
   private close(outcome: NonNullable<LifecycleState['outcome']>, now: string): DeadlineRequest[] {

@@ -46,7 +46,10 @@ export type CaseAction =
   | { type: 'reply'; result: ReplyResult; summary: string }
   | { type: 'review'; accepted: boolean; reason?: string }
   | { type: 'callback'; reached: boolean; solved?: boolean; satisfaction?: Satisfaction; note?: string }
-  | { type: 'escalate'; reason: string };
+  | { type: 'escalate'; reason: string }
+  | { type: 'suspend'; reason: string }
+  | { type: 'resume'; reason: string }
+  | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string };
 
 /** Why an action was refused: a stable code for clients and a plain message. */
 export type RefusalCode =
@@ -72,7 +75,21 @@ export type DeadlineKind =
   /** A whistled department must report (报到) by this instant; held by the whistle round, not the case. */
   | 'whistle-report'
   /** A whistled department must submit its result by this instant; held by the whistle round, not the case. */
-  | 'whistle-result';
+  | 'whistle-result'
+  /** While a case stays overdue: the overdue reminder (the working day after expiry), then each supervision step. */
+  | 'supervision';
+
+/** Supervision levels (督办) of an overdue or stuck case, in rising order: daily, posted (挂牌), interview (约谈). */
+export const SUPERVISION_LEVELS = ['none', 'daily', 'posted', 'interview'] as const;
+export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
+
+/** A deadline whose clock is stopped by a suspension, with what it still owes. */
+export interface PausedDeadline {
+  kind: DeadlineKind;
+  duration: string;
+  /** Natural or working milliseconds still owed, by the duration's kind. */
+  remainingMs: number;
+}
 
 /** A deadline as the calendar stamped it, with where it came from. */
 export interface DeadlineEntry {
@@ -129,6 +146,12 @@ export interface LifecycleRules {
   callback: { window: string; maxAttempts: number };
   rehandle: { duration: string; maxCount: number };
   whistle: WhistleRules;
+  /**
+   * Supervision of a case that stays overdue: an overdue reminder `reminderAfter` the expiry (the working day after),
+   * then one level up (daily → posted → interview) each `raiseAfter` it is still overdue. Absent: no supervision
+   * steps (cases started before they existed).
+   */
+  supervision?: { reminderAfter: string; raiseAfter: string };
 }
 
 /** The routing outcome the lifecycle starts from. */

@@ -5,7 +5,8 @@ import type { LifecycleRules } from './lifecycle.types';
  * (Shandong), committee deadlines 3 / 5 / 7 working days, reminders at 80 %, call-back within 2 working days in up
  * to 3 attempts, one re-handling of 5 working days; whistle grades blue (report within 1 working day), yellow
  * (4 working hours) and red (30 minutes, Pinggu's figure for emergencies), whistled by a street/township or a
- * community handler, at most 6 departments per round.
+ * community handler, at most 6 departments per round; an overdue reminder the working day after a deadline passes,
+ * then one supervision level up every 5 working days the case stays overdue.
  */
 export const BEIJING_LIFECYCLE_RULES: LifecycleRules = {
   returnWindow: '2WD',
@@ -23,4 +24,5 @@ export const BEIJING_LIFECYCLE_RULES: LifecycleRules = {
     whistlerKinds: ['street', 'township', 'community', 'village'],
     maxDepartments: 6,
   },
+  supervision: { reminderAfter: '1WD', raiseAfter: '5WD' },
 };

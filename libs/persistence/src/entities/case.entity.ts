@@ -119,6 +119,27 @@ export class CaseEntity {
   closedAt: Date | null;
 
   /** When the citizen's request was received (the instant the API accepted it). */
+  /** Normalised address (see `normalizeAddressKey`), for duplicate detection. */
+  @Column({ name: 'address_key', type: 'text', nullable: true })
+  addressKey: string | null;
+
+  /** Repeat contacts linked to this case (duplicates with no new facts, or linked new cases). */
+  @Column({ name: 'repeat_count', type: 'integer', default: 0 })
+  repeatCount: number;
+
+  @Column({ type: 'text', default: 'normal' })
+  priority: string;
+
+  /** The open case this one was opened beside (a duplicate with new facts). */
+  @Column({ name: 'linked_case_no', type: 'text', nullable: true })
+  linkedCaseNo: string | null;
+
+  @Column({ name: 'suspended_since', type: 'timestamptz', nullable: true })
+  suspendedSince: Date | null;
+
+  @Column({ name: 'whistle_rounds', type: 'jsonb', default: () => "'[]'" })
+  whistleRounds: unknown[];
+
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
 
