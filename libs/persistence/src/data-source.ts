@@ -9,6 +9,7 @@ import { CaseLifecycle1700000000001 } from './migrations/1700000000001-case-life
 import { OrgCatalogueCalendar1700000000002 } from './migrations/1700000000002-org-catalogue-calendar';
 import { Identity1700000000003 } from './migrations/1700000000003-identity';
 import { EventStreams1700000000004 } from './migrations/1700000000004-event-streams';
+import { IntakeOutcomesSupervision1700000000005 } from './migrations/1700000000005-intake-outcomes-supervision';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   OrgCatalogueCalendar1700000000002,
   Identity1700000000003,
   EventStreams1700000000004,
+  IntakeOutcomesSupervision1700000000005,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
