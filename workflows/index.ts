@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. Only deterministic code is reachable from here. */
 export { complaintCase } from './complaint-case/complaint-case.workflow';
+export { whistleRound } from './whistle-round/whistle-round.workflow';

@@ -4,8 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
-import { CaseProjection, createLifecycleActivities } from '../../activities/lifecycle.activities';
+import type { CaseProjection } from '../../activities/lifecycle.activities';
 import type { Actor, LifecycleEvent } from '../../libs/domain/src/lifecycle';
 import { complaintCase } from '../../workflows';
 import {
@@ -23,6 +22,7 @@ import {
 import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { testCaseActivities } from '../support/workflow-activities';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const handler: Actor = { userId: 'u-hubin-1', role: 'handler', unitId: 's-hubin' };
@@ -37,8 +37,8 @@ describe('complaintCase lifecycle (time-skipping)', () => {
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = 'wf-lifecycle';
-  const events = new Map<string, LifecycleEvent[]>();
-  const projections = new Map<string, CaseProjection>();
+  let events = new Map<string, LifecycleEvent[]>();
+  let projections = new Map<string, CaseProjection>();
   let serial = 0;
 
   // Time skipping is global to a test server, so each test gets its own: one test's skipped months must not
@@ -46,22 +46,14 @@ describe('complaintCase lifecycle (time-skipping)', () => {
   beforeEach(async () => {
     quietTemporalRuntime();
     env = await createTimeSkippingEnv();
-    const real = createLifecycleActivities({ dataSource: {} as DataSource });
+    const test = testCaseActivities();
+    events = test.mirror.events;
+    projections = test.mirror.projections;
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: {
-        recordCaseIntake: async () => undefined,
-        planDispatch: real.planDispatch,
-        stampDeadline: real.stampDeadline,
-        projectCase: async (projection: CaseProjection) => void projections.set(projection.caseNo, projection),
-        appendCaseEvents: async (input: { caseNo: string; firstSeq: number; events: LifecycleEvent[] }) => {
-          const list = events.get(input.caseNo) ?? [];
-          list.splice(input.firstSeq - 1, input.events.length, ...input.events);
-          events.set(input.caseNo, list);
-        },
-      },
+      activities: test.activities,
     });
     running = worker.run();
   });
@@ -116,7 +108,7 @@ describe('complaintCase lifecycle (time-skipping)', () => {
     const handle = await startCase();
     await env.sleep('45 days');
     const snapshot = await handle.query(caseStateQuery);
-    expect(snapshot.lifecycle).toMatchObject({ escalationLevel: 'city', supervision: 'posted', overdue: true });
+    expect(snapshot.lifecycle).toMatchObject({ escalationLevel: 'city', supervision: 'interview', overdue: true });
     const escalations = (events.get(snapshot.caseNo) ?? []).filter((event) => event.type === 'escalated');
     expect(escalations.map((event) => event.detail.level)).toEqual(['community', 'street', 'district', 'city']);
     expect(escalations.map((event) => event.detail.unitId)).toEqual([
@@ -130,8 +122,23 @@ describe('complaintCase lifecycle (time-skipping)', () => {
       expect(localHour(event.at)).toBe(18);
     }
     expect(typesOf(snapshot.caseNo)).toContain('reminder');
-    expect(projections.get(snapshot.caseNo)).toMatchObject({ escalationLevel: 'city', responsibleUnitId: 's-hubin' });
-    await record(handle, 'lifecycle-ignored-climbs-ladder');
+    // Still overdue: the overdue reminder the working day after expiry, then a supervision level every 5 WD.
+    const supervision = (events.get(snapshot.caseNo) ?? []).filter((event) =>
+      ['overdue-reminder', 'supervision-raised'].includes(event.type),
+    );
+    expect(supervision.map((event) => event.detail.level ?? event.type)).toEqual([
+      'overdue-reminder',
+      'daily',
+      'posted',
+      'interview',
+    ]);
+    for (const event of supervision) expect(localHour(event.at)).toBe(18);
+    expect(projections.get(snapshot.caseNo)).toMatchObject({
+      escalationLevel: 'city',
+      supervision: 'interview',
+      responsibleUnitId: 's-hubin',
+    });
+    await record(handle, 'lifecycle-ignored-climbs-ladder-v2');
     await handle.terminate('test done');
   });
 
@@ -201,7 +208,7 @@ describe('complaintCase lifecycle (time-skipping)', () => {
     for (const stamp of ['dispatched', 'signed', 'contacted', 'replied', 'calledBack', 'closed'] as const) {
       expect(state.timestamps[stamp]).toBeDefined();
     }
-    await record(handle, 'lifecycle-dissatisfied-twice');
+    await record(handle, 'lifecycle-dissatisfied-twice-v2');
   });
 
   it('should move the handling deadline by an approved extension and keep it on a refused one', async () => {

@@ -1,14 +1,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { DataSource } from 'typeorm';
 import type { RecordCaseIntakeInput } from '../../activities';
-import { createLifecycleActivities } from '../../activities/lifecycle.activities';
 import { CASE_SEARCH_ATTRIBUTES } from '../../libs/domain/src';
 import { complaintCase } from '../../workflows';
 import { caseStateQuery } from '../../workflows/complaint-case/messages';
 import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { testCaseActivities } from '../support/workflow-activities';
 
 describe('complaintCase workflow: intake', () => {
   let env: TestWorkflowEnvironment;
@@ -27,18 +26,11 @@ describe('complaintCase workflow: intake', () => {
   /** Runs a case until it is dispatched (awaiting its unit's signature), then ends it. */
   async function runToDispatch(caseNo: string, recordCaseIntake: (args: RecordCaseIntakeInput) => Promise<void>) {
     const taskQueue = `wf-test-${caseNo}`;
-    const lifecycle = createLifecycleActivities({ dataSource: {} as DataSource });
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: {
-        recordCaseIntake,
-        planDispatch: lifecycle.planDispatch,
-        stampDeadline: lifecycle.stampDeadline,
-        projectCase: async () => undefined,
-        appendCaseEvents: async () => undefined,
-      },
+      activities: testCaseActivities({ recordCaseIntake }).activities,
     });
     return worker.runUntil(async () => {
       const handle = await env.client.workflow.start(complaintCase, {

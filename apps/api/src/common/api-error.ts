@@ -5,6 +5,14 @@ export enum ApiErrorCode {
   ValidationFailed = 'ValidationFailed',
   CaseNotFound = 'CaseNotFound',
   IdempotencyKeyReused = 'IdempotencyKeyReused',
+  /** The case (or whistle round) refused the action in its current state: stale, repeated, too late, at a limit. */
+  ActionRefused = 'ActionRefused',
+  /** The action belongs to another unit or role. */
+  ActionForbidden = 'ActionForbidden',
+  /** The case is closed; nothing more can be done on it. */
+  CaseClosed = 'CaseClosed',
+  /** Temporal did not answer; nothing was changed. */
+  EngineUnavailable = 'EngineUnavailable',
   Internal = 'Internal',
 }
 
@@ -12,6 +20,10 @@ const STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ApiErrorCode.CaseNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ApiErrorCode.ActionRefused]: HttpStatus.CONFLICT,
+  [ApiErrorCode.ActionForbidden]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.CaseClosed]: HttpStatus.CONFLICT,
+  [ApiErrorCode.EngineUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ApiErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -1,0 +1,198 @@
+import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import {
+  CallbackDto,
+  ContactDto,
+  ExtensionDecisionDto,
+  ExtensionRequestDto,
+  ReasonDto,
+  RedispatchDto,
+  ReplyDto,
+  ReviewDto,
+  WhistleDto,
+  WhistleRatingDto,
+  WhistleReportDto,
+  WhistleResultDto,
+} from './case-action.dto';
+import { CaseActionService } from './case-action.service';
+
+function caseNoOf(value: string): string {
+  if (!CASE_NO_PATTERN.test(value)) {
+    throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+      { field: 'caseNo', rule: 'format', message: 'caseNo must be 8 date digits followed by a serial of 6+ digits' },
+    ]);
+  }
+  return value;
+}
+
+/**
+ * Actions on a case, each the matching Update on its workflow with the caller as actor. Success returns the case's
+ * new state; 409 a stale, repeated or late action; 403 another unit's action; 400 bad input naming the field.
+ */
+@ApiTags('case actions')
+@ApiBearerAuth()
+@ApiResponse({ status: 400, description: 'Invalid body: every problem names its field and rule' })
+@ApiResponse({ status: 403, description: 'Another unit or role must take this action' })
+@ApiResponse({ status: 409, description: 'Refused in the current state (stale, repeated, too late, at a limit)' })
+@Controller('api/v1/cases/:caseNo')
+export class CaseActionController {
+  constructor(private readonly actions: CaseActionService) {}
+
+  @Post('sign')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Sign for the case (签收), as a handler of the lead unit' })
+  sign(@Param('caseNo') caseNo: string, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'sign' }, actor);
+  }
+
+  @Post('return')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Return the case (退单) with a reason, within the return window' })
+  return(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'return', reason: body.reason }, actor);
+  }
+
+  @Post('redispatch')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Re-dispatch a returned case, or designate a unit by arbitration (centre)' })
+  redispatch(@Param('caseNo') caseNo: string, @Body() body: RedispatchDto, @CurrentActor() actor: Actor) {
+    const { leadUnitId, arbitrated, reason } = body;
+    return this.actions.act(caseNoOf(caseNo), { type: 'redispatch', leadUnitId, arbitrated, reason }, actor);
+  }
+
+  @Post('contact')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Record that the lead unit contacted the citizen' })
+  contact(@Param('caseNo') caseNo: string, @Body() body: ContactDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'contact', note: body.note }, actor);
+  }
+
+  @Post('extension-request')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Ask for an extension (延期) before the handling deadline' })
+  requestExtension(@Param('caseNo') caseNo: string, @Body() body: ExtensionRequestDto, @CurrentActor() actor: Actor) {
+    const action = { type: 'requestExtension', workingDays: body.workingDays, reason: body.reason } as const;
+    return this.actions.act(caseNoOf(caseNo), action, actor);
+  }
+
+  @Post('extension-decision')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Approve or refuse the pending extension (centre); the citizen is told' })
+  decideExtension(@Param('caseNo') caseNo: string, @Body() body: ExtensionDecisionDto, @CurrentActor() actor: Actor) {
+    const action = { type: 'decideExtension', approved: body.approved, reason: body.reason } as const;
+    return this.actions.act(caseNoOf(caseNo), action, actor);
+  }
+
+  @Post('suspend')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Suspend the case (中止) while waiting on the citizen: every clock stops' })
+  suspend(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'suspend', reason: body.reason }, actor);
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Resume a suspended case: the remaining time is laid on the calendar from now' })
+  resume(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'resume', reason: body.reason }, actor);
+  }
+
+  @Post('whistle')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Whistle departments (吹哨) to act together; starts a whistle round' })
+  whistle(@Param('caseNo') caseNo: string, @Body() body: WhistleDto, @CurrentActor() actor: Actor) {
+    const action = {
+      type: 'whistle',
+      departmentIds: body.departmentIds,
+      grade: body.grade,
+      reason: body.reason,
+    } as const;
+    return this.actions.act(caseNoOf(caseNo), action, actor);
+  }
+
+  @Post('escalate')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Ask the next coordination committee to take the case up' })
+  escalate(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'escalate', reason: body.reason }, actor);
+  }
+
+  @Post('reply')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'Reply with the result (solved, partly, explained)' })
+  reply(@Param('caseNo') caseNo: string, @Body() body: ReplyDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'reply', result: body.result, summary: body.summary }, actor);
+  }
+
+  @Post('review')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Accept the reply or send it back (centre)' })
+  review(@Param('caseNo') caseNo: string, @Body() body: ReviewDto, @CurrentActor() actor: Actor) {
+    return this.actions.act(caseNoOf(caseNo), { type: 'review', accepted: body.accepted, reason: body.reason }, actor);
+  }
+
+  @Post('callback')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({ summary: 'Record a call-back attempt (回访): unreachable, or solved and satisfaction' })
+  callback(@Param('caseNo') caseNo: string, @Body() body: CallbackDto, @CurrentActor() actor: Actor) {
+    const { reached, solved, satisfaction, note } = body;
+    return this.actions.act(caseNoOf(caseNo), { type: 'callback', reached, solved, satisfaction, note }, actor);
+  }
+
+  @Post('whistle-rounds/:round/report')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'A summoned department reports for duty (报到)' })
+  report(
+    @Param('caseNo') caseNo: string,
+    @Param('round', ParseIntPipe) round: number,
+    @Body() body: WhistleReportDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, { type: 'report', note: body.note }, actor);
+  }
+
+  @Post('whistle-rounds/:round/result')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'A department that reported submits its result' })
+  result(
+    @Param('caseNo') caseNo: string,
+    @Param('round', ParseIntPipe) round: number,
+    @Body() body: WhistleResultDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, { type: 'result', summary: body.summary }, actor);
+  }
+
+  @Post('whistle-rounds/:round/ratings')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({ summary: 'The whistler rates a department (1–5), the double assessment' })
+  rate(
+    @Param('caseNo') caseNo: string,
+    @Param('round', ParseIntPipe) round: number,
+    @Body() body: WhistleRatingDto,
+    @CurrentActor() actor: Actor,
+  ) {
+    const action = { type: 'rate', departmentId: body.departmentId, score: body.score, comment: body.comment } as const;
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, action, actor);
+  }
+}

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import type { ReplyResult, Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+
+/*
+ * Bodies of the case actions. The actor never appears here: it comes from the bearer token. The workflow's Update
+ * validators apply the process rules (state, unit, deadlines, limits); these classes only check shape.
+ */
+
+const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';
+const REPLY_RESULTS: ReplyResult[] = ['solved', 'partly', 'explained'];
+const SATISFACTIONS: Satisfaction[] = [
+  'very-satisfied',
+  'satisfied',
+  'basically-satisfied',
+  'dissatisfied',
+  'very-dissatisfied',
+];
+
+/** Body of the actions that need only a reason (return, escalate, suspend, resume). */
+export class ReasonDto {
+  @ApiProperty({ example: '该地址不属于本街道辖区' })
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+}
+
+export class RedispatchDto extends ReasonDto {
+  @ApiProperty({ example: 's-wenchang', description: 'The unit that leads the case from now on' })
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  leadUnitId: string;
+
+  @ApiProperty({ description: 'True when the centre designates the unit by arbitration: it cannot return again' })
+  @IsBoolean()
+  arbitrated: boolean;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional({ example: '已电话联系市民，约定明日上门' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+export class ExtensionRequestDto extends ReasonDto {
+  @ApiProperty({ example: 5, description: 'Working days asked for (the rules cap it, 10 in the beijing preset)' })
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  workingDays: number;
+}
+
+export class ExtensionDecisionDto extends ReasonDto {
+  @ApiProperty()
+  @IsBoolean()
+  approved: boolean;
+}
+
+export class ReplyDto {
+  @ApiProperty({ enum: REPLY_RESULTS })
+  @IsIn(REPLY_RESULTS)
+  result: ReplyResult;
+
+  @ApiProperty({ example: '已协调物业整改，噪声已消除' })
+  @IsString()
+  @Length(1, 4000)
+  summary: string;
+}
+
+export class ReviewDto {
+  @ApiProperty()
+  @IsBoolean()
+  accepted: boolean;
+
+  @ApiPropertyOptional({ description: 'Required when sending the reply back' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  reason?: string;
+}
+
+export class CallbackDto {
+  @ApiProperty({ description: 'False records an unreachable attempt' })
+  @IsBoolean()
+  reached: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  solved?: boolean;
+
+  @ApiPropertyOptional({ enum: SATISFACTIONS })
+  @IsOptional()
+  @IsIn(SATISFACTIONS)
+  satisfaction?: Satisfaction;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+export class WhistleDto extends ReasonDto {
+  @ApiProperty({ example: ['dept-urban-management', 'dept-housing'] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @Matches(UNIT_ID, { each: true, message: UNIT_ID_MESSAGE })
+  departmentIds: string[];
+
+  @ApiProperty({ example: 'yellow', description: 'A whistle grade of the rules (beijing: blue, yellow, red)' })
+  @Matches(/^[a-z][a-z0-9-]{0,31}$/, { message: '$property must be a grade id' })
+  grade: string;
+}
+
+export class WhistleReportDto {
+  @ApiPropertyOptional({ example: '城管执法队已到场' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+export class WhistleResultDto {
+  @ApiProperty({ example: '已拆除违建，恢复原状' })
+  @IsString()
+  @Length(1, 4000)
+  summary: string;
+}
+
+export class WhistleRatingDto {
+  @ApiProperty({ example: 'dept-urban-management' })
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  departmentId: string;
+
+  @ApiProperty({ minimum: 1, maximum: 5 })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  score: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  comment?: string;
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { Client, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
+import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
+import { DEMO_CITY, findUnit } from '../../../../libs/domain/src/org';
+import type { Actor, CaseAction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.types';
+import {
+  ACTION_REFUSED,
+  CASE_ACTION_UPDATES,
+  CaseActionRequest,
+  CaseSnapshot,
+} from '../../../../workflows/complaint-case/messages';
+import {
+  WHISTLE_ACTION_UPDATES,
+  WhistleActionRequest,
+  whistleRoundWorkflowId,
+  WhistleRoundState,
+} from '../../../../workflows/whistle-round/messages';
+import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
+
+/** How a refusal code from a workflow validator reaches the client. */
+const REFUSAL_STATUS: Record<string, ApiErrorCode> = {
+  WrongState: ApiErrorCode.ActionRefused,
+  DeadlinePassed: ApiErrorCode.ActionRefused,
+  LimitReached: ApiErrorCode.ActionRefused,
+  WrongUnit: ApiErrorCode.ActionForbidden,
+  WrongRole: ApiErrorCode.ActionForbidden,
+  InvalidArgument: ApiErrorCode.ValidationFailed,
+};
+
+/**
+ * Case actions: each one is the matching Update on the case workflow (or on one of its whistle rounds), with the
+ * actor from the token. The workflow's validator decides; a refusal comes back as 409 (stale, repeated, too late,
+ * at a limit), 403 (another unit's or role's action) or 400 (bad argument), and changes nothing.
+ */
+@Injectable()
+export class CaseActionService {
+  constructor(private readonly client: Client) {}
+
+  /** Sends `action` to the case; returns the case state after it. */
+  async act(caseNo: string, action: CaseAction, actor: Actor): Promise<CaseSnapshot> {
+    checkUnits(action);
+    const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
+    // One Update per action type; the request's action type always matches the Update's (the validator checks it).
+    const update = CASE_ACTION_UPDATES[action.type] as UpdateDefinition<CaseSnapshot, [CaseActionRequest]>;
+    return this.execute(caseNo, () => handle.executeUpdate(update, { args: [{ actor, action }] }));
+  }
+
+  /** Sends `action` to whistle round `round` of the case; returns the round's state after it. */
+  async actOnWhistle(caseNo: string, round: number, action: WhistleAction, actor: Actor): Promise<WhistleRoundState> {
+    const handle = this.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, round));
+    const update = WHISTLE_ACTION_UPDATES[action.type] as UpdateDefinition<WhistleRoundState, [WhistleActionRequest]>;
+    return this.execute(`${caseNo} whistle round ${round}`, () =>
+      handle.executeUpdate(update, { args: [{ actor, action }] }),
+    );
+  }
+
+  private async execute<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toApiError(what, error);
+    }
+  }
+}
+
+/** Unit ids in an action must name units of the org tree of the right kind (the workflow cannot look them up). */
+function checkUnits(action: CaseAction): void {
+  const problems: FieldProblem[] = [];
+  if (action.type === 'redispatch' && !findUnit(DEMO_CITY, action.leadUnitId)) {
+    problems.push({
+      field: 'leadUnitId',
+      rule: 'unknownUnit',
+      message: `no unit ${action.leadUnitId} in the org tree`,
+    });
+  }
+  if (action.type === 'whistle') {
+    action.departmentIds.forEach((id, i) => {
+      if (findUnit(DEMO_CITY, id)?.kind !== 'department') {
+        problems.push({ field: `departmentIds[${i}]`, rule: 'department', message: `${id} is not a department` });
+      }
+    });
+  }
+  if (problems.length) throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', problems);
+}
+
+function toApiError(what: string, error: unknown): Error {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    if (failure.type === ACTION_REFUSED) {
+      const [code, ...rest] = failure.message.split(': ');
+      const message = rest.join(': ') || failure.message;
+      const apiCode = REFUSAL_STATUS[code] ?? ApiErrorCode.ActionRefused;
+      const details: FieldProblem[] =
+        apiCode === ApiErrorCode.ValidationFailed ? [{ field: fieldOf(message), rule: code, message }] : [];
+      return new ApiError(apiCode, `${code}: ${message}`, details);
+    }
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new ApiError(ApiErrorCode.CaseNotFound, `No running ${what}`);
+  }
+  const text = (error as Error)?.message ?? String(error);
+  if (/already completed|workflow execution already completed/i.test(text) || error instanceof WorkflowFailedError) {
+    return new ApiError(ApiErrorCode.CaseClosed, `${what} is closed; nothing more can be done on it`);
+  }
+  if (/UNAVAILABLE|connect|DEADLINE_EXCEEDED/i.test(text)) {
+    return new ApiError(ApiErrorCode.EngineUnavailable, `The workflow engine did not answer; nothing was changed`);
+  }
+  return error as Error;
+}
+
+/** The field a validator's InvalidArgument message names first (`reason must not be empty` → `reason`). */
+function fieldOf(message: string): string {
+  return /^([A-Za-z][A-Za-z0-9]*) /.exec(message)?.[1] ?? 'body';
+}

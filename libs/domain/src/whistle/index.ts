@@ -1,0 +1,2 @@
+export * from './whistle-round';
+export * from './whistle.types';

@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { createCaseActivities, type CaseActivities } from '../../activities/case.activities';
+import {
+  AppendCaseEventsInput,
+  CaseProjection,
+  createLifecycleActivities,
+  type LifecycleActivities,
+} from '../../activities/lifecycle.activities';
+import type { LifecycleEvent } from '../../libs/domain/src/lifecycle';
+
+/** What a workflow test worker's activities recorded, by case number (and event stream). */
+export interface RecordedMirror {
+  /** Events by `<caseNo>` for the case stream, `<caseNo>/<stream>` for other streams, in sequence order. */
+  events: Map<string, LifecycleEvent[]>;
+  projections: Map<string, CaseProjection>;
+}
+
+/**
+ * The case workflow's activities for time-skipping tests: the pure ones real (routing, intake decisions, the
+ * calendar), the PostgreSQL mirrors replaced by in-memory maps. `overrides` replace any of them.
+ */
+export function testCaseActivities(overrides: Partial<CaseActivities & LifecycleActivities> = {}): {
+  activities: CaseActivities & LifecycleActivities;
+  mirror: RecordedMirror;
+} {
+  const dataSource = {} as DataSource;
+  const lifecycle = createLifecycleActivities({ dataSource });
+  const intake = createCaseActivities({ dataSource });
+  const mirror: RecordedMirror = { events: new Map(), projections: new Map() };
+  const activities: CaseActivities & LifecycleActivities = {
+    ...lifecycle,
+    ...intake,
+    recordCaseIntake: async () => undefined,
+    projectCase: async (projection: CaseProjection) => void mirror.projections.set(projection.caseNo, projection),
+    appendCaseEvents: async (input: AppendCaseEventsInput) => {
+      const key = !input.stream || input.stream === 'case' ? input.caseNo : `${input.caseNo}/${input.stream}`;
+      const list = mirror.events.get(key) ?? [];
+      list.splice(input.firstSeq - 1, input.events.length, ...input.events);
+      mirror.events.set(key, list);
+    },
+    ...overrides,
+  };
+  return { activities, mirror };
+}
