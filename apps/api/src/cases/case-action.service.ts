@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  Client,
+  WorkflowFailedError,
+  WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
 import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
 import { DEMO_CITY, findUnit } from '../../../../libs/domain/src/org';
@@ -44,22 +50,34 @@ export class CaseActionService {
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
     // One Update per action type; the request's action type always matches the Update's (the validator checks it).
     const update = CASE_ACTION_UPDATES[action.type] as UpdateDefinition<CaseSnapshot, [CaseActionRequest]>;
-    return this.execute(caseNo, () => handle.executeUpdate(update, { args: [{ actor, action }] }));
+    return this.execute(caseNo, () => handle.executeUpdate(update, { args: [{ actor, action }] }), handle);
   }
 
   /** Sends `action` to whistle round `round` of the case; returns the round's state after it. */
   async actOnWhistle(caseNo: string, round: number, action: WhistleAction, actor: Actor): Promise<WhistleRoundState> {
     const handle = this.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, round));
     const update = WHISTLE_ACTION_UPDATES[action.type] as UpdateDefinition<WhistleRoundState, [WhistleActionRequest]>;
-    return this.execute(`${caseNo} whistle round ${round}`, () =>
-      handle.executeUpdate(update, { args: [{ actor, action }] }),
+    return this.execute(
+      `${caseNo} whistle round ${round}`,
+      () => handle.executeUpdate(update, { args: [{ actor, action }] }),
+      handle,
     );
   }
 
-  private async execute<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async execute<T>(what: string, call: () => Promise<T>, handle: WorkflowHandle): Promise<T> {
     try {
       return await call();
     } catch (error) {
+      // An Update on a finished workflow reports it as not found: tell a closed case from an unknown one.
+      if (error instanceof WorkflowNotFoundError) {
+        const status = await handle.describe().then(
+          (description) => description.status.name,
+          () => undefined,
+        );
+        if (status && status !== 'RUNNING') {
+          throw new ApiError(ApiErrorCode.CaseClosed, `${what} is closed (${status}); nothing more can be done on it`);
+        }
+      }
       throw toApiError(what, error);
     }
   }

@@ -37,6 +37,11 @@ export function toCaseResponse(view: CaseView) {
       overdue: record.overdue,
       outcome: record.outcome,
       deadlines: record.deadlines,
+      repeatCount: record.repeatCount,
+      priority: record.priority,
+      linkedCaseNo: record.linkedCaseNo,
+      suspendedSince: iso(record.suspendedSince),
+      whistleRounds: record.whistleRounds,
       lifecycle: {
         dispatchedAt: iso(record.dispatchedAt),
         signedAt: iso(record.signedAt),
