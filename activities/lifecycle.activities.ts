@@ -8,38 +8,28 @@ import {
   resumeClock,
   WorkCalendar,
 } from '../libs/domain/src/calendar';
-import { buildChineseCalendar, chineseDaysCoverage } from '../libs/domain/src/calendar/chinese-days-source';
 import type { CaseFacts } from '../libs/domain/src/case/case.types';
-import type { DeadlineEntry, DeadlineKind, DispatchPlan, LifecycleEvent } from '../libs/domain/src/lifecycle';
+import type {
+  DeadlineEntry,
+  DeadlineKind,
+  DispatchPlan,
+  LifecycleEvent,
+  PausedDeadline,
+} from '../libs/domain/src/lifecycle';
 import { committeeFor, DEMO_CITY, OrgError, OrgTree } from '../libs/domain/src/org';
 import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
+import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
 
-/** The working-day calendar every deadline is laid on, until versioned calendars are stored in the database. */
-export const DEFAULT_CALENDAR_ID = 'cn-mainland';
-
-/**
- * The national calendar from `chinese-days`, plus one provisional year (weekends only) past the package's last
- * covered year: the State Council publishes next year's holidays late in the year, and a deadline in early January
- * must not fail. The provisional year is named in the calendar id so a case records that its deadline came from it.
- */
-export function buildDefaultCalendar(): WorkCalendar {
-  const coverage = chineseDaysCoverage();
-  const calendar = buildChineseCalendar({
-    id: DEFAULT_CALENDAR_ID,
-    version: coverage.toYear,
-    fromYear: coverage.toYear - 1,
-    toYear: coverage.toYear,
-  });
-  return {
-    ...calendar,
-    id: `${DEFAULT_CALENDAR_ID}+provisional-${coverage.toYear + 1}`,
-    coversTo: `${coverage.toYear + 1}-12-31`,
-  };
-}
+// The default calendar moved next to the calendar sources; re-exported for existing importers.
+export { buildDefaultCalendar, DEFAULT_CALENDAR_ID } from './calendar-source';
 
 export interface LifecycleActivityDeps {
   dataSource: DataSource;
-  calendar?: WorkCalendar;
+  /**
+   * Where deadlines get their calendar: a source asked on every deadline activity (the worker passes the
+   * PostgreSQL one), or a fixed calendar (tests). Default: the national calendar, fixed.
+   */
+  calendar?: WorkCalendar | CalendarSource;
   tree?: OrgTree;
   catalogue?: RoutingCatalogue;
 }
@@ -50,14 +40,6 @@ export interface StampDeadlineInput {
   duration: string;
   from: string;
   reminderFraction: number;
-}
-
-/** A deadline whose clock is stopped (suspension), with what it still owes. */
-export interface PausedDeadline {
-  kind: DeadlineKind;
-  duration: string;
-  /** Natural or working milliseconds still owed, by the duration's kind. */
-  remainingMs: number;
 }
 
 /** Arguments of {@link LifecycleActivities.appendCaseEvents}. */
@@ -87,6 +69,11 @@ export interface CaseProjection {
   deadlines: Record<string, DeadlineEntry | undefined>;
   nextDeadline?: string;
   timestamps: Partial<Record<'dispatched' | 'signed' | 'contacted' | 'replied' | 'calledBack' | 'closed', string>>;
+  /** Absent in projections of cases started before suspension existed. */
+  suspendedSince?: string;
+  repeatCount?: number;
+  priority?: string;
+  whistleRounds?: Array<Record<string, unknown>>;
 }
 
 /**
@@ -94,7 +81,7 @@ export interface CaseProjection {
  * mirrors (the case projection and the append-only domain events). All idempotent.
  */
 export function createLifecycleActivities(deps: LifecycleActivityDeps) {
-  const calendar = deps.calendar ?? buildDefaultCalendar();
+  const calendars = calendarSourceOf(deps.calendar ?? buildDefaultCalendar());
   const tree = deps.tree ?? DEMO_CITY;
   const catalogue = deps.catalogue ?? DEMO_CATALOGUE;
   const { dataSource } = deps;
@@ -132,6 +119,8 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
 
     /** Lays a duration on the calendar from an instant; records which calendar (and which days) produced it. */
     async stampDeadline(input: StampDeadlineInput): Promise<DeadlineEntry> {
+      // Outside the try: a database that cannot answer right now is worth a retry.
+      const calendar = await calendars.current();
       try {
         const result = addDuration(calendar, new Date(input.from), input.duration);
         const reminder = fractionPoint(
@@ -161,6 +150,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
      * (natural or working milliseconds), to be laid onto the calendar again by {@link resumeDeadlines}.
      */
     async pauseDeadlines(input: { at: string; deadlines: DeadlineEntry[] }): Promise<PausedDeadline[]> {
+      const calendar = await calendars.current();
       try {
         return input.deadlines.map((entry) => ({
           kind: entry.kind,
@@ -183,6 +173,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       paused: PausedDeadline[];
       reminderFraction: number;
     }): Promise<DeadlineEntry[]> {
+      const calendar = await calendars.current();
       try {
         return input.paused.map((paused) => {
           const kind = parseDuration(paused.duration).kind;
@@ -211,7 +202,9 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         `UPDATE cases SET phase = $2, status = $3, stage = $4, lead_unit_id = $5, co_unit_ids = $6, copy_unit_ids = $7,
            responsible_unit_id = $8, escalation_level = $9, supervision = $10, overdue = $11, outcome = $12,
            deadlines = $13, next_deadline = $14, dispatched_at = $15, signed_at = $16, contacted_at = $17,
-           replied_at = $18, called_back_at = $19, closed_at = $20, updated_at = now()
+           replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
+           repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
+           whistle_rounds = COALESCE($24, whistle_rounds), updated_at = now()
          WHERE case_no = $1`,
         [
           projection.caseNo,
@@ -234,6 +227,10 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           t.replied ?? null,
           t.calledBack ?? null,
           t.closed ?? null,
+          projection.suspendedSince ?? null,
+          projection.repeatCount ?? null,
+          projection.priority ?? null,
+          projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });

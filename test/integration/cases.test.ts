@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { CaseService } from '../../apps/api/src/cases/case.service';
 import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
+import { bearer, TEST_AUTH, tokenFor } from '../support/auth';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
 
@@ -26,6 +27,8 @@ describe('cases over HTTP', () => {
   let caseWorker: CaseWorker;
   let pg: PgClient;
   let client: Client;
+  /** Reading a case needs a staff role; the operator of the demo city's service centre reads them here. */
+  let operatorToken: string;
 
   async function startWorker(): Promise<CaseWorker> {
     const started = await createCaseWorker({
@@ -42,8 +45,9 @@ describe('cases over HTTP', () => {
     quietTemporalRuntime();
     workerConnection = await NativeConnection.connect({ address });
     caseWorker = await startWorker();
-    app = await createApiApp({ databaseUrl, temporal, logger });
+    app = await createApiApp({ databaseUrl, temporal, logger, auth: TEST_AUTH });
     await app.init();
+    operatorToken = await tokenFor(app, 'operator');
     pg = new PgClient({ connectionString: databaseUrl });
     await pg.connect();
     client = new Client({ connection: await Connection.connect({ address }) });
@@ -65,7 +69,8 @@ describe('cases over HTTP', () => {
       category: 'noise-nuisance',
       channel: 'hotline',
       description: `施工噪声扰民 ${randomUUID()}`,
-      address: '示范市东湖区花园路8号',
+      // Unique per request: intake links a request at an open case's address to that case as a duplicate.
+      address: `示范市东湖区花园路${randomUUID().slice(0, 8)}号`,
       citizen: { name: '王小明', phone: '13800138000' },
       place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
       ...overrides,
@@ -76,7 +81,7 @@ describe('cases over HTTP', () => {
   async function waitForStage(caseNo: string, stage: string) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const response = await http().get(`/api/v1/cases/${caseNo}`);
+      const response = await http().get(`/api/v1/cases/${caseNo}`).set(bearer(operatorToken));
       if (response.status === 200 && response.body.case?.stage === stage && response.body.workflow?.state) {
         return response.body;
       }
@@ -237,9 +242,9 @@ describe('cases over HTTP', () => {
   });
 
   it('should answer 404 for an unknown case and 400 for a malformed case number', async () => {
-    const missing = await http().get('/api/v1/cases/19990101000001').expect(404);
+    const missing = await http().get('/api/v1/cases/19990101000001').set(bearer(operatorToken)).expect(404);
     expect(missing.body.error).toBe('CaseNotFound');
-    const malformed = await http().get('/api/v1/cases/not-a-case').expect(400);
+    const malformed = await http().get('/api/v1/cases/not-a-case').set(bearer(operatorToken)).expect(400);
     expect(malformed.body.details[0]).toMatchObject({ field: 'caseNo', rule: 'format' });
   });
 
@@ -257,6 +262,7 @@ describe('cases over HTTP', () => {
       databaseUrl,
       temporal: { ...temporal, namespace: 'no-such-namespace' },
       logger,
+      auth: TEST_AUTH,
     });
     await broken.init();
     let caseNo: string;

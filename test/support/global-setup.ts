@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMigrations } from '../../libs/persistence/src';
+import { runMigrations, seedDemoData } from '../../libs/persistence/src';
 import { ensureTemporalBinary, freePort, startDevServer } from '../../libs/platform/src';
 import { startEmbeddedPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
 import { TEST_ENV } from './test-env';
@@ -24,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
     ephemeral: true,
   });
   await runMigrations(postgres.url);
+  await seedDemoData(postgres.url);
   const temporal = await startDevServer({ port: temporalPort, namespace: 'default', readyTimeoutMs: 120_000, log });
   process.env[TEST_ENV.databaseUrl] = postgres.url;
   process.env[TEST_ENV.temporalAddress] = temporal.address;

@@ -4,6 +4,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import { AppConfig } from '../../../libs/platform/src';
+import { AuthModule } from './auth/auth.module';
+import type { AuthSettings } from './auth/auth.settings';
+import { CalendarModule } from './calendar/calendar.module';
 import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -12,6 +15,8 @@ export interface ApiSettings {
   databaseUrl: string;
   temporal: AppConfig['temporal'] & { address: string };
   logger: Logger;
+  /** Identity and access; unset means resolved from the environment (see `resolveAuthSettings`). */
+  auth?: AuthSettings;
 }
 
 /** The HTTP API: one module per bounded context, over one database and one Temporal client. */
@@ -24,8 +29,10 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger: settings.logger, autoLogging: true, quietReqLogger: true } }),
         TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl)),
         TemporalModule.forRoot(settings.temporal),
+        AuthModule.forRoot(settings.auth),
         HealthModule,
         CaseModule,
+        CalendarModule,
       ],
     };
   }

@@ -27,6 +27,9 @@ export async function createApiApp(
       .setTitle('Shaosheng API')
       .setDescription('Complaint handling: intake, cases, and their workflows')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A login JWT or an API token (`shs_…`)' })
+      // Every operation takes the bearer token; the few public ones ignore its absence.
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -4,7 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { join } from 'node:path';
 import { createApiApp } from '../../api/src/bootstrap';
 import { CaseWorker, createCaseWorker, defaultWorkflowBundlePath } from '../../worker/src/case-worker';
-import { runMigrations } from '../../../libs/persistence/src';
+import { runMigrations, seedDemoData } from '../../../libs/persistence/src';
 import {
   connectClient,
   connectWorker,
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     }
     const applied = await runMigrations(databaseUrl);
     logger.info({ applied }, 'database schema up to date');
+    const seeded = await seedDemoData(databaseUrl);
+    logger.info(seeded, seeded.skipped ? 'demo city not seeded' : 'demo city and routing catalogue in place');
 
     let address = config.temporal.address;
     let uiUrl: string | undefined;

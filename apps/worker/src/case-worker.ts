@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCaseActivities, createLifecycleActivities } from '../../../activities';
+import { PostgresCalendarSource } from '../../../activities/calendar-source';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 
 /** Builds the case activities from the application context's providers. */
@@ -16,7 +17,10 @@ export class CaseActivitiesFactory {
   create() {
     return {
       ...createCaseActivities({ dataSource: this.dataSource }),
-      ...createLifecycleActivities({ dataSource: this.dataSource }),
+      ...createLifecycleActivities({
+        dataSource: this.dataSource,
+        calendar: new PostgresCalendarSource(this.dataSource),
+      }),
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './org';
 export * from './routing';
 export * from './intake';
 export * from './lifecycle';
+export * from './whistle';

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res } from '@n
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
+import { Public, RateLimit, Roles } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateCaseDto, toSubmission } from './case.dto';
 import { toCaseResponse } from './case.response';
@@ -15,6 +16,8 @@ export class CaseController {
   constructor(private readonly cases: CaseService) {}
 
   @Post()
+  @Public()
+  @RateLimit('intake')
   @ApiOperation({ summary: 'Record a citizen request and start its case' })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -22,7 +25,12 @@ export class CaseController {
     description: 'Retries with the same key return the same case',
   })
   @ApiResponse({ status: 201, description: 'Case created and its workflow started' })
-  @ApiResponse({ status: 200, description: 'Replay of an earlier POST with the same Idempotency-Key' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'A repeat of an open case with no new facts (status `linked`, no new case), or a replay of an earlier POST ' +
+      'with the same Idempotency-Key',
+  })
   @ApiResponse({ status: 202, description: 'Stored; its workflow starts as soon as Temporal answers' })
   @ApiResponse({ status: 400, description: 'Invalid body or header; every problem names its field and rule' })
   async create(
@@ -37,7 +45,11 @@ export class CaseController {
     }
     const result = await this.cases.submit(toSubmission(body), idempotencyKey, new Date());
     response.status(
-      result.replayed ? HttpStatus.OK : result.status === 'started' ? HttpStatus.CREATED : HttpStatus.ACCEPTED,
+      result.replayed || result.status === 'linked'
+        ? HttpStatus.OK
+        : result.status === 'started'
+          ? HttpStatus.CREATED
+          : HttpStatus.ACCEPTED,
     );
     response.setHeader('Location', `/api/v1/cases/${result.caseNo}`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -45,6 +57,7 @@ export class CaseController {
   }
 
   @Get(':caseNo')
+  @Roles('operator', 'handler', 'coordinator', 'auditor', 'admin')
   @ApiOperation({ summary: 'A case: its record and its live workflow state' })
   @ApiResponse({ status: 404, description: 'No such case' })
   async get(@Param('caseNo') caseNo: string) {

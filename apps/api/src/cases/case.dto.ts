@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { EMERGENCY_CHANNELS, INADMISSIBLE_CHANNELS } from '../../../../libs/domain/src/intake/intake';
+import type { EmergencyType, InadmissibleReason } from '../../../../libs/domain/src/intake/intake';
 import { CASE_KINDS, CHANNELS, URGENCIES } from '../../../../libs/domain/src/case/case.types';
 import type { CaseKind, CaseSubmission, Channel, Urgency } from '../../../../libs/domain/src/case/case.types';
 
@@ -56,6 +69,27 @@ export class PlaceDto {
   districtId?: string;
 }
 
+const EMERGENCY_TYPES = Object.keys(EMERGENCY_CHANNELS) as EmergencyType[];
+const INADMISSIBLE_REASONS = Object.keys(INADMISSIBLE_CHANNELS) as InadmissibleReason[];
+
+/** What the operator decided at intake; absent for an ordinary request that is dispatched. */
+export class IntakeDirectionsDto {
+  @ApiPropertyOptional({ enum: EMERGENCY_TYPES, description: 'Divert to 110/119/120/122; recorded, not dispatched' })
+  @IsOptional()
+  @IsIn(EMERGENCY_TYPES)
+  emergencyType?: EmergencyType;
+
+  @ApiPropertyOptional({ enum: INADMISSIBLE_REASONS, description: 'Close as inadmissible; the citizen is told where' })
+  @IsOptional()
+  @IsIn(INADMISSIBLE_REASONS)
+  inadmissibleReason?: InadmissibleReason;
+
+  @ApiPropertyOptional({ description: "A consultation: the caller accepts the knowledge base's answer on the spot" })
+  @IsOptional()
+  @IsBoolean()
+  callerAcceptsAnswer?: boolean;
+}
+
 /** Body of `POST /api/v1/cases`: one citizen request as an operator, a web form or a grid worker records it. */
 export class CreateCaseDto {
   @ApiProperty({ enum: CASE_KINDS })
@@ -105,6 +139,19 @@ export class CreateCaseDto {
   @ValidateNested()
   @Type(() => PlaceDto)
   place?: PlaceDto;
+
+  @ApiPropertyOptional({ type: IntakeDirectionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IntakeDirectionsDto)
+  intake?: IntakeDirectionsDto;
+
+  @ApiPropertyOptional({
+    description: 'For a repeat of an open case: true when the caller brings new facts (a linked case is opened)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  hasNewFacts?: boolean;
 }
 
 /** Maps the validated body to the domain's submission (the DTO class stops here). */
@@ -119,6 +166,8 @@ export function toSubmission(dto: CreateCaseDto): CaseSubmission {
     location: dto.location ? { lat: dto.location.lat, lng: dto.location.lng } : undefined,
     citizen: dto.citizen ? { name: dto.citizen.name, phone: dto.citizen.phone } : undefined,
     place: { ...dto.place },
+    ...(dto.intake ? { intake: { ...dto.intake } } : {}),
+    ...(dto.hasNewFacts !== undefined ? { hasNewFacts: dto.hasNewFacts } : {}),
   };
 }
 

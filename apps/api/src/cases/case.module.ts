@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CaseActionController } from './case-action.controller';
+import { CaseActionService } from './case-action.service';
 import { CaseController } from './case.controller';
 import { CaseService } from './case.service';
+import { RepeatContactService } from './repeat-contact.service';
+import { PublicCaseController } from './public-case.controller';
 
-/** Intake and lookup of cases. */
-@Module({ controllers: [CaseController], providers: [CaseService] })
+/** Intake, lookup and actions of cases. */
+@Module({
+  controllers: [CaseController, CaseActionController, PublicCaseController],
+  providers: [CaseService, CaseActionService, RepeatContactService],
+})
 export class CaseModule {}

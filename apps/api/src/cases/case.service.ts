@@ -16,6 +16,7 @@ import {
 } from '../../../../workflows/complaint-case/messages';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
+import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
 export const DEFAULT_RULES_VERSION = 'beijing@1';
@@ -26,10 +27,15 @@ const PENDING_RETRY_MS = 15_000;
 export interface IntakeResult {
   caseNo: string;
   workflowId: string;
-  /** `started`: the case workflow runs; `received`: stored, its workflow starts as soon as Temporal answers. */
-  status: 'started' | 'received';
+  /**
+   * `started`: the case workflow runs; `received`: stored, its workflow starts as soon as Temporal answers;
+   * `linked`: a duplicate with no new facts, counted on the open case `caseNo` (no new case was opened).
+   */
+  status: 'started' | 'received' | 'linked';
   /** True when an earlier POST with the same Idempotency-Key created this case. */
   replayed: boolean;
+  /** For a repeat of an open case: that case, how it matched, and its repeat count including this contact. */
+  duplicateOf?: { caseNo: string; matchedBy: string; repeatCount: number };
 }
 
 export interface CaseView {
@@ -54,11 +60,14 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly client: Client,
     private readonly temporal: TemporalSettings,
+    private readonly repeats: RepeatContactService,
   ) {}
 
   onApplicationBootstrap(): void {
     const retry = () =>
-      this.startPending().catch((error: unknown) => this.logger.warn(`pending intake retry failed: ${String(error)}`));
+      Promise.all([this.startPending(), this.repeats.signalPending()]).catch((error: unknown) =>
+        this.logger.warn(`pending intake retry failed: ${String(error)}`),
+      );
     void retry();
     this.retryTimer = setInterval(retry, PENDING_RETRY_MS);
     this.retryTimer.unref();
@@ -75,6 +84,35 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
 
+    // A retried POST answers as the first did: a stored case, or a stored repeat of an open case.
+    const known = await repository.findOneBy({ idempotencyKey: key });
+    const knownRepeat = known ? undefined : await this.repeats.findByKey(key);
+    if (knownRepeat) {
+      if (knownRepeat.requestHash !== requestHash) throw keyReused(key, knownRepeat.caseNo);
+      const { caseNo, matchedBy, repeatCount } = knownRepeat;
+      return { ...linked(caseNo, true), duplicateOf: { caseNo, matchedBy, repeatCount } };
+    }
+    // Emergencies and inadmissible matters are recorded as their own cases, never folded into an open one.
+    const duplicate =
+      known || submission.intake?.emergencyType || submission.intake?.inadmissibleReason
+        ? undefined
+        : await this.repeats.findOpenDuplicate(submission);
+    if (duplicate?.action === 'report-progress') {
+      const repeatCount = await this.repeats.countRepeat(duplicate, {
+        idempotencyKey: key,
+        requestHash,
+        submission,
+        receivedAt: now,
+      });
+      const openCaseNo = duplicate.openCase.caseNo;
+      await this.repeats.signal(openCaseNo, repeatOf(repeatCount, duplicate.matchedBy), key);
+      return {
+        ...linked(openCaseNo, false),
+        duplicateOf: { caseNo: openCaseNo, matchedBy: duplicate.matchedBy, repeatCount },
+      };
+    }
+    const stored: CaseSubmission = duplicate ? { ...submission, linkedTo: duplicate.openCase.caseNo } : submission;
+
     const [{ serial }] = (await this.dataSource.query(`SELECT nextval('case_no_seq')::int AS serial`)) as {
       serial: number;
     }[];
@@ -83,19 +121,25 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
        VALUES ($1, $2, $3, $4, 'received', $5)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING case_no`,
-      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(submission), now],
+      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(stored), now],
     )) as { case_no: string }[];
     const replayed = inserted.length === 0;
     const request = await repository.findOneByOrFail({ idempotencyKey: key });
-    if (replayed && request.requestHash !== requestHash) {
-      throw new ApiError(
-        ApiErrorCode.IdempotencyKeyReused,
-        `Idempotency-Key ${key} was already used for case ${request.caseNo} with a different request body`,
-        [{ field: 'Idempotency-Key', rule: 'sameBody', message: 'a retried request must repeat the same body' }],
-      );
-    }
+    if (replayed && request.requestHash !== requestHash) throw keyReused(key, request.caseNo);
     const status = request.status === 'started' ? 'started' : await this.tryStart(request);
-    return { caseNo: request.caseNo, workflowId: caseWorkflowId(request.caseNo), status, replayed };
+    if (!duplicate || replayed)
+      return { caseNo: request.caseNo, workflowId: caseWorkflowId(request.caseNo), status, replayed };
+    // A duplicate with new facts: a new case, linked to the open one, which counts the repeat too.
+    const openCaseNo = duplicate.openCase.caseNo;
+    const repeatCount = await this.repeats.countRepeat(duplicate);
+    await this.repeats.signal(openCaseNo, repeatOf(repeatCount, duplicate.matchedBy, request.caseNo));
+    return {
+      caseNo: request.caseNo,
+      workflowId: caseWorkflowId(request.caseNo),
+      status,
+      replayed,
+      duplicateOf: { caseNo: openCaseNo, matchedBy: duplicate.matchedBy, repeatCount },
+    };
   }
 
   /** The case row, the stored submission's state and the workflow's live state (a Query). */
@@ -141,6 +185,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       receivedAt: request.receivedAt.toISOString(),
       rulesVersion: DEFAULT_RULES_VERSION,
       facts: factsOf(submission),
+      ...(submission.intake ? { intake: submission.intake } : {}),
+      ...(submission.linkedTo ? { linkedTo: submission.linkedTo } : {}),
     };
     try {
       await this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
@@ -171,6 +217,18 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     if (started) this.logger.log(`started ${started} pending case workflow(s)`);
     return started;
   }
+}
+
+function keyReused(key: string, caseNo: string): ApiError {
+  return new ApiError(
+    ApiErrorCode.IdempotencyKeyReused,
+    `Idempotency-Key ${key} was already used for case ${caseNo} with a different request body`,
+    [{ field: 'Idempotency-Key', rule: 'sameBody', message: 'a retried request must repeat the same body' }],
+  );
+}
+
+function linked(caseNo: string, replayed: boolean): IntakeResult {
+  return { caseNo, workflowId: caseWorkflowId(caseNo), status: 'linked', replayed };
 }
 
 const ROUTING_FIELD: Record<string, string> = {

@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
 import { TemporalSettings } from '../temporal/temporal.module';
 
 interface Check {
@@ -16,6 +17,7 @@ interface Check {
 const POLLER_FRESH_MS = 120_000;
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

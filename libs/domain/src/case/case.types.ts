@@ -63,6 +63,8 @@ export interface CaseSubmission extends CaseFacts {
   intake?: IntakeDirections;
   /** For a request that duplicates an open case: true when the caller brings facts the open case lacks. */
   hasNewFacts?: boolean;
+  /** Set by intake, not the caller: the open case this new case repeats with new facts. */
+  linkedTo?: string;
   description: string;
   address?: string;
   location?: { lat: number; lng: number };

@@ -1,2 +1,12 @@
+import { CalendarDayEntity, CalendarVersionEntity } from './calendar.entity';
+import { OrgUnitEntity } from './org-unit.entity';
+import { RoutingCatalogueEntity, RoutingCategoryEntity } from './routing-catalogue.entity';
+
 /** Entities of the org tree, routing catalogue and calendar tables (owned by the org/calendar module). */
-export const ORG_ENTITIES: Function[] = [];
+export const ORG_ENTITIES: Array<new () => unknown> = [
+  OrgUnitEntity,
+  RoutingCatalogueEntity,
+  RoutingCategoryEntity,
+  CalendarVersionEntity,
+  CalendarDayEntity,
+];

@@ -1,5 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -100,6 +112,59 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  AUTH_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'AUTH_DEMO_USERS must be true or false' })
+  AUTH_DEMO_USERS?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'AUTH_ADMIN_PASSWORD must be at least 12 characters' })
+  @MaxLength(200)
+  AUTH_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INTAKE_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INTAKE_RATE_WINDOW_SECONDS?: number;
+}
+
+/** At most `limit` requests per `windowSeconds` from one caller. */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
 }
 
 /** The validated configuration, with defaults applied. */
@@ -117,6 +182,20 @@ export interface AppConfig {
   };
   embedded: { dataDir: string; postgresPort: number; temporalPort: number; temporalUiPort: number };
   logLevel: string;
+  auth: {
+    /** HS256 secret of login tokens; unset means "generated once under the data directory" (embedded only). */
+    jwtSecret?: string;
+    /** Lifetime of a login token, in seconds. */
+    tokenTtlSeconds: number;
+    /** Seed the demo city's users (known password): on by default only without DATABASE_URL. */
+    seedDemoUsers: boolean;
+    /** When set, an `admin` user with this password is created if none exists. */
+    adminPassword?: string;
+    /** Login attempts per client address and username. */
+    loginRateLimit: RateLimit;
+    /** Anonymous (public) intake submissions per client address. */
+    intakeRateLimit: RateLimit;
+  };
 }
 
 export class ConfigError extends Error {
@@ -135,7 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       errors.map((error) => {
         const rules = Object.values(error.constraints ?? {}).join('; ');
-        return `${error.property}=${JSON.stringify(known[error.property])}: ${rules}`;
+        // A secret never appears in an error message, even a wrong one.
+        const shown = SECRET_KEYS.has(error.property) ? '"(hidden)"' : JSON.stringify(known[error.property]);
+        return `${error.property}=${shown}: ${rules}`;
       }),
     );
   }
@@ -164,8 +245,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       temporalUiPort: vars.TEMPORAL_UI_PORT ?? 8233,
     },
     logLevel: vars.LOG_LEVEL ?? 'info',
+    auth: {
+      jwtSecret: vars.JWT_SECRET,
+      tokenTtlSeconds: vars.AUTH_TOKEN_TTL_SECONDS ?? 8 * 3600,
+      seedDemoUsers: vars.AUTH_DEMO_USERS ?? !vars.DATABASE_URL,
+      adminPassword: vars.AUTH_ADMIN_PASSWORD,
+      loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowSeconds: vars.LOGIN_RATE_WINDOW_SECONDS ?? 60 },
+      intakeRateLimit: { limit: vars.INTAKE_RATE_LIMIT ?? 30, windowSeconds: vars.INTAKE_RATE_WINDOW_SECONDS ?? 60 },
+    },
   };
 }
+
+/** Variables whose values are never echoed in a configuration error. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['JWT_SECRET', 'AUTH_ADMIN_PASSWORD', 'TEMPORAL_API_KEY']);
 
 /** The variable names Shaosheng reads; anything else in the environment is ignored. */
 const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
@@ -186,4 +278,12 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'EMBEDDED_TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
   'LOG_LEVEL',
+  'JWT_SECRET',
+  'AUTH_TOKEN_TTL_SECONDS',
+  'AUTH_DEMO_USERS',
+  'AUTH_ADMIN_PASSWORD',
+  'LOGIN_RATE_LIMIT',
+  'LOGIN_RATE_WINDOW_SECONDS',
+  'INTAKE_RATE_LIMIT',
+  'INTAKE_RATE_WINDOW_SECONDS',
 ];

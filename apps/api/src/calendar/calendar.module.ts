@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PostgresCalendarSource } from '../../../../activities/calendar-source';
+import { CalendarStore } from '../../../../libs/persistence/src/calendar/calendar.store';
+import { CalendarController } from './calendar.controller';
+import { CalendarService } from './calendar.service';
+
+/** The versioned working-day calendar: versions, local days, and deadline answers. */
+@Module({
+  controllers: [CalendarController],
+  providers: [
+    CalendarService,
+    {
+      provide: PostgresCalendarSource,
+      useFactory: (dataSource: DataSource) => new PostgresCalendarSource(dataSource),
+      inject: [DataSource],
+    },
+    {
+      provide: CalendarStore,
+      useFactory: (dataSource: DataSource) => new CalendarStore(dataSource),
+      inject: [DataSource],
+    },
+  ],
+})
+export class CalendarModule {}

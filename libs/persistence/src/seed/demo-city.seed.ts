@@ -1,0 +1,86 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { DEMO_CITY } from '../../../domain/src/org/demo-city';
+import type { OrgTree } from '../../../domain/src/org/org.types';
+import { DEMO_CATALOGUE } from '../../../domain/src/routing/demo-catalogue';
+import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
+import { dataSourceOptions } from '../data-source';
+import { OrgUnitEntity, orgUnitRow } from '../entities/org-unit.entity';
+import {
+  RoutingCatalogueEntity,
+  RoutingCategoryEntity,
+  routingCategoryRow,
+} from '../entities/routing-catalogue.entity';
+
+/** What one seed run did. */
+export interface SeedReport {
+  /** Org units inserted by this run (0 on a re-run). */
+  unitsInserted: number;
+  /** Routing categories inserted by this run (0 on a re-run). */
+  categoriesInserted: number;
+  /** Set when the database's org tree belongs to another city, so nothing was seeded. */
+  skipped?: string;
+}
+
+/**
+ * Loads the demo city 示范市 (`DEMO_CITY`) and its routing catalogue (`DEMO_CATALOGUE`) into the org and catalogue
+ * tables, in one transaction. Idempotent and never clobbering: it inserts only rows missing by their key and never
+ * updates or deletes one, so an operator's edits (a renamed unit, a changed deadline) survive any number of runs.
+ * A database whose tree has another city at its root is left alone. The calendar needs no seed: its version 1 comes
+ * with the migrations.
+ */
+export async function seedDemoData(
+  target: string | DataSource,
+  data: { tree: OrgTree; catalogue: RoutingCatalogue } = { tree: DEMO_CITY, catalogue: DEMO_CATALOGUE },
+): Promise<SeedReport> {
+  const owned = typeof target === 'string' ? new DataSource(dataSourceOptions(target)) : undefined;
+  const dataSource = owned ? await owned.initialize() : (target as DataSource);
+  try {
+    return await dataSource.transaction(async (manager) => {
+      // Two launchers seeding one database at once would otherwise both try to insert the same rows.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shaosheng:seed'))`);
+      const root = await manager.findOneBy(OrgUnitEntity, { kind: 'city' });
+      if (root && root.id !== data.tree.rootId) {
+        return {
+          unitsInserted: 0,
+          categoriesInserted: 0,
+          skipped: `the org tree belongs to ${root.id} (${root.name}), not ${data.tree.rootId}`,
+        };
+      }
+      const unitsInserted = await insertMissing(manager, OrgUnitEntity, data.tree.units.map(orgUnitRow));
+      const { catalogue } = data;
+      await insertMissing(manager, RoutingCatalogueEntity, [
+        Object.assign(new RoutingCatalogueEntity(), {
+          id: catalogue.id,
+          version: catalogue.version,
+          name: catalogue.name,
+        }),
+      ]);
+      const categoriesInserted = await insertMissing(
+        manager,
+        RoutingCategoryEntity,
+        catalogue.categories.map((category, index) => routingCategoryRow(catalogue, category, index)),
+      );
+      return { unitsInserted, categoriesInserted };
+    });
+  } finally {
+    await owned?.destroy();
+  }
+}
+
+/** `INSERT … ON CONFLICT DO NOTHING`; returns how many rows were new. */
+async function insertMissing<T extends object>(
+  manager: EntityManager,
+  entity: new () => T,
+  rows: T[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(rows as never)
+    .orIgnore()
+    .returning('1 AS inserted')
+    .execute();
+  return (result.raw as unknown[]).length;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { runMigrations } from '../../libs/persistence/src';
+import { requiredTestEnv, TEST_ENV } from './test-env';
+
+/** A migrated database of a test file's own. */
+export interface ScratchDatabase {
+  url: string;
+  /** Drops the database (closing whatever connections are left). */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates and migrates a database of its own on the integration tier's PostgreSQL server, for a test file that
+ * changes data every other file shares (the calendar, the org tree) or needs an empty one. Drop it in `afterAll`.
+ */
+export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
+  const serverUrl = requiredTestEnv(TEST_ENV.databaseUrl);
+  const name = `${label.replace(/[^a-z0-9]/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  await onServer(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return { url: url.toString(), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
