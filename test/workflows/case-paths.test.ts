@@ -10,6 +10,7 @@ import {
   caseStateQuery,
   contactCitizenUpdate,
   ComplaintCaseInput,
+  coordinateCaseUpdate,
   repeatContactSignal,
   resumeCaseUpdate,
   signCaseUpdate,
@@ -254,6 +255,36 @@ describe('complaintCase paths: intake outcomes, suspension, repeats, whistle (ti
     ]);
     expect(eventsOf(caseNo, 'whistle-1').map((event) => event.type)).toEqual(expect.arrayContaining(['escalated']));
     await record(handle, 'case-whistled-three-one-never-reports');
+    await handle.terminate('test done');
+  });
+
+  it('should let the community committee hand an escalated case to another unit under its rung deadline', async () => {
+    const handle = await start();
+    await until(handle, 'awaiting-sign');
+    await env.sleep('12 days'); // the 7-working-day handling deadline passes: the community committee takes it up
+    const escalated = (await handle.query(caseStateQuery)).lifecycle!;
+    expect(escalated).toMatchObject({ escalationLevel: 'community', escalationUnitId: 'cc-c-xiyuan' });
+    const coordinator: Actor = {
+      userId: 'u-cc-xiyuan',
+      role: 'coordinator',
+      unitId: 'cc-c-xiyuan',
+      unitKind: 'committee',
+    };
+    const after = await handle.executeUpdate(coordinateCaseUpdate, {
+      args: [
+        {
+          actor: coordinator,
+          action: { type: 'coordinate', instruction: '改由住建部门办理', reassignTo: 'dept-housing' },
+        },
+      ],
+    });
+    expect(after.lifecycle).toMatchObject({
+      phase: 'awaiting-sign',
+      leadUnitId: 'dept-housing',
+      escalationLevel: 'community',
+      deadlines: { escalation: { duration: '3WD' }, sign: { duration: '1WD' } },
+    });
+    await handle.executeUpdate(signCaseUpdate, { args: [{ actor: dept('dept-housing'), action: { type: 'sign' } }] });
     await handle.terminate('test done');
   });
 });

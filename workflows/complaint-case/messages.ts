@@ -71,6 +71,7 @@ export const escalateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'escalate
 export const suspendCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'suspend'>]>('suspendCase');
 export const resumeCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'resume'>]>('resumeCase');
 export const whistleCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'whistle'>]>('whistleCase');
+export const coordinateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'coordinate'>]>('coordinateCase');
 
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
@@ -87,6 +88,7 @@ export const CASE_ACTION_UPDATES = {
   suspend: suspendCaseUpdate,
   resume: resumeCaseUpdate,
   whistle: whistleCaseUpdate,
+  coordinate: coordinateCaseUpdate,
 } as const;
 
 /** A citizen reported the same matter again (a duplicate linked to this open case). */

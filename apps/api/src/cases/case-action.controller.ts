@@ -7,6 +7,7 @@ import { ApiError, ApiErrorCode } from '../common/api-error';
 import {
   CallbackDto,
   ContactDto,
+  CoordinateDto,
   ExtensionDecisionDto,
   ExtensionRequestDto,
   ReasonDto,
@@ -129,6 +130,15 @@ export class CaseActionController {
   @ApiOperation({ summary: 'Ask the next coordination committee to take the case up' })
   escalate(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
     return this.actions.act(caseNoOf(caseNo), { type: 'escalate', reason: body.reason }, actor);
+  }
+
+  @Post('coordinate')
+  @HttpCode(200)
+  @Roles('coordinator')
+  @ApiOperation({ summary: 'The coordination committee the case is escalated to decides; may reassign the lead' })
+  coordinate(@Param('caseNo') caseNo: string, @Body() body: CoordinateDto, @CurrentActor() actor: Actor) {
+    const action = { type: 'coordinate', instruction: body.instruction, reassignTo: body.reassignTo } as const;
+    return this.actions.act(caseNoOf(caseNo), action, actor);
   }
 
   @Post('reply')

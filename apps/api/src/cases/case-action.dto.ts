@@ -159,3 +159,15 @@ export class WhistleRatingDto {
   @Length(1, 1000)
   comment?: string;
 }
+
+export class CoordinateDto {
+  @ApiProperty({ example: '请街道牵头，住建部门配合，三日内完成整改' })
+  @IsString()
+  @Length(1, 2000)
+  instruction: string;
+
+  @ApiPropertyOptional({ example: 'dept-housing', description: 'Hand the case to another lead unit' })
+  @IsOptional()
+  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  reassignTo?: string;
+}

@@ -93,6 +93,13 @@ function checkUnits(action: CaseAction): void {
       message: `no unit ${action.leadUnitId} in the org tree`,
     });
   }
+  if (action.type === 'coordinate' && action.reassignTo && !findUnit(DEMO_CITY, action.reassignTo)) {
+    problems.push({
+      field: 'reassignTo',
+      rule: 'unknownUnit',
+      message: `no unit ${action.reassignTo} in the org tree`,
+    });
+  }
   if (action.type === 'whistle') {
     action.departmentIds.forEach((id, i) => {
       if (findUnit(DEMO_CITY, id)?.kind !== 'department') {

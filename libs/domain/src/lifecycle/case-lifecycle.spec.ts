@@ -723,4 +723,72 @@ describe('CaseLifecycle', () => {
       expect(lc.takeEvents().map((e) => e.detail.linkedCaseNo)).toEqual([undefined, '20261123000009', undefined]);
     });
   });
+
+  describe('coordination committees', () => {
+    const escalated = () => {
+      const c = caseAt('contacted', ['community', 'street']);
+      stamp(c.lc, runToDeadline(c.lc).requests);
+      c.lc.takeEvents();
+      return c;
+    };
+    const committee = (c: Case) => coordinator(c.units.community!);
+
+    it('should let the committee the case is before record an instruction, changing nothing else', () => {
+      const c = escalated();
+      const before = snapshot(c.lc);
+      expect(c.lc.apply({ type: 'coordinate', instruction: '请街道牵头约谈商户' }, committee(c), at(210))).toEqual([]);
+      expect(snapshot(c.lc)).toStrictEqual(before);
+      expect(c.lc.takeEvents()).toMatchObject([
+        { type: 'coordinated', detail: { level: 'community', instruction: '请街道牵头约谈商户' } },
+      ]);
+    });
+
+    it("should hand the case to another unit, which must sign and answer within the rung's deadline", () => {
+      const c = escalated();
+      const requests = c.lc.apply(
+        { type: 'coordinate', instruction: '改由房管部门办理', reassignTo: 'dept-housing' },
+        committee(c),
+        at(210),
+      );
+      expect(requests).toEqual([
+        { kind: 'sign', duration: '1WD', from: at(210) },
+        { kind: 'escalation', duration: '3WD', from: at(210) },
+      ]);
+      expect(c.lc.state).toMatchObject({
+        phase: 'awaiting-sign',
+        leadUnitId: 'dept-housing',
+        escalationLevel: 'community',
+      });
+      expect(c.lc.validate({ type: 'sign' }, handler('dept-housing'), at(211))).toBeUndefined();
+      expect(c.lc.validate({ type: 'sign' }, c.actors.lead, at(211))?.code).toBe('WrongUnit');
+    });
+
+    it.each<[string, (c: Case) => Actor, Of<'coordinate'>, string]>([
+      ['a handler', (c) => c.actors.lead, { type: 'coordinate', instruction: '协调' }, 'WrongRole'],
+      [
+        'another committee',
+        (c) => coordinator(c.units.street!),
+        { type: 'coordinate', instruction: '协调' },
+        'WrongUnit',
+      ],
+      ['an empty instruction', committee, { type: 'coordinate', instruction: ' ' }, 'InvalidArgument'],
+      [
+        'the lead unit again',
+        committee,
+        { type: 'coordinate', instruction: '协调', reassignTo: 'x' },
+        'InvalidArgument',
+      ],
+    ])('should refuse coordination by %s', (title, who, action, code) => {
+      const c = escalated();
+      const act = title === 'the lead unit again' ? { ...action, reassignTo: c.actors.lead.unitId } : action;
+      expect(c.lc.validate(act, who(c), at(210))?.code).toBe(code);
+    });
+
+    it('should refuse coordination of a case that is not escalated', () => {
+      const c = caseAt('contacted');
+      expect(c.lc.validate({ type: 'coordinate', instruction: '协调' }, coordinator('x'), at(5))?.code).toBe(
+        'WrongState',
+      );
+    });
+  });
 });

@@ -401,6 +401,24 @@ export class CaseLifecycle {
         );
       case 'whistle':
         return phase('handling') ?? leadHandler() ?? running() ?? this.validateWhistle(action, actor);
+      case 'coordinate':
+        return (
+          phase('awaiting-sign', 'handling') ??
+          (actor.role !== 'coordinator'
+            ? refuse('WrongRole', 'coordinate is for a coordinator of the committee the case is escalated to')
+            : undefined) ??
+          (s.escalationUnitId === undefined
+            ? refuse('WrongState', 'the case is not before a coordination committee')
+            : actor.unitId !== s.escalationUnitId
+              ? refuse('WrongUnit', `the case is before ${s.escalationUnitId}, not ${actor.unitId}`)
+              : undefined) ??
+          running() ??
+          text(action.instruction, 'instruction') ??
+          (action.reassignTo !== undefined ? text(action.reassignTo, 'reassignTo') : undefined) ??
+          (action.reassignTo === s.leadUnitId
+            ? refuse('InvalidArgument', 'reassignTo is already the lead unit')
+            : undefined)
+        );
     }
   }
 
@@ -512,6 +530,23 @@ export class CaseLifecycle {
         this.clock = { op: 'resume', at: now, paused: suspension.paused ?? [] };
         this.record('resumed', now, actor, { reason: action.reason, suspendedSince: suspension.since });
         return [];
+      }
+      case 'coordinate': {
+        this.record('coordinated', now, actor, {
+          level: s.escalationLevel,
+          instruction: action.instruction,
+          ...(action.reassignTo ? { reassignedFrom: s.leadUnitId, reassignedTo: action.reassignTo } : {}),
+        });
+        if (!action.reassignTo) return [];
+        // The committee hands the case to another unit, which answers to the committee within the rung's deadline.
+        s.leadUnitId = action.reassignTo;
+        s.phase = 'awaiting-sign';
+        s.contacted = false;
+        const level = s.escalationLevel as 'community' | 'street' | 'district';
+        return [
+          { kind: 'sign', duration: s.plan?.deadlines.sign ?? '1WD', from: now },
+          { kind: 'escalation', duration: this.rules.ladder[level], from: now },
+        ];
       }
       case 'whistle': {
         const round = s.whistleRounds.length + 1;

@@ -49,7 +49,9 @@ export type CaseAction =
   | { type: 'escalate'; reason: string }
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason: string }
-  | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string };
+  | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
+  /** The coordinating committee decides on an escalated case; `reassignTo` names a new lead unit. */
+  | { type: 'coordinate'; instruction: string; reassignTo?: string };
 
 /** Why an action was refused: a stable code for clients and a plain message. */
 export type RefusalCode =
