@@ -14,6 +14,7 @@ import type {
   DeadlineKind,
   DispatchPlan,
   LifecycleEvent,
+  OpenTask,
   PausedDeadline,
 } from '../libs/domain/src/lifecycle';
 import { committeeFor, DEMO_CITY, OrgError, OrgTree } from '../libs/domain/src/org';
@@ -74,6 +75,9 @@ export interface CaseProjection {
   repeatCount?: number;
   priority?: string;
   whistleRounds?: Array<Record<string, unknown>>;
+  category?: string;
+  /** The human steps the case has open; every other task of the case is closed. Absent in old projections. */
+  tasks?: OpenTask[];
 }
 
 /**
@@ -234,6 +238,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
+      if (projection.tasks) await syncTasks(dataSource, projection, projection.tasks);
     },
 
     /**
@@ -267,3 +272,41 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
 
 /** The lifecycle activities, as the workflow proxies them. */
 export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;
+
+/**
+ * Mirrors the case's open human steps into the task inbox: upserts each by its key (keeping a claim), and closes
+ * every other open task of the case. Idempotent.
+ */
+async function syncTasks(dataSource: DataSource, projection: CaseProjection, tasks: OpenTask[]): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    for (const task of tasks) {
+      await manager.query(
+        `INSERT INTO tasks (task_key, case_no, step, unit_id, candidate_role, category, escalation_level, created_at,
+                            due_at, reminder_at, reminded, overdue)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11)
+         ON CONFLICT (task_key) DO UPDATE SET
+           escalation_level = EXCLUDED.escalation_level, due_at = EXCLUDED.due_at, reminder_at = EXCLUDED.reminder_at,
+           reminded = EXCLUDED.reminded, overdue = EXCLUDED.overdue, version = tasks.version + 1
+         WHERE tasks.status <> 'closed'`,
+        [
+          task.key,
+          projection.caseNo,
+          task.step,
+          task.unitId,
+          task.role,
+          projection.category ?? '',
+          projection.escalationLevel,
+          task.dueAt ?? null,
+          task.reminderAt ?? null,
+          task.reminded,
+          task.overdue,
+        ],
+      );
+    }
+    await manager.query(
+      `UPDATE tasks SET status = 'closed', closed_at = now(), version = version + 1
+        WHERE case_no = $1 AND status <> 'closed' AND NOT (task_key = ANY($2::text[]))`,
+      [projection.caseNo, tasks.map((task) => task.key)],
+    );
+  });
+}

@@ -104,10 +104,20 @@ describe('a case through the HTTP API', () => {
     expect(new Set(blank.body.details.map((detail: { field: string }) => detail.field))).toEqual(new Set(['reason']));
     await act('operator', caseNo, 'sign').expect(403); // a handler's action: the role guard refuses the operator
 
+    const openTasks = async () =>
+      (
+        await pg.query(`SELECT step, unit_id, candidate_role FROM tasks WHERE case_no = $1 AND status <> 'closed'`, [
+          caseNo,
+        ])
+      ).rows;
+    expect(await openTasks()).toEqual([{ step: 'sign', unit_id: 's-hubin', candidate_role: 'handler' }]);
     const signed = await act('street', caseNo, 'sign').expect(200);
     expect(signed.body.lifecycle).toMatchObject({ phase: 'handling', leadUnitId: 's-hubin' });
     const again = await act('street', caseNo, 'sign').expect(409);
     expect(again.body).toMatchObject({ error: 'ActionRefused', message: expect.stringMatching(/^WrongState: /) });
+    await eventually(async () =>
+      expect(await openTasks()).toEqual([{ step: 'contact', unit_id: 's-hubin', candidate_role: 'handler' }]),
+    );
     await act('street', caseNo, 'contact', { note: '已电话联系' }).expect(200);
 
     // Whistle one department; it reports, submits and is rated on its own round.
@@ -151,6 +161,11 @@ describe('a case through the HTTP API', () => {
     expect(closed.body.lifecycle).toMatchObject({ phase: 'closed', outcome: 'satisfied' });
 
     const view = await waitFor(caseNo, (body) => body.case?.phase === 'closed');
+    await eventually(async () => expect(await openTasks()).toEqual([]));
+    const steps = await pg.query('SELECT step FROM tasks WHERE case_no = $1 ORDER BY created_at, step', [caseNo]);
+    expect(steps.rows.map((row: { step: string }) => row.step)).toEqual(
+      expect.arrayContaining(['sign', 'contact', 'handle', 'extension-decision', 'review', 'callback']),
+    );
     expect(view.case).toMatchObject({ status: 'closed', outcome: 'satisfied', citizen: { phone: '139****1111' } });
     for (const at of ['dispatchedAt', 'signedAt', 'contactedAt', 'repliedAt', 'calledBackAt', 'closedAt']) {
       expect((view.case as { lifecycle: Record<string, string | null> }).lifecycle[at]).toEqual(expect.any(String));

@@ -2,6 +2,8 @@ import { defineSearchAttributeKey, SearchAttributeType, SearchAttributeUpdatePai
 import { CASE_SEARCH_ATTRIBUTES as A } from '../../libs/domain/src/case/search-attributes';
 import type { CaseLifecycle } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import { ESCALATION_LEVELS } from '../../libs/domain/src/lifecycle/lifecycle.types';
+import { openTasks } from '../../libs/domain/src/lifecycle/open-tasks';
+import { DEMO_SERVICE_CENTRE_ID } from '../../libs/domain/src/org/demo-city';
 import type { CaseProjection } from '../../activities/lifecycle.activities';
 import type { CaseSnapshot } from './messages';
 
@@ -62,6 +64,8 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     nextDeadline: timer ? state.deadlines[timer.kind]?.due : undefined,
     timestamps: { ...state.timestamps },
     suspendedSince: state.suspension?.since,
+    category: snapshot.facts.category,
+    tasks: openTasks(state, snapshot.caseNo, DEMO_SERVICE_CENTRE_ID),
     repeatCount: state.repeatCount,
     priority: state.priority,
     whistleRounds: state.whistleRounds.map(({ round, departmentIds, grade, status, startedAt, finishedAt }) => ({

@@ -10,6 +10,7 @@ import { OrgCatalogueCalendar1700000000002 } from './migrations/1700000000002-or
 import { Identity1700000000003 } from './migrations/1700000000003-identity';
 import { EventStreams1700000000004 } from './migrations/1700000000004-event-streams';
 import { IntakeOutcomesSupervision1700000000005 } from './migrations/1700000000005-intake-outcomes-supervision';
+import { TasksOutbox1700000000006 } from './migrations/1700000000006-tasks-outbox';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Identity1700000000003,
   EventStreams1700000000004,
   IntakeOutcomesSupervision1700000000005,
+  TasksOutbox1700000000006,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
