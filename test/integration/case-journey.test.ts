@@ -153,6 +153,11 @@ describe('a case through the HTTP API', () => {
     expect(approved.body.lifecycle.extension).toMatchObject({ used: 1 });
     await act('street', caseNo, 'reply', { result: 'solved', summary: '商铺已整改，噪声消除' }).expect(200);
     await act('operator', caseNo, 'review', { accepted: true }).expect(200);
+    // Contact details are unmasked only for the operator calling back, only while the case awaits call-back.
+    await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.street)).expect(403);
+    const contact = await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.operator));
+    expect(contact.status).toBe(200);
+    expect(contact.body).toEqual({ name: '李女士', phone: '13900001111' });
     const closed = await act('operator', caseNo, 'callback', {
       reached: true,
       solved: true,
@@ -161,6 +166,7 @@ describe('a case through the HTTP API', () => {
     expect(closed.body.lifecycle).toMatchObject({ phase: 'closed', outcome: 'satisfied' });
 
     const view = await waitFor(caseNo, (body) => body.case?.phase === 'closed');
+    await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.operator)).expect(409);
     await eventually(async () => expect(await openTasks()).toEqual([]));
     const steps = await pg.query('SELECT step FROM tasks WHERE case_no = $1 ORDER BY created_at, step', [caseNo]);
     expect(steps.rows.map((row: { step: string }) => row.step)).toEqual(

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res } from '@n
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
-import { Public, RateLimit, Roles } from '../auth/auth.decorators';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { CurrentActor, Public, RateLimit, Roles } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateCaseDto, toSubmission } from './case.dto';
 import { toCaseResponse } from './case.response';
@@ -61,11 +62,25 @@ export class CaseController {
   @ApiOperation({ summary: 'A case: its record and its live workflow state' })
   @ApiResponse({ status: 404, description: 'No such case' })
   async get(@Param('caseNo') caseNo: string) {
-    if (!CASE_NO_PATTERN.test(caseNo)) {
-      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
-        { field: 'caseNo', rule: 'format', message: 'caseNo must be 8 date digits followed by a serial of 6+ digits' },
-      ]);
-    }
-    return toCaseResponse(await this.cases.find(caseNo));
+    return toCaseResponse(await this.cases.find(checkCaseNo(caseNo)));
   }
+
+  @Get(':caseNo/citizen-contact')
+  @Roles('operator')
+  @ApiOperation({
+    summary: "The citizen's unmasked contact details, for the operator calling back (only while the case awaits it)",
+  })
+  @ApiResponse({ status: 409, description: 'The case is not awaiting call-back' })
+  async citizenContact(@Param('caseNo') caseNo: string, @CurrentActor() actor: Actor) {
+    return this.cases.citizenContactForCallback(checkCaseNo(caseNo), actor);
+  }
+}
+
+function checkCaseNo(caseNo: string): string {
+  if (!CASE_NO_PATTERN.test(caseNo)) {
+    throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+      { field: 'caseNo', rule: 'format', message: 'caseNo must be 8 date digits followed by a serial of 6+ digits' },
+    ]);
+  }
+  return caseNo;
 }

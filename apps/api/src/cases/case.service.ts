@@ -14,6 +14,7 @@ import {
   COMPLAINT_CASE_WORKFLOW,
   ComplaintCaseInput,
 } from '../../../../workflows/complaint-case/messages';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
@@ -156,6 +157,26 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       record,
       workflow: request.status === 'started' ? await this.workflowState(workflowId) : null,
     };
+  }
+
+  /**
+   * The citizen's contact details unmasked, for the operator doing the call-back: only while the case awaits it.
+   * The access is logged (who, which case; never the details themselves).
+   */
+  async citizenContactForCallback(
+    caseNo: string,
+    actor: Actor,
+  ): Promise<{ name: string | null; phone: string | null }> {
+    const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
+    if (!record) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
+    if (record.phase !== 'awaiting-callback') {
+      throw new ApiError(
+        ApiErrorCode.ActionRefused,
+        `WrongState: contact details are shown only while the case awaits call-back; case ${caseNo} is ${record.phase ?? record.stage}`,
+      );
+    }
+    this.logger.log(`citizen contact of case ${caseNo} shown to ${actor.userId} (${actor.unitId}) for call-back`);
+    return { name: record.citizenName, phone: record.citizenPhone };
   }
 
   private async workflowState(workflowId: string): Promise<CaseView['workflow']> {
