@@ -11,6 +11,8 @@ import {
   contactCitizenUpdate,
   ComplaintCaseInput,
   coordinateCaseUpdate,
+  decideExtensionUpdate,
+  requestExtensionUpdate,
   repeatContactSignal,
   resumeCaseUpdate,
   signCaseUpdate,
@@ -287,4 +289,46 @@ describe('complaintCase paths: intake outcomes, suspension, repeats, whistle (ti
     await handle.executeUpdate(signCaseUpdate, { args: [{ actor: dept('dept-housing'), action: { type: 'sign' } }] });
     await handle.terminate('test done');
   });
+
+  it("should move an open whistle round's result deadline when the case's extension is approved", async () => {
+    const handle = await start();
+    const caseNo = (await handle.query(caseStateQuery)).caseNo;
+    await until(handle, 'awaiting-sign');
+    await handle.executeUpdate(signCaseUpdate, { args: [{ actor: street, action: { type: 'sign' } }] });
+    await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: street, action: { type: 'contact' } }] });
+    await handle.executeUpdate(whistleCaseUpdate, {
+      args: [
+        { actor: street, action: { type: 'whistle', departmentIds: [HOUSING], grade: 'blue', reason: '联合处置' } },
+      ],
+    });
+    const round = env.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, 1));
+    await eventuallyQuery(() => round.query(whistleRoundQuery));
+    await handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ actor: street, action: { type: 'requestExtension', workingDays: 5, reason: '等待配件' } }],
+    });
+    const operator: Actor = { userId: 'u-centre', role: 'operator', unitId: 'centre-12345' };
+    const extended = await handle.executeUpdate(decideExtensionUpdate, {
+      args: [{ actor: operator, action: { type: 'decideExtension', approved: true, reason: '同意' } }],
+    });
+    const newDue = extended.lifecycle!.deadlines.handle!.due;
+    let state = await round.query(whistleRoundQuery);
+    for (let i = 0; i < 50 && state.resultDeadline.due !== newDue; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      state = await round.query(whistleRoundQuery);
+    }
+    expect(state.resultDeadline.due).toBe(newDue);
+    await handle.terminate('test done');
+  });
 });
+
+/** Retries a query until the workflow exists (a child starts a moment after the Update that opened it). */
+async function eventuallyQuery<T>(query: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await query();
+    } catch (error) {
+      if (i > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

@@ -1,8 +1,8 @@
-import { ChildWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ChildWorkflowHandle, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import type { CaseLifecycle, WhistleRoundEntry } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Actor, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import type { WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
-import { closeWhistleRoundSignal, whistleRoundWorkflowId } from '../whistle-round/messages';
+import { closeWhistleRoundSignal, moveWhistleResultDueSignal, whistleRoundWorkflowId } from '../whistle-round/messages';
 import { whistleRound } from '../whistle-round/whistle-round.workflow';
 
 /**
@@ -13,6 +13,8 @@ export class WhistleRounds {
   private readonly handles = new Map<number, ChildWorkflowHandle<typeof whistleRound>>();
   private readonly results: Promise<void>[] = [];
   private readonly closing = new Set<number>();
+  /** The result deadline each open round was last given. */
+  private readonly resultDue = new Map<number, string>();
 
   constructor(
     private readonly caseNo: string,
@@ -28,6 +30,20 @@ export class WhistleRounds {
     }
     const phase = this.lifecycle.state.phase;
     if (phase !== 'handling') await this.signalClose(`the case moved to ${phase}`);
+    else await this.followHandlingDeadline();
+  }
+
+  /** An approved extension or a resume moved the handling deadline: open rounds' result deadlines follow it. */
+  private async followHandlingDeadline(): Promise<void> {
+    const due = this.lifecycle.state.deadlines.handle?.due;
+    if (!due) return;
+    for (const round of this.lifecycle.openWhistleRounds()) {
+      const handle = this.handles.get(round.round);
+      if (!handle || this.closing.has(round.round) || this.resultDue.get(round.round) === due) continue;
+      if (!patched('whistle-result-follows-case')) return;
+      this.resultDue.set(round.round, due);
+      await handle.signal(moveWhistleResultDueSignal, { resultDue: due });
+    }
   }
 
   /** Closes every open round and waits until each has handed back its summary. */
@@ -59,6 +75,7 @@ export class WhistleRounds {
       ],
     });
     this.handles.set(round.round, handle);
+    this.resultDue.set(round.round, resultDue);
     this.results.push(
       handle.result().then(
         (result: WhistleRoundResult) => this.finish(round.round, result.outcome, summarize(result)),

@@ -73,5 +73,14 @@ export interface CloseWhistleRoundRequest {
 /** The case ends the round early; the round records what was outstanding and returns. Ignored once it has ended. */
 export const closeWhistleRoundSignal = defineSignal<[CloseWhistleRoundRequest]>('closeWhistleRound');
 
+/** Arguments of {@link moveWhistleResultDueSignal}. */
+export interface MoveWhistleResultDueRequest {
+  /** ISO instant: the case's new handling deadline (e.g. after an approved extension or a resume). */
+  resultDue: string;
+}
+
+/** The case's handling deadline moved: the round's result deadline follows it. Ignored once the round has ended. */
+export const moveWhistleResultDueSignal = defineSignal<[MoveWhistleResultDueRequest]>('moveWhistleResultDue');
+
 /** Live state of the round (departments, deadlines, reports, results, ratings). Read-only. */
 export const whistleRoundQuery = defineQuery<WhistleRoundState>('whistleRoundState');

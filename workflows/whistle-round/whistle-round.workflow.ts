@@ -1,10 +1,11 @@
 import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../../activities';
-import { WhistleRound } from '../../libs/domain/src/whistle/whistle-round';
+import { INHERITED_DEADLINE, WhistleRound } from '../../libs/domain/src/whistle/whistle-round';
 import type { WhistleDeadlineRequest, WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
 import { ACTION_REFUSED } from '../complaint-case/messages';
 import {
   closeWhistleRoundSignal,
+  moveWhistleResultDueSignal,
   WHISTLE_ACTION_UPDATES,
   WhistleActionRequest,
   whistleEventStream,
@@ -88,6 +89,19 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
   // A signal, not an Update: the case tells the round it is over; nothing about it can be refused.
   setHandler(closeWhistleRoundSignal, (request) => {
     if (round.close(request?.reason ?? '', now())) version += 1;
+  });
+  setHandler(moveWhistleResultDueSignal, (request) => {
+    const due = Date.parse(request?.resultDue ?? '');
+    if (round.state.phase !== 'open' || Number.isNaN(due)) return;
+    round.setDeadline({
+      kind: 'whistle-result',
+      ...INHERITED_DEADLINE,
+      from: now(),
+      due: new Date(due).toISOString(),
+      appliedDays: [],
+    });
+    version += 1;
+    void sync();
   });
 
   await stamp(requests);
