@@ -1,5 +1,5 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   addDuration,
   fractionPoint,
@@ -10,6 +10,7 @@ import {
 } from '../libs/domain/src/calendar';
 import type { CaseFacts } from '../libs/domain/src/case/case.types';
 import type {
+  CaseNotification,
   DeadlineEntry,
   DeadlineKind,
   DispatchPlan,
@@ -17,7 +18,8 @@ import type {
   OpenTask,
   PausedDeadline,
 } from '../libs/domain/src/lifecycle';
-import { committeeFor, DEMO_CITY, OrgError, OrgTree } from '../libs/domain/src/org';
+import { notificationsOf, OUTBOX_CHANNEL } from '../libs/domain/src/lifecycle';
+import { committeeFor, DEMO_CITY, DEMO_SERVICE_CENTRE_ID, OrgError, OrgTree } from '../libs/domain/src/org';
 import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
 import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
 
@@ -243,15 +245,18 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
 
     /**
      * Appends domain events numbered by the workflow that recorded them: the case (stream `case`, the default) or a
-     * whistle round (`whistle-<n>`). A retried call writes nothing twice.
+     * whistle round (`whistle-<n>`), and, in the same transaction, the notifications they cause to `outbox`
+     * (`notificationsOf`), waking the dispatchers on commit. A retried call writes nothing twice: events are keyed by
+     * (case, stream, seq), notifications by event and recipient.
      */
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<void> {
       if (input.events.length === 0) return;
+      const stream = input.stream ?? 'case';
       const values: unknown[] = [];
       const rows = input.events.map((event, i) => {
         values.push(
           input.caseNo,
-          input.stream ?? 'case',
+          stream,
           input.firstSeq + i,
           event.type,
           event.at,
@@ -261,17 +266,54 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         const p = i * 7;
         return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7})`;
       });
-      await dataSource.query(
-        `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
-         ON CONFLICT (case_no, stream, seq) DO NOTHING`,
-        values,
+      const notifications = input.events.flatMap((event, i) =>
+        notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, DEMO_SERVICE_CENTRE_ID),
       );
+      const insertEvents = (runner: Pick<EntityManager, 'query'>) =>
+        runner.query(
+          `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
+           ON CONFLICT (case_no, stream, seq) DO NOTHING`,
+          values,
+        );
+      if (notifications.length === 0) {
+        await insertEvents(dataSource);
+        return;
+      }
+      await dataSource.transaction(async (manager) => {
+        await insertEvents(manager);
+        await enqueueNotifications(manager, notifications);
+      });
     },
   };
 }
 
 /** The lifecycle activities, as the workflow proxies them. */
 export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;
+
+/**
+ * Adds notifications to the outbox (each once: `ON CONFLICT (event_key) DO NOTHING`) and, when any is new, tells
+ * the dispatchers on commit (`NOTIFY`; a rolled-back append tells no one).
+ */
+async function enqueueNotifications(manager: EntityManager, notifications: CaseNotification[]): Promise<void> {
+  const values: unknown[] = [];
+  const rows = notifications.map((notification, i) => {
+    values.push(
+      notification.eventKey,
+      notification.kind,
+      notification.caseNo,
+      notification.unitId,
+      JSON.stringify(notification.payload),
+    );
+    const p = i * 5;
+    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+  });
+  const inserted: unknown[] = await manager.query(
+    `INSERT INTO outbox (event_key, kind, case_no, unit_id, payload) VALUES ${rows.join(', ')}
+     ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+    values,
+  );
+  if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
 
 /**
  * Mirrors the case's open human steps into the task inbox: upserts each by its key (keeping a claim), and closes

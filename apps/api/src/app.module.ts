@@ -9,6 +9,9 @@ import type { AuthSettings } from './auth/auth.settings';
 import { CalendarModule } from './calendar/calendar.module';
 import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import type { NotificationOptions } from './notifications/notification.settings';
+import { TasksModule } from './tasks/tasks.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 export interface ApiSettings {
@@ -17,6 +20,8 @@ export interface ApiSettings {
   logger: Logger;
   /** Identity and access; unset means resolved from the environment (see `resolveAuthSettings`). */
   auth?: AuthSettings;
+  /** Notifications (sender, polling); unset settings come from the environment (`NOTIFICATIONS_POLL_INTERVAL_MS`). */
+  notifications?: NotificationOptions;
 }
 
 /** The HTTP API: one module per bounded context, over one database and one Temporal client. */
@@ -33,6 +38,8 @@ export class AppModule {
         HealthModule,
         CaseModule,
         CalendarModule,
+        NotificationsModule.forRoot(settings.databaseUrl, settings.notifications),
+        TasksModule,
       ],
     };
   }

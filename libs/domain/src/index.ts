@@ -9,3 +9,4 @@ export * from './routing';
 export * from './intake';
 export * from './lifecycle';
 export * from './whistle';
+export * from './rules';

@@ -11,6 +11,7 @@ import { Identity1700000000003 } from './migrations/1700000000003-identity';
 import { EventStreams1700000000004 } from './migrations/1700000000004-event-streams';
 import { IntakeOutcomesSupervision1700000000005 } from './migrations/1700000000005-intake-outcomes-supervision';
 import { TasksOutbox1700000000006 } from './migrations/1700000000006-tasks-outbox';
+import { InboxIndexes1700000000007 } from './migrations/1700000000007-inbox-indexes';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   EventStreams1700000000004,
   IntakeOutcomesSupervision1700000000005,
   TasksOutbox1700000000006,
+  InboxIndexes1700000000007,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */

@@ -10,5 +10,6 @@ import { PublicCaseController } from './public-case.controller';
 @Module({
   controllers: [CaseController, CaseActionController, PublicCaseController],
   providers: [CaseService, CaseActionService, RepeatContactService],
+  exports: [CaseActionService],
 })
 export class CaseModule {}

@@ -39,6 +39,17 @@ export class TasksOutbox1700000000006 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE INDEX tasks_case_idx ON tasks (case_no)`);
     await queryRunner.query(`CREATE INDEX tasks_claimed_idx ON tasks (claimed_by) WHERE status = 'claimed'`);
+    // Every change of a task tells the listening APIs, which push an inbox event to that unit's open streams.
+    await queryRunner.query(`
+      CREATE FUNCTION tasks_notify_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('shaosheng_inbox', json_build_object(
+          'unitId', NEW.unit_id, 'reason', 'tasks', 'caseNo', NEW.case_no, 'at', now())::text);
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER tasks_notify_inbox AFTER INSERT OR UPDATE ON tasks
+      FOR EACH ROW EXECUTE FUNCTION tasks_notify_inbox()`);
     await queryRunner.query(`
       CREATE TABLE outbox (
         id bigserial PRIMARY KEY,
@@ -62,5 +73,6 @@ export class TasksOutbox1700000000006 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE outbox`);
     await queryRunner.query(`DROP TABLE tasks`);
+    await queryRunner.query(`DROP FUNCTION tasks_notify_inbox()`);
   }
 }

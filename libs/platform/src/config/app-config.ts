@@ -159,6 +159,13 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   INTAKE_RATE_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  NOTIFICATIONS_POLL_INTERVAL_MS?: number;
 }
 
 /** At most `limit` requests per `windowSeconds` from one caller. */
@@ -196,6 +203,8 @@ export interface AppConfig {
     /** Anonymous (public) intake submissions per client address. */
     intakeRateLimit: RateLimit;
   };
+  /** How often each API instance's outbox dispatcher looks for due notifications, in ms; 0: it never does. */
+  notifications: { pollIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -253,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginRateLimit: { limit: vars.LOGIN_RATE_LIMIT ?? 10, windowSeconds: vars.LOGIN_RATE_WINDOW_SECONDS ?? 60 },
       intakeRateLimit: { limit: vars.INTAKE_RATE_LIMIT ?? 30, windowSeconds: vars.INTAKE_RATE_WINDOW_SECONDS ?? 60 },
     },
+    notifications: { pollIntervalMs: vars.NOTIFICATIONS_POLL_INTERVAL_MS ?? 2000 },
   };
 }
 
@@ -286,4 +296,5 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'LOGIN_RATE_WINDOW_SECONDS',
   'INTAKE_RATE_LIMIT',
   'INTAKE_RATE_WINDOW_SECONDS',
+  'NOTIFICATIONS_POLL_INTERVAL_MS',
 ];

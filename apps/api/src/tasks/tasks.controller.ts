@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { TASK_ACTIONS } from './task-actions';
+import { InboxQueryDto, InboxView, ReassignDto, TaskView } from './tasks.dto';
+import { TasksService } from './tasks.service';
+
+/** Roles that have an inbox; designers have none (they change rules, not cases). */
+const INBOX_ROLES = ['operator', 'handler', 'coordinator', 'auditor', 'admin'] as const;
+/** Roles that tasks wait on, plus admins (who may release or hand on a claim). */
+const TASK_ROLES = ['operator', 'handler', 'coordinator', 'admin'] as const;
+
+/**
+ * The task inbox (待办): a unit's open human steps, claimed by one person, acted on through the case actions.
+ * 403 another unit's inbox or task; 409 a task claimed by someone else, or already closed (stale).
+ */
+@ApiTags('tasks')
+@ApiBearerAuth()
+@ApiResponse({ status: 400, description: 'Invalid query or body: every problem names its field and rule' })
+@ApiResponse({ status: 403, description: "Another unit's inbox or task, or another role's task" })
+@Controller('api/v1/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  @Roles(...INBOX_ROLES)
+  @ApiOperation({
+    summary: "The caller's inbox: a unit's tasks by due date or creation, filtered, a page at a time, with badges",
+  })
+  @ApiResponse({ status: 200, type: InboxView })
+  inbox(@Query() query: InboxQueryDto, @CurrentActor() actor: Actor): Promise<InboxView> {
+    return this.tasks.inbox(query, actor);
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  @Roles(...TASK_ROLES)
+  @ApiOperation({ summary: 'Claim an open task of your unit; of two claims at once exactly one wins' })
+  @ApiResponse({ status: 200, type: TaskView })
+  @ApiResponse({ status: 409, description: 'Claimed by someone else (named), or closed' })
+  claim(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<TaskView> {
+    return this.tasks.claim(id, actor);
+  }
+
+  @Post(':id/unclaim')
+  @HttpCode(200)
+  @Roles(...TASK_ROLES)
+  @ApiOperation({ summary: 'Release your claim (an admin may release anyone’s)' })
+  @ApiResponse({ status: 200, type: TaskView })
+  @ApiResponse({ status: 409, description: 'Not claimed, or closed' })
+  unclaim(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<TaskView> {
+    return this.tasks.unclaim(id, actor);
+  }
+
+  @Post(':id/reassign')
+  @HttpCode(200)
+  @Roles(...TASK_ROLES)
+  @ApiOperation({
+    summary: 'Hand the task to a colleague of its unit with its role (your claim, an open task, or any as admin)',
+  })
+  @ApiResponse({ status: 200, type: TaskView })
+  @ApiResponse({ status: 409, description: 'Closed' })
+  reassign(@Param('id') id: string, @Body() body: ReassignDto, @CurrentActor() actor: Actor): Promise<TaskView> {
+    return this.tasks.reassign(id, body, actor);
+  }
+
+  @Post(':id/actions/:action')
+  @HttpCode(200)
+  @Roles('operator', 'handler', 'coordinator')
+  @ApiOperation({
+    summary: 'Act on the case through the task: the case action of that name, with its body; it must fit the step',
+  })
+  @ApiParam({ name: 'action', enum: Object.keys(TASK_ACTIONS) })
+  @ApiBody({ required: false, description: 'The body of POST /api/v1/cases/:caseNo/<action>' })
+  @ApiResponse({ status: 200, description: "The case's new state, as the case action answers it" })
+  @ApiResponse({ status: 409, description: 'The task is closed (stale) or claimed by someone else; or the case refused' })
+  act(
+    @Param('id') id: string,
+    @Param('action') action: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.tasks.act(id, action, body, actor);
+  }
+}

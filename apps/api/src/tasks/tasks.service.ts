@@ -1,0 +1,278 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import type { CaseSnapshot } from '../../../../workflows/complaint-case/messages';
+import { CaseActionService } from '../cases/case-action.service';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import { createValidationPipe } from '../common/validation';
+import {
+  decodeCursor,
+  encodeCursor,
+  InboxFilter,
+  inboxCountsSql,
+  inboxPageSql,
+  InboxRow,
+} from './inbox-query';
+import { actionsForStep, isTaskAction, TASK_ACTIONS, TaskActionSpec } from './task-actions';
+import { InboxCounts, InboxQueryDto, InboxView, ReassignDto, TaskView, toTaskView } from './tasks.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Roles that may read any unit's inbox (supervision), and may release or hand on any claimed task (admin). */
+const ANY_UNIT_READERS: readonly string[] = ['auditor', 'admin'];
+
+/** A task row with the case fields the inbox shows. */
+type TaskRow = Omit<InboxRow, 'sort_key'>;
+
+const TASK_COLUMNS = `t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at,
+  t.category, t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue, t.closed_at,
+  t.version, c.kind, c.urgency, c.address`;
+
+/**
+ * The task inbox: lists a unit's tasks, claims them, and acts on a case through its task. Every call checks access
+ * first: a caller works in their own unit's inbox with their own role (auditors and admins read any unit). Rows are
+ * written by the case workflow's projection activity; this service only ever changes the claim.
+ */
+@Injectable()
+export class TasksService {
+  private readonly validation = createValidationPipe();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly actions: CaseActionService,
+  ) {}
+
+  /**
+   * One page of an inbox and the unit's badge counts.
+   *
+   * @throws ApiError ActionForbidden (403) for another unit's inbox; ValidationFailed (400) for a foreign cursor.
+   */
+  async inbox(query: InboxQueryDto, actor: Actor): Promise<InboxView> {
+    const unitId = query.unit ?? actor.unitId;
+    if (unitId !== actor.unitId && !ANY_UNIT_READERS.includes(actor.role)) {
+      throw new ApiError(
+        ApiErrorCode.ActionForbidden,
+        `WrongUnit: a ${actor.role} reads the inbox of their own unit ${actor.unitId}, not ${unitId}`,
+      );
+    }
+    const filter: InboxFilter = {
+      unitId,
+      status: query.status,
+      role: query.role,
+      step: query.step,
+      category: query.category,
+      dueBefore: query.dueBefore,
+      overdue: query.overdue,
+      escalationLevel: query.escalationLevel,
+      q: query.q,
+      sort: query.sort ?? 'due_at',
+      order: query.order ?? 'asc',
+      limit: query.limit ?? 20,
+    };
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor);
+      if (!cursor || cursor.sort !== filter.sort || cursor.order !== filter.order) {
+        throw invalid('cursor', 'cursor', 'cursor must be the nextCursor of a page with the same sort and order');
+      }
+      filter.after = { key: cursor.key, id: cursor.id };
+    }
+    const page = inboxPageSql(filter);
+    const counts = inboxCountsSql(unitId);
+    const [rows, [badges]] = await Promise.all([
+      this.dataSource.query<InboxRow[]>(page.text, page.values),
+      this.dataSource.query<InboxCounts[]>(counts.text, counts.values),
+    ]);
+    const more = rows.length > filter.limit;
+    const shown = more ? rows.slice(0, filter.limit) : rows;
+    const last = shown[shown.length - 1];
+    const usernames = await this.usernames(shown);
+    return {
+      unitId,
+      items: shown.map((row) => toTaskView(row, usernames)),
+      nextCursor:
+        more && last ? encodeCursor({ sort: filter.sort, order: filter.order, key: last.sort_key, id: last.id }) : null,
+      counts: badges,
+    };
+  }
+
+  /**
+   * Claims an open task for the caller: one atomic UPDATE, so of two colleagues claiming at once exactly one wins.
+   * Claiming a task one already holds answers it unchanged.
+   *
+   * @throws NotFoundException; ApiError ActionForbidden (another unit or role), ActionRefused (claimed by someone
+   *   else, or closed).
+   */
+  async claim(id: string, actor: Actor): Promise<TaskView> {
+    await this.accessibleTask(id, actor);
+    const claimed = await this.update(
+      `UPDATE tasks SET status = 'claimed', claimed_by = $2, claimed_at = now(), version = version + 1
+        WHERE id = $1 AND status = 'open'
+        RETURNING id`,
+      [id, actor.userId],
+    );
+    const task = await this.task(id);
+    if (claimed || (task.status === 'claimed' && task.claimed_by === actor.userId)) return this.view(task);
+    throw await this.refusal(task);
+  }
+
+  /**
+   * Releases a claimed task back to its unit. Only the claimer may, or an admin (to free the tasks of someone who is
+   * away).
+   */
+  async unclaim(id: string, actor: Actor): Promise<TaskView> {
+    const isAdmin = actor.role === 'admin';
+    if (!isAdmin) await this.accessibleTask(id, actor);
+    const released = await this.update(
+      `UPDATE tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL, version = version + 1
+        WHERE id = $1 AND status = 'claimed' AND (claimed_by = $2 OR $3)
+        RETURNING id`,
+      [id, actor.userId, isAdmin],
+    );
+    const task = await this.task(id);
+    if (released) return this.view(task);
+    if (task.status === 'open') {
+      throw new ApiError(ApiErrorCode.ActionRefused, `NotClaimed: task ${id} is open; there is no claim to release`);
+    }
+    if (task.status === 'claimed') throw notClaimer(task, 'release');
+    throw await this.refusal(task);
+  }
+
+  /**
+   * Hands a task to a colleague of its unit with its role (by user id or username). The claimer may hand on their
+   * task; anyone of the unit with the role may assign an open one; an admin may hand on any task.
+   */
+  async reassign(id: string, body: ReassignDto, actor: Actor): Promise<TaskView> {
+    if (body.userId !== undefined && body.username !== undefined) {
+      throw invalid('userId', 'oneOf', 'give userId or username, not both');
+    }
+    const isAdmin = actor.role === 'admin';
+    const task = isAdmin ? await this.task(id) : await this.accessibleTask(id, actor);
+    const [target] = await this.dataSource.query<{ id: string; username: string; role: string; unit_id: string }[]>(
+      `SELECT id::text, username, role, unit_id FROM users WHERE active AND ${body.userId ? 'id = $1::uuid' : 'username = $1'}`,
+      [body.userId ?? body.username],
+    );
+    const field = body.userId ? 'userId' : 'username';
+    if (!target) throw invalid(field, 'unknownUser', `no active user ${body.userId ?? body.username}`);
+    if (target.unit_id !== task.unit_id || target.role !== task.candidate_role) {
+      throw invalid(
+        field,
+        'sameUnitAndRole',
+        `${target.username} is a ${target.role} of ${target.unit_id}; the task needs a ${task.candidate_role} of ${task.unit_id}`,
+      );
+    }
+    const moved = await this.update(
+      `UPDATE tasks SET status = 'claimed', claimed_by = $2, claimed_at = now(), version = version + 1
+        WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND (claimed_by = $3 OR $4)))
+        RETURNING id`,
+      [id, target.id, actor.userId, isAdmin],
+    );
+    const now = await this.task(id);
+    if (moved) return this.view(now);
+    if (now.status === 'claimed') throw notClaimer(now, 'hand on');
+    throw await this.refusal(now);
+  }
+
+  /**
+   * Acts on the task's case with a case action that fits the task's step, validated with the case action's own
+   * body class; the case workflow decides as for `POST /api/v1/cases/:caseNo/<action>`. Returns the case's new state.
+   *
+   * @throws ApiError ValidationFailed (an action the step does not take, or a bad body), ActionRefused (the task is
+   *   closed: stale; or claimed by someone else), ActionForbidden (another unit or role), and the case's refusals.
+   */
+  async act(id: string, name: string, body: unknown, actor: Actor): Promise<CaseSnapshot> {
+    const task = await this.accessibleTask(id, actor);
+    const accepted = actionsForStep(task.step);
+    if (!isTaskAction(name) || !accepted.includes(name)) {
+      throw invalid('action', 'taskStep', `a ${task.step} task takes ${accepted.join(', ') || 'no action'}, not ${name}`);
+    }
+    if (task.status === 'closed' || (task.status === 'claimed' && task.claimed_by !== actor.userId)) {
+      throw await this.refusal(task);
+    }
+    const spec: TaskActionSpec = TASK_ACTIONS[name];
+    // The case action's own body class under the global pipe's rules; an action without a body ignores it.
+    const input: unknown = spec.body
+      ? await this.validation.transform(body ?? {}, { type: 'body', metatype: spec.body })
+      : undefined;
+    const action = (spec.toAction as (body: unknown) => ReturnType<TaskActionSpec['toAction']>)(input);
+    return this.actions.act(task.case_no, action, actor);
+  }
+
+  /** The task, if the caller works in its unit with its role. */
+  private async accessibleTask(id: string, actor: Actor): Promise<TaskRow> {
+    const task = await this.task(id);
+    if (task.unit_id !== actor.unitId) {
+      throw new ApiError(
+        ApiErrorCode.ActionForbidden,
+        `WrongUnit: task ${id} belongs to ${task.unit_id}, not to ${actor.unitId}`,
+      );
+    }
+    if (task.candidate_role !== actor.role) {
+      throw new ApiError(
+        ApiErrorCode.ActionForbidden,
+        `WrongRole: task ${id} waits on a ${task.candidate_role}, not a ${actor.role}`,
+      );
+    }
+    return task;
+  }
+
+  private async task(id: string): Promise<TaskRow> {
+    if (!UUID.test(id)) throw invalid('id', 'isUuid', 'id must be a task id (UUID)');
+    const [row] = await this.dataSource.query<TaskRow[]>(
+      `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.case_no = t.case_no WHERE t.id = $1`,
+      [id],
+    );
+    if (!row) throw new NotFoundException(`No task ${id}`);
+    return row;
+  }
+
+  private async view(row: TaskRow): Promise<TaskView> {
+    return toTaskView(row, await this.usernames([row]));
+  }
+
+  /** 409 for a task that is closed (a stale action) or claimed by someone else, naming the claimer. */
+  private async refusal(task: TaskRow): Promise<ApiError> {
+    if (task.status === 'closed') {
+      return new ApiError(
+        ApiErrorCode.ActionRefused,
+        `TaskClosed: task ${task.id} (${task.step} of case ${task.case_no}) was closed at ` +
+          `${task.closed_at?.toISOString()}; the case has moved on (stale)`,
+      );
+    }
+    const claimer = (await this.usernames([task])).get(task.claimed_by ?? '') ?? task.claimed_by;
+    return new ApiError(
+      ApiErrorCode.ActionRefused,
+      `TaskClaimed: task ${task.id} is claimed by ${claimer} since ${task.claimed_at?.toISOString()}`,
+    );
+  }
+
+  /** Runs an UPDATE … RETURNING; true when it changed a row. */
+  private async update(sql: string, values: unknown[]): Promise<boolean> {
+    // TypeORM answers an UPDATE … RETURNING as [rows, affected count] on PostgreSQL.
+    const [rows] = await this.dataSource.query<[unknown[], number]>(sql, values);
+    return rows.length > 0;
+  }
+
+  /** Usernames of the claimers among `rows` (claims by API tokens have none). */
+  private async usernames(rows: readonly TaskRow[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.map((row) => row.claimed_by).filter((id): id is string => !!id && UUID.test(id)))];
+    if (ids.length === 0) return new Map();
+    const users = await this.dataSource.query<{ id: string; username: string }[]>(
+      `SELECT id::text, username FROM users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(users.map((user) => [user.id, user.username]));
+  }
+}
+
+/** 403 for releasing or handing on a task someone else holds. */
+function notClaimer(task: TaskRow, what: string): ApiError {
+  return new ApiError(
+    ApiErrorCode.ActionForbidden,
+    `NotClaimer: task ${task.id} is claimed by someone else; only the claimer or an admin can ${what} it`,
+  );
+}
+
+function invalid(field: string, rule: string, message: string): ApiError {
+  return new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [{ field, rule, message }]);
+}

@@ -1,0 +1,67 @@
+import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CATALOGUE } from '../../routing/demo-catalogue';
+import { CategoryDeadlines, RoutingCatalogue } from '../../routing/routing.types';
+import { ProcessDefinition } from '../process-definition';
+import { BEIJING_DEFINITION } from './beijing';
+
+/** Ordinary handling in 5 working days instead of 7 (Jinan and Weifang); other limits as in the demo catalogue. */
+function jinanDeadlines(deadlines: CategoryDeadlines): CategoryDeadlines {
+  if (deadlines.normal.handle !== '7WD') return deadlines;
+  return { ...deadlines, normal: { ...deadlines.normal, handle: '5WD' } };
+}
+
+/** The demo catalogue with Jinan's 5-working-day handling limit. */
+const JINAN_CATALOGUE: RoutingCatalogue = {
+  ...DEMO_CATALOGUE,
+  id: 'demo-jinan',
+  name: '示范市派单目录（济南5个工作日）',
+  categories: DEMO_CATALOGUE.categories.map((category) => ({
+    ...category,
+    deadlines: jinanDeadlines(category.deadlines),
+  })),
+};
+
+/**
+ * `jinan`: Jinan's 12345 hotline. Differences from `beijing`: ordinary requests are handled in 5 working days; a
+ * dissatisfied citizen sends the case back for re-handling; a case the units cannot settle is taken up by the city,
+ * not by committees: the hotline convenes the units (会商), then the city government office coordinates, then the
+ * city government's executive meeting decides. The lifecycle enacts the re-handling and deadlines today; the city
+ * rungs are carried by the definition (see `toLifecycleRules`).
+ */
+export const JINAN_DEFINITION: ProcessDefinition = {
+  ...BEIJING_DEFINITION,
+  id: 'jinan',
+  name: '济南12345',
+  description:
+    'Jinan 12345: 5 working days to handle; dissatisfaction returns the case for re-handling; hard cases climb ' +
+    'from the hotline convening the units to the city government office and the executive meeting.',
+  jurisdiction: { cityId: DEMO_CITY_ID },
+  routing: JINAN_CATALOGUE,
+  lifecycle: {
+    ...BEIJING_DEFINITION.lifecycle,
+    ladder: {
+      rungs: [
+        {
+          id: 'hotline-convenes',
+          name: '12345热线会商',
+          coordinator: { unitId: DEMO_SERVICE_CENTRE_ID },
+          deadline: '5WD',
+          next: 'city-government-office',
+        },
+        {
+          id: 'city-government-office',
+          name: '市政府办公厅协调',
+          coordinator: { unitId: DEMO_CITY_ID },
+          deadline: '5WD',
+          next: 'executive-meeting',
+        },
+        {
+          id: 'executive-meeting',
+          name: '市政府常务会议研究',
+          coordinator: { unitId: DEMO_CITY_ID },
+          supervision: 'posted',
+        },
+      ],
+    },
+  },
+};

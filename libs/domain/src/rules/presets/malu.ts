@@ -1,0 +1,46 @@
+import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { ProcessDefinition } from '../process-definition';
+import { BEIJING_DEFINITION } from './beijing';
+
+/**
+ * `malu`: Shanghai Malu's 镇管社区 (the town manages communities): town → community → village/residence. On the demo
+ * city the township is the town, the coordination committee of a community or village plays Malu's community layer,
+ * and the community or village itself the village/residence committee. Differences from `beijing`: locality
+ * matters go to the community/village first; only the community layer whistles, and departments answer it
+ * (条专块统: the lines specialise, the block coordinates); the ladder is community layer → town → district → city.
+ * Jurisdiction: the demo city's district 西山区, whose township 石桥镇 has villages and a community.
+ */
+export const MALU_DEFINITION: ProcessDefinition = {
+  ...BEIJING_DEFINITION,
+  id: 'malu',
+  name: '上海马陆镇管社区',
+  description:
+    'Malu: the town manages communities; village and residents committees handle first, the community layer ' +
+    'coordinates the departments, the town above it.',
+  jurisdiction: { cityId: DEMO_CITY_ID, districtId: 'd-xishan' },
+  dispatch: { localityLevel: 'community', copyToDistrict: false, command: 'city' },
+  lifecycle: {
+    ...BEIJING_DEFINITION.lifecycle,
+    ladder: {
+      rungs: [
+        {
+          id: 'community-layer',
+          name: '社区（镇管社区）',
+          coordinator: { committee: 'community' },
+          deadline: '3WD',
+          next: 'town',
+        },
+        { id: 'town', name: '镇协调委员会', coordinator: { committee: 'street' }, deadline: '5WD', next: 'district' },
+        { id: 'district', name: '区协调委员会', coordinator: { committee: 'district' }, deadline: '7WD', next: 'city' },
+        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+      ],
+    },
+  },
+  whistle: {
+    ...BEIJING_DEFINITION.whistle,
+    whistlers: [
+      { kind: 'community', answeredBy: 'departments' },
+      { kind: 'village', answeredBy: 'departments' },
+    ],
+  },
+};

@@ -1,0 +1,62 @@
+import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { ProcessDefinition } from '../process-definition';
+import { BEIJING_DEFINITION } from './beijing';
+
+/**
+ * `pinggu`: Pinggu's 乡镇吹哨、部门报到, the origin of the whistle (joint enforcement in the townships). Differences from
+ * `beijing`: townships and streets whistle (not communities); a red whistle for joint enforcement or emergency
+ * response makes departments report within 30 minutes; departments stay until the job is done (事不完、人不撤); the
+ * township rates each department and can veto its assessment; the ladder starts at the township committee.
+ * Jurisdiction: the demo city's suburban district 北郊区, whose townships stand in for Pinggu's.
+ */
+export const PINGGU_DEFINITION: ProcessDefinition = {
+  ...BEIJING_DEFINITION,
+  id: 'pinggu',
+  name: '平谷乡镇吹哨、部门报到',
+  description:
+    'Pinggu: the township whistles for joint enforcement; departments report within 30 minutes for a red whistle, ' +
+    'stay until the job is done, and are rated by the township, which can veto.',
+  jurisdiction: { cityId: DEMO_CITY_ID, districtId: 'd-beijiao' },
+  lifecycle: {
+    ...BEIJING_DEFINITION.lifecycle,
+    ladder: {
+      rungs: [
+        {
+          id: 'township',
+          name: '乡镇（街道）协调委员会',
+          coordinator: { committee: 'street' },
+          deadline: '5WD',
+          next: 'district',
+        },
+        { id: 'district', name: '区协调委员会', coordinator: { committee: 'district' }, deadline: '7WD', next: 'city' },
+        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+      ],
+    },
+  },
+  whistle: {
+    triggers: ['joint-enforcement', 'emergency-response', 'key-work', 'citizen-demand'],
+    grades: [
+      {
+        id: 'blue',
+        name: '蓝哨',
+        description: '日常事项：部门派员报到，按期办结',
+        reportLimit: '1WD',
+        triggers: ['key-work', 'citizen-demand'],
+      },
+      {
+        id: 'red',
+        name: '红哨',
+        description: '联合执法、应急处置：部门执法力量30分钟内到场报到，事不完、人不撤',
+        reportLimit: 'PT30M',
+        triggers: ['joint-enforcement', 'emergency-response'],
+      },
+    ],
+    whistlers: [
+      { kind: 'township', answeredBy: 'departments' },
+      { kind: 'street', answeredBy: 'departments' },
+    ],
+    maxDepartments: 6,
+    stayUntilDone: true,
+    rating: { required: true, veto: true },
+  },
+};

@@ -1,0 +1,27 @@
+import { DEMO_CITY_ID } from '../../org/demo-city';
+import { ProcessDefinition } from '../process-definition';
+import { BEIJING_DEFINITION } from './beijing';
+
+/**
+ * `suyu`: Suyu's 民意访评 (the public's visits and ratings audit the units). Differences from `beijing`: a fifth of
+ * closed cases are called back a second time to audit the reply (our figure); the call-back gets 5 attempts over
+ * 3 working days; one re-handling, and the second dissatisfaction goes to the discipline office for accountability
+ * (the rule `beijing` borrows from Suyu); satisfaction weighs most in the score (20 / 30 / 50, our figures).
+ * Jurisdiction: the demo city's district 西山区.
+ */
+export const SUYU_DEFINITION: ProcessDefinition = {
+  ...BEIJING_DEFINITION,
+  id: 'suyu',
+  name: '宿豫民意访评',
+  description:
+    'Suyu: call-backs audit the units; a case the citizen is dissatisfied with twice goes to the discipline office ' +
+    'for accountability.',
+  jurisdiction: { cityId: DEMO_CITY_ID, districtId: 'd-xishan' },
+  lifecycle: {
+    ...BEIJING_DEFINITION.lifecycle,
+    callback: { window: '3WD', maxAttempts: 5, auditFraction: 0.2 },
+    rehandle: { duration: '5WD', maxCount: 1 },
+    accountability: { target: 'discipline-office' },
+  },
+  scoring: { ...BEIJING_DEFINITION.scoring, weights: { response: 20, resolution: 30, satisfaction: 50 } },
+};

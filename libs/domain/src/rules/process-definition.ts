@@ -1,0 +1,343 @@
+import type { LifecycleRules, SupervisionLevel } from '../lifecycle/lifecycle.types';
+import type { CommitteeLevel, OrgUnitKind } from '../org/org.types';
+import type { RoutingCatalogue } from '../routing/routing.types';
+
+/*
+ * A process definition (流程定义): everything the case lifecycle reads, as one JSON document a process designer edits,
+ * validates (`validateDefinition`), compares (`diffDefinitions`) and publishes as an immutable version. The field by
+ * field reference is docs/rules.md; the JSON Schema is `PROCESS_DEFINITION_SCHEMA`.
+ */
+
+/** The document format this build reads and writes. Bump it only with a migration of stored documents. */
+export const PROCESS_DEFINITION_SCHEMA_VERSION = 1;
+
+/** A duration text the calendar reads (`parseDuration`): `7WD` working days, `4WH` working hours, `PT2H` natural. */
+export type DurationText = string;
+
+/** Where a locality-handled category goes: the street/township (直派街乡), the community/village, or the grid. */
+export const LOCALITY_LEVELS = ['street', 'community', 'grid'] as const;
+export type LocalityLevel = (typeof LOCALITY_LEVELS)[number];
+
+/** Who dispatches: the city service centre alone, or city and district command centres (Nanjing 两级指挥). */
+export const COMMAND_MODES = ['city', 'city-and-district'] as const;
+export type CommandMode = (typeof COMMAND_MODES)[number];
+
+/** Why a unit whistles (the triggers of Beijing's regulation, plus Nanjing's patrol findings). */
+export const WHISTLE_TRIGGERS = [
+  'citizen-demand',
+  'key-work',
+  'joint-enforcement',
+  'emergency-response',
+  'patrol-finding',
+] as const;
+export type WhistleTrigger = (typeof WHISTLE_TRIGGERS)[number];
+
+/** Kinds of unit that may whistle in some model: a district command centre, a street/township, a community/village. */
+export const WHISTLER_KINDS = [
+  'district',
+  'street',
+  'township',
+  'community',
+  'village',
+] as const satisfies readonly OrgUnitKind[];
+export type WhistlerKind = (typeof WHISTLER_KINDS)[number];
+
+/** Who answers a whistle: the departments summoned by id, or the street/township the whistling community is in. */
+export const WHISTLE_ANSWERERS = ['departments', 'street'] as const;
+export type WhistleAnswerer = (typeof WHISTLE_ANSWERERS)[number];
+
+/** Supervision levels a ladder rung can put a case under on arrival (daily, posted 挂牌, interview 约谈). */
+export const RUNG_SUPERVISION_LEVELS = ['daily', 'posted', 'interview'] as const satisfies readonly SupervisionLevel[];
+
+/** Committee levels in the order a case climbs them. */
+export const COMMITTEE_LEVELS = ['community', 'street', 'district'] as const satisfies readonly CommitteeLevel[];
+
+/**
+ * Cases (or ratings) left out of the monthly scores:
+ * - `duplicate`: repeat contacts linked to an open case;
+ * - `inadmissible`: closed at intake with the channel told;
+ * - `answered-at-intake`: consultations answered on the spot;
+ * - `unreachable`: citizens not reached at call-back (out of resolution and satisfaction);
+ * - `enforcement-or-mediation`: satisfaction ratings of categories flagged `enforcementOrMediation`.
+ */
+export const SCORING_EXCLUSIONS = [
+  'duplicate',
+  'inadmissible',
+  'answered-at-intake',
+  'unreachable',
+  'enforcement-or-mediation',
+] as const;
+export type ScoringExclusion = (typeof SCORING_EXCLUSIONS)[number];
+
+/** The area a definition governs: a whole city, or one district of it. */
+export interface Jurisdiction {
+  /** The org tree's city unit. */
+  readonly cityId: string;
+  /** A district of that city; when set, the catalogue may not name another district's departments. */
+  readonly districtId?: string;
+}
+
+/** How dispatch treats locality matters. */
+export interface DispatchPolicy {
+  /** The unit a `locality` handler resolves to (Beijing: `street`; Ningbo DL: `grid`; Malu: `community`). */
+  readonly localityLevel: LocalityLevel;
+  /** Direct dispatch to a locality also sends a copy to its district, which supervises (Beijing). */
+  readonly copyToDistrict: boolean;
+  /** Who dispatches and commands joint action. */
+  readonly command: CommandMode;
+}
+
+/** Extension (延期): asked for before the handling deadline, approved by the centre, the citizen told why. */
+export interface ExtensionPolicy {
+  /** Extensions a case may get (Shandong: 1); 0 forbids them. */
+  readonly maxCount: number;
+  /** Longest single extension in working days (Shandong: 10). */
+  readonly maxWorkingDays: number;
+}
+
+/** One reason a case may be suspended for. */
+export interface SuspensionReason {
+  /** Stable ASCII slug, e.g. `awaiting-citizen`. */
+  readonly id: string;
+  /** Chinese name shown to handlers. */
+  readonly name: string;
+}
+
+/** Suspension (中止): the clocks stop while the case waits on something outside the unit. */
+export interface SuspensionPolicy {
+  /** Suspensions a case may have; absent: no limit. 0 forbids suspension. */
+  readonly maxCount?: number;
+  /** Longest suspension in working days; absent: no limit. */
+  readonly maxWorkingDays?: number;
+  /** The reasons a handler picks from; at least one unless `maxCount` is 0. */
+  readonly reasons: readonly SuspensionReason[];
+}
+
+/**
+ * Who coordinates a case on a rung: the coordination committee of a level at the case's place (`committee`), or a
+ * fixed unit of the org tree (`unitId`: the 12345 centre, the city government). Exactly one of the two.
+ */
+export interface RungCoordinator {
+  readonly committee?: CommitteeLevel;
+  readonly unitId?: string;
+}
+
+/**
+ * One rung of the escalation ladder. Rungs form one chain through `next`: the rung nothing leads to is the first
+ * (where a case lands when its handling deadline passes or its handler escalates), the rung without `next` is the
+ * final one. Order in the array does not matter.
+ */
+export interface LadderRung {
+  /** Stable ASCII slug, e.g. `street-committee`. */
+  readonly id: string;
+  /** What the model calls the rung, e.g. `街道协调委员会`. */
+  readonly name: string;
+  readonly coordinator: RungCoordinator;
+  /** How long the rung has before the case climbs to `next`; required unless final, absent on the final rung. */
+  readonly deadline?: DurationText;
+  /** Id of the next rung; absent on the final rung. */
+  readonly next?: string;
+  /** Supervision level the case is put under when it reaches the rung (city supervision: `posted`). */
+  readonly supervision?: (typeof RUNG_SUPERVISION_LEVELS)[number];
+}
+
+/** The escalation ladder (community → street → district committee → city supervision in `beijing`). */
+export interface LadderPolicy {
+  readonly rungs: readonly LadderRung[];
+}
+
+/** Supervision (督办) of a case that stays overdue. */
+export interface SupervisionPolicy {
+  /** The overdue reminder comes this long after the deadline passed (default `1WD`: the working day after). */
+  readonly reminderAfter: DurationText;
+  /** Then one level up (daily → posted → interview) each time the case is still overdue this long after. */
+  readonly raiseAfter: DurationText;
+}
+
+/** Call-back (回访). */
+export interface CallbackPolicy {
+  /** The citizen is called back within this window after the reply is accepted. */
+  readonly window: DurationText;
+  /** Attempts before the citizen counts as unreachable. */
+  readonly maxAttempts: number;
+  /**
+   * Share (0 < f ≤ 1) of closed cases called back a second time to audit the unit's reply (Suyu 民意访评); absent:
+   * no audit.
+   */
+  readonly auditFraction?: number;
+}
+
+/** Re-handling (二次办理) of a case the citizen is dissatisfied with. */
+export interface RehandlePolicy {
+  /** Handling deadline of each re-handling. */
+  readonly duration: DurationText;
+  /** Re-handlings a case may get; the next dissatisfaction goes to accountability. */
+  readonly maxCount: number;
+}
+
+/** Where a case dissatisfied after its last re-handling goes (the Suyu model); the case closes flagged. */
+export interface AccountabilityPolicy {
+  /** Slug of the body that takes it up, e.g. `discipline-office` (纪检监察). */
+  readonly target: string;
+}
+
+/** The lifecycle section: everything the case state machine reads, and the policies around it. */
+export interface LifecyclePolicy {
+  /** A unit may return a case within this window after dispatch (Shandong: `2WD`). */
+  readonly returnWindow: DurationText;
+  readonly extension: ExtensionPolicy;
+  readonly suspension: SuspensionPolicy;
+  readonly ladder: LadderPolicy;
+  /** Fraction (0 < f < 1) of any deadline at which a reminder goes out (default 0.8). */
+  readonly reminderFraction: number;
+  readonly supervision: SupervisionPolicy;
+  readonly callback: CallbackPolicy;
+  readonly rehandle: RehandlePolicy;
+  readonly accountability: AccountabilityPolicy;
+}
+
+/** One whistle grade (e.g. blue / yellow / red). */
+export interface WhistleGradeDefinition {
+  /** Stable ASCII slug, recorded in case histories: `blue`. */
+  readonly id: string;
+  /** Chinese name, e.g. `蓝哨`. */
+  readonly name: string;
+  /** What the grade means: who must come. */
+  readonly description: string;
+  /** How long a summoned department has to report (报到), e.g. `PT30M`. */
+  readonly reportLimit: DurationText;
+  /** The triggers the grade is for; absent: any trigger the definition allows. */
+  readonly triggers?: readonly WhistleTrigger[];
+}
+
+/** A kind of unit that may whistle, and who answers it. */
+export interface WhistlerRule {
+  readonly kind: WhistlerKind;
+  /** `departments` (街乡吹哨、部门报到) or `street` (社区吹哨、街道报到: only for community/village whistlers). */
+  readonly answeredBy: WhistleAnswerer;
+}
+
+/** Whistle rules (吹哨、报到). */
+export interface WhistlePolicy {
+  /** Why a unit may whistle. */
+  readonly triggers: readonly WhistleTrigger[];
+  readonly grades: readonly WhistleGradeDefinition[];
+  /** Who may whistle, one rule per kind of unit. */
+  readonly whistlers: readonly WhistlerRule[];
+  /** Most departments one round may summon. */
+  readonly maxDepartments: number;
+  /** 事不完、人不撤: a summoned department stays until its result is accepted (Pinggu). */
+  readonly stayUntilDone: boolean;
+  readonly rating: {
+    /** The whistler must rate every department it summoned (feeds the double assessment). */
+    readonly required: boolean;
+    /** The whistler's rating can veto a department's assessment (Pinggu: the township evaluates and can veto). */
+    readonly veto: boolean;
+  };
+}
+
+/** Intake policy: duplicates and repeat contacts. */
+export interface IntakePolicy {
+  /** Same category within this many metres of an open case is a duplicate (FixMyStreet: 250). */
+  readonly duplicateRadiusMeters: number;
+  /** Same category in the same grid as an open case is a duplicate. */
+  readonly duplicateSameGrid: boolean;
+  /** Repeat contacts at which priority rises (`RepeatPolicy`). */
+  readonly repeat: { readonly elevatedAt: number; readonly highAt: number; readonly supervisionAt: number };
+}
+
+/** The monthly three-rate (三率) scores. */
+export interface ScoringPolicy {
+  /** Weights of the response, resolution and satisfaction rates in the score; they sum to 100. */
+  readonly weights: { readonly response: number; readonly resolution: number; readonly satisfaction: number };
+  readonly exclusions: readonly ScoringExclusion[];
+  /** Rated cases a unit needs in a month to be ranked. */
+  readonly minimumSample: number;
+  /** How many units the published bottom list names. */
+  readonly bottomN: number;
+  /** 双考核: the whistlers' ratings of departments are published next to the three rates. */
+  readonly doubleAssessment: boolean;
+}
+
+/** A process definition, version 1 of the format. */
+export interface ProcessDefinition {
+  readonly schemaVersion: typeof PROCESS_DEFINITION_SCHEMA_VERSION;
+  /** Stable ASCII slug, e.g. `beijing`. */
+  readonly id: string;
+  /** Human name (Chinese allowed). */
+  readonly name: string;
+  /** What model the definition encodes, in a sentence or two. */
+  readonly description?: string;
+  readonly jurisdiction: Jurisdiction;
+  /** Id of the working-day calendar deadlines are laid on (e.g. `cn-mainland`). */
+  readonly calendarId: string;
+  readonly dispatch: DispatchPolicy;
+  /** The routing catalogue: categories, their handlers and deadlines by urgency. */
+  readonly routing: RoutingCatalogue;
+  readonly lifecycle: LifecyclePolicy;
+  readonly whistle: WhistlePolicy;
+  readonly intake: IntakePolicy;
+  readonly scoring: ScoringPolicy;
+}
+
+/**
+ * The rungs of a valid ladder in climbing order, first to final. On an invalid ladder (see `validateDefinition`) it
+ * returns the chain from the first rung nothing leads to, as far as it goes without repeating a rung.
+ */
+export function ladderChain(ladder: LadderPolicy): LadderRung[] {
+  const byId = new Map(ladder.rungs.map((rung) => [rung.id, rung]));
+  const targets = new Set(ladder.rungs.map((rung) => rung.next));
+  const chain: LadderRung[] = [];
+  let rung = ladder.rungs.find((candidate) => !targets.has(candidate.id));
+  while (rung && !chain.includes(rung)) {
+    chain.push(rung);
+    rung = rung.next === undefined ? undefined : byId.get(rung.next);
+  }
+  return chain;
+}
+
+/**
+ * The committee levels the ladder climbs through, in order. A case's dispatch plan should name committees only at
+ * these levels (`DispatchPlan.ladderUnits`): the lifecycle skips the levels the plan leaves out.
+ */
+export function ladderCommitteeLevels(definition: ProcessDefinition): CommitteeLevel[] {
+  return ladderChain(definition.lifecycle.ladder).flatMap((rung) =>
+    rung.coordinator.committee ? [rung.coordinator.committee] : [],
+  );
+}
+
+/**
+ * What the case lifecycle reads today (`LifecycleRules`), from a valid definition. For the `beijing` preset it equals
+ * `BEIJING_LIFECYCLE_RULES`.
+ *
+ * The lifecycle knows three committee deadlines (community, street, district), then city supervision. Each comes
+ * from the rung coordinated by that committee level. A level the ladder does not climb through gets the deadline of
+ * the ladder's last timed rung (or, with no timed rung, `supervision.raiseAfter`) so the result stays well-formed;
+ * the lifecycle must not reach it, because the dispatch plan names committees only at
+ * {@link ladderCommitteeLevels}. Rungs coordinated by a fixed unit (Jinan's convening by the hotline) are carried by
+ * the definition but not yet enacted by the lifecycle.
+ */
+export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules {
+  const { lifecycle, whistle } = definition;
+  const chain = ladderChain(lifecycle.ladder);
+  const timed = chain.filter((rung) => rung.deadline !== undefined);
+  const fallback = timed.at(-1)?.deadline ?? lifecycle.supervision.raiseAfter;
+  const deadlineOf = (level: CommitteeLevel): string =>
+    chain.find((rung) => rung.coordinator.committee === level)?.deadline ?? fallback;
+  return {
+    returnWindow: lifecycle.returnWindow,
+    extension: { maxCount: lifecycle.extension.maxCount, maxWorkingDays: lifecycle.extension.maxWorkingDays },
+    ladder: { community: deadlineOf('community'), street: deadlineOf('street'), district: deadlineOf('district') },
+    reminderFraction: lifecycle.reminderFraction,
+    callback: { window: lifecycle.callback.window, maxAttempts: lifecycle.callback.maxAttempts },
+    rehandle: { duration: lifecycle.rehandle.duration, maxCount: lifecycle.rehandle.maxCount },
+    whistle: {
+      grades: Object.fromEntries(
+        whistle.grades.map((grade) => [grade.id, { reportLimit: grade.reportLimit, description: grade.description }]),
+      ),
+      whistlerKinds: whistle.whistlers.map((rule) => rule.kind),
+      maxDepartments: whistle.maxDepartments,
+    },
+    supervision: { reminderAfter: lifecycle.supervision.reminderAfter, raiseAfter: lifecycle.supervision.raiseAfter },
+  };
+}
