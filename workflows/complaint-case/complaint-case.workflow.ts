@@ -44,7 +44,8 @@ const LIFECYCLE_V2_PATCH = 'lifecycle-v2';
 export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnapshot> {
   const now = () => new Date().toISOString();
   const v2 = patched(LIFECYCLE_V2_PATCH);
-  const rules: LifecycleRules = v2 ? BEIJING_LIFECYCLE_RULES : { ...BEIJING_LIFECYCLE_RULES, supervision: undefined };
+  const pinned = input.rules ?? BEIJING_LIFECYCLE_RULES;
+  let rules: LifecycleRules = v2 ? pinned : { ...pinned, supervision: undefined };
   const lifecycle = new CaseLifecycle(rules);
   const snapshot: CaseSnapshot = {
     caseNo: input.caseNo,
@@ -83,7 +84,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     version += 1;
     return sync();
   };
-  const whistles = new WhistleRounds(input.caseNo, lifecycle, rules, changed);
+  const whistles = new WhistleRounds(input.caseNo, lifecycle, () => rules, changed);
 
   const stamp = async (requests: DeadlineRequest[]) => {
     for (const request of requests) {
@@ -107,6 +108,10 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
       update,
       async (request: CaseActionRequest) => {
         const requests = lifecycle.apply(request.action, request.actor, now());
+        if (request.action.type === 'migrateRules') {
+          rules = request.action.rules;
+          snapshot.rulesVersion = request.action.toVersion;
+        }
         await stamp(requests);
         await moveClocks();
         await whistles.afterAction(request.actor);

@@ -3,7 +3,7 @@ import type { CaseFacts, CaseStage, CaseStatus } from '../../libs/domain/src/cas
 import type { IntakeDirections } from '../../libs/domain/src/intake/intake';
 import type { CasePriority } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { LifecycleState } from '../../libs/domain/src/lifecycle/case-lifecycle';
-import type { Actor, CaseAction } from '../../libs/domain/src/lifecycle/lifecycle.types';
+import type { Actor, CaseAction, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
 
 /** Workflow type name of a case. Recorded in histories: never rename. */
 export const COMPLAINT_CASE_WORKFLOW = 'complaintCase';
@@ -20,6 +20,11 @@ export interface ComplaintCaseInput {
   intake?: IntakeDirections;
   /** The open case this one duplicates but adds new facts to; the two are linked. */
   linkedTo?: string;
+  /**
+   * The lifecycle rules of the process definition version the case is pinned to (`rulesVersion`); absent: the
+   * `beijing` preset's rules (cases started before versioned definitions).
+   */
+  rules?: LifecycleRules;
 }
 
 /** One step of the case's path through the process, as the workflow saw it. */
@@ -72,6 +77,8 @@ export const suspendCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'suspend'>
 export const resumeCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'resume'>]>('resumeCase');
 export const whistleCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'whistle'>]>('whistleCase');
 export const coordinateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'coordinate'>]>('coordinateCase');
+/** Moves the case to a newer process definition version (a designer's explicit migration); recomputes deadlines. */
+export const migrateRulesUpdate = defineUpdate<CaseSnapshot, [ActionOf<'migrateRules'>]>('migrateRules');
 
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
@@ -89,6 +96,7 @@ export const CASE_ACTION_UPDATES = {
   resume: resumeCaseUpdate,
   whistle: whistleCaseUpdate,
   coordinate: coordinateCaseUpdate,
+  migrateRules: migrateRulesUpdate,
 } as const;
 
 /** A citizen reported the same matter again (a duplicate linked to this open case). */

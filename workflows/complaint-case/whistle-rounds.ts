@@ -19,7 +19,8 @@ export class WhistleRounds {
   constructor(
     private readonly caseNo: string,
     private readonly lifecycle: CaseLifecycle,
-    private readonly rules: LifecycleRules,
+    /** The case's current rules (a migration may replace them). */
+    private readonly rules: () => LifecycleRules,
     private readonly changed: () => Promise<void>,
   ) {}
 
@@ -69,8 +70,8 @@ export class WhistleRounds {
           reason: round.reason,
           resultDue,
           escalationUnitId: state.plan?.ladderUnits.district,
-          rules: this.rules.whistle,
-          reminderFraction: this.rules.reminderFraction,
+          rules: this.rules().whistle,
+          reminderFraction: this.rules().reminderFraction,
         },
       ],
     });

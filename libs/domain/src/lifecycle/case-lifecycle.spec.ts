@@ -791,4 +791,49 @@ describe('CaseLifecycle', () => {
       );
     });
   });
+
+  describe('migration to another process definition version', () => {
+    const designer: Actor = { userId: 'designer-1', role: 'designer', unitId: 'centre' };
+    const SHORTER = { ...BEIJING_LIFECYCLE_RULES, ladder: { community: '2WD', street: '3WD', district: '7WD' } };
+    const migrate = (reason = '缩短街道协调时限') =>
+      ({ type: 'migrateRules', toVersion: 'beijing@2', rules: SHORTER, reason }) as const;
+
+    it('should recompute a pending rung deadline from its start under the new ladder, and nothing else', () => {
+      const c = caseAt('contacted');
+      stamp(c.lc, runToDeadline(c.lc).requests); // on the community rung, 3WD from 200 h
+      const rung = c.lc.state.deadlines.escalation!;
+      c.lc.takeEvents();
+      expect(c.lc.apply(migrate(), designer, at(210))).toEqual([
+        { kind: 'escalation', duration: '2WD', from: rung.from },
+      ]);
+      expect(c.lc.takeEvents()).toMatchObject([
+        {
+          type: 'rules-migrated',
+          actor: designer,
+          detail: { toVersion: 'beijing@2', recomputed: ['escalation: 2WD'] },
+        },
+      ]);
+    });
+
+    it("should take the new catalogue's handling limit but keep an approved extension's length", () => {
+      const c = caseAt('contacted');
+      const deadlines = { sign: '1WD', contact: 'P1D', handle: '5WD' };
+      expect(c.lc.apply({ ...migrate(), deadlines }, designer, at(20))).toEqual([
+        { kind: 'handle', duration: '5WD', from: at(0) },
+      ]);
+      const extended = caseAt('contacted');
+      stamp(extended.lc, extended.lc.apply(ext(3), extended.actors.lead, at(20)));
+      stamp(extended.lc, extended.lc.apply(decide(true), extended.actors.op, at(21)));
+      expect(extended.lc.apply({ ...migrate(), deadlines }, designer, at(30))).toEqual([]);
+    });
+
+    it.each<[string, Actor, Partial<Of<'migrateRules'>>, string]>([
+      ['by a handler', handler('x'), {}, 'WrongRole'],
+      ['without a reason', designer, { reason: '' }, 'InvalidArgument'],
+      ['without a version', designer, { toVersion: ' ' }, 'InvalidArgument'],
+    ])('should refuse a migration %s', (_title, actor, change, code) => {
+      const c = caseAt('contacted');
+      expect(c.lc.validate({ ...migrate(), ...change }, actor, at(20))?.code).toBe(code);
+    });
+  });
 });

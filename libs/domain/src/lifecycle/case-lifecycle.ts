@@ -137,7 +137,7 @@ export class CaseLifecycle {
   private clock?: ClockRequest;
 
   constructor(
-    private readonly rules: LifecycleRules,
+    private rules: LifecycleRules,
     state?: LifecycleState,
   ) {
     this.state = state ?? {
@@ -401,6 +401,18 @@ export class CaseLifecycle {
         );
       case 'whistle':
         return phase('handling') ?? leadHandler() ?? running() ?? this.validateWhistle(action, actor);
+      case 'migrateRules':
+        return (
+          (['designer', 'admin'].includes(actor.role)
+            ? undefined
+            : refuse('WrongRole', 'moving a case to another process definition is for a designer')) ??
+          (s.phase === 'closed' ? refuse('WrongState', 'a closed case keeps the rules it closed under') : undefined) ??
+          text(action.toVersion, 'toVersion') ??
+          text(action.reason, 'reason') ??
+          (action.rules && typeof action.rules === 'object'
+            ? undefined
+            : refuse('InvalidArgument', 'rules must be the lifecycle rules of the new version'))
+        );
       case 'coordinate':
         return (
           phase('awaiting-sign', 'handling') ??
@@ -531,6 +543,8 @@ export class CaseLifecycle {
         this.record('resumed', now, actor, { reason: action.reason, suspendedSince: suspension.since });
         return [];
       }
+      case 'migrateRules':
+        return this.migrateRules(action, actor, now);
       case 'coordinate': {
         this.record('coordinated', now, actor, {
           level: s.escalationLevel,
@@ -677,6 +691,56 @@ export class CaseLifecycle {
       ];
     }
     return [];
+  }
+
+  /**
+   * Adopts a newer version's rules and asks for every pending deadline whose duration the new rules change, laid
+   * again from the instant it started (so time already spent counts); others stay as stamped.
+   */
+  private migrateRules(
+    action: Extract<CaseAction, { type: 'migrateRules' }>,
+    actor: Actor,
+    now: string,
+  ): DeadlineRequest[] {
+    const s = this.state;
+    const old = { rules: this.rules, plan: s.plan?.deadlines };
+    this.rules = action.rules;
+    if (s.plan && action.deadlines) s.plan = { ...s.plan, deadlines: { ...action.deadlines } };
+    const plan = s.plan?.deadlines;
+    const level = s.escalationLevel as 'community' | 'street' | 'district';
+    const durationFor = (entry: DeadlineEntry): string | undefined => {
+      switch (entry.kind) {
+        case 'sign':
+          return plan?.sign;
+        case 'contact':
+          return plan?.contact;
+        case 'handle':
+          // An approved extension keeps its length; the first handling and a re-handling take the new limits.
+          if (entry.duration === old.plan?.handle) return plan?.handle;
+          if (entry.duration === old.rules.rehandle.duration) return this.rules.rehandle.duration;
+          return undefined;
+        case 'escalation':
+          return this.rules.ladder[level];
+        case 'callback':
+          return this.rules.callback.window;
+        case 'return-window':
+          return this.rules.returnWindow;
+        default:
+          return undefined;
+      }
+    };
+    const requests: DeadlineRequest[] = [];
+    for (const entry of Object.values(s.deadlines)) {
+      if (!entry) continue;
+      const duration = durationFor(entry);
+      if (duration && duration !== entry.duration) requests.push({ kind: entry.kind, duration, from: entry.from });
+    }
+    this.record('rules-migrated', now, actor, {
+      toVersion: action.toVersion,
+      reason: action.reason,
+      recomputed: requests.map((request) => `${request.kind}: ${request.duration}`),
+    });
+    return requests;
   }
 
   /** The overdue reminder (the working day after expiry), then one supervision level up per step, up to interview. */

@@ -51,7 +51,12 @@ export type CaseAction =
   | { type: 'resume'; reason: string }
   | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
   /** The coordinating committee decides on an escalated case; `reassignTo` names a new lead unit. */
-  | { type: 'coordinate'; instruction: string; reassignTo?: string };
+  | { type: 'coordinate'; instruction: string; reassignTo?: string }
+  /**
+   * A designer moves the case to a newer process definition version: the new rules, and the case's sign / contact /
+   * handle limits under the new routing catalogue. Every pending deadline is recomputed from its start.
+   */
+  | { type: 'migrateRules'; toVersion: string; rules: LifecycleRules; deadlines?: DeadlineSet; reason: string };
 
 /** Why an action was refused: a stable code for clients and a plain message. */
 export type RefusalCode =
