@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  currentUpdateInfo,
   patched,
   proxyActivities,
   setHandler,
@@ -67,9 +68,9 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   };
 
   /** Mirrors the state to PostgreSQL and visibility, one sync at a time so an older projection never wins. */
-  const sync = (): Promise<void> => {
+  const sync = (updateId?: string): Promise<void> => {
     if (snapshot.lifecycle) enter(lifecycle.state.phase, lifecycle.state.phase === 'closed' ? 'closed' : 'open');
-    const events = lifecycle.takeEvents();
+    const events = lifecycle.takeEvents().map((event) => (updateId && event.actor ? { ...event, updateId } : event));
     const firstSeq = nextSeq;
     nextSeq += events.length;
     const projection = caseProjection(snapshot, lifecycle);
@@ -80,9 +81,9 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     });
     return syncing;
   };
-  const changed = () => {
+  const changed = (updateId?: string) => {
     version += 1;
-    return sync();
+    return sync(updateId);
   };
   const whistles = new WhistleRounds(input.caseNo, lifecycle, () => rules, changed);
 
@@ -115,7 +116,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
         await stamp(requests);
         await moveClocks();
         await whistles.afterAction(request.actor);
-        await changed();
+        await changed(currentUpdateInfo()?.id);
         return snapshot;
       },
       { validator: (request: CaseActionRequest) => validateAction(type, request) },

@@ -177,4 +177,6 @@ export interface LifecycleEvent {
   at: string;
   actor?: Actor;
   detail: Record<string, unknown>;
+  /** The Temporal Update that caused it, when a person acted: links the event to its history event. */
+  updateId?: string;
 }
