@@ -21,6 +21,7 @@ import type {
 import { notificationsOf, OUTBOX_CHANNEL } from '../libs/domain/src/lifecycle';
 import { committeeFor, DEMO_CITY, DEMO_SERVICE_CENTRE_ID, OrgError, OrgTree } from '../libs/domain/src/org';
 import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
+import { appendAudit, auditEntriesOfCaseEvents } from '../libs/persistence/src/audit';
 import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
 
 // The default calendar moved next to the calendar sources; re-exported for existing importers.
@@ -245,9 +246,10 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
 
     /**
      * Appends domain events numbered by the workflow that recorded them: the case (stream `case`, the default) or a
-     * whistle round (`whistle-<n>`), and, in the same transaction, the notifications they cause to `outbox`
-     * (`notificationsOf`), waking the dispatchers on commit. A retried call writes nothing twice: events are keyed by
-     * (case, stream, seq), notifications by event and recipient.
+     * whistle round (`whistle-<n>`), and, in the same transaction, their audit entries (`auditEntriesOfCaseEvents`,
+     * hash-chained by `appendAudit`) and the notifications they cause to `outbox` (`notificationsOf`), waking the
+     * dispatchers on commit. A retried call writes nothing twice: events are keyed by (case, stream, seq), audit
+     * entries by the same reference, notifications by event and recipient.
      */
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<void> {
       if (input.events.length === 0) return;
@@ -262,26 +264,29 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           event.at,
           event.actor ? JSON.stringify(event.actor) : null,
           JSON.stringify(event.detail),
+          event.updateId ?? null,
         );
-        const p = i * 7;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7})`;
+        const p = i * 8;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
       });
       const notifications = input.events.flatMap((event, i) =>
         notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, DEMO_SERVICE_CENTRE_ID),
       );
-      const insertEvents = (runner: Pick<EntityManager, 'query'>) =>
-        runner.query(
-          `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail) VALUES ${rows.join(', ')}
+      const audit = auditEntriesOfCaseEvents({
+        caseNo: input.caseNo,
+        stream,
+        firstSeq: input.firstSeq,
+        events: input.events,
+      });
+      await dataSource.transaction(async (manager) => {
+        await manager.query(
+          `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail, update_id) VALUES ${rows.join(', ')}
            ON CONFLICT (case_no, stream, seq) DO NOTHING`,
           values,
         );
-      if (notifications.length === 0) {
-        await insertEvents(dataSource);
-        return;
-      }
-      await dataSource.transaction(async (manager) => {
-        await insertEvents(manager);
-        await enqueueNotifications(manager, notifications);
+        if (notifications.length > 0) await enqueueNotifications(manager, notifications);
+        // Last: the audit chain's lock is held from here to commit, so appends of other cases wait the least.
+        await appendAudit(manager, audit);
       });
     },
   };

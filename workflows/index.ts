@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. Only deterministic code is reachable from here. */
 export { complaintCase } from './complaint-case/complaint-case.workflow';
 export { whistleRound } from './whistle-round/whistle-round.workflow';
+export { monthlyScores } from './monthly-scores/monthly-scores.workflow';

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import { AppConfig } from '../../../libs/platform/src';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AuthSettings } from './auth/auth.settings';
 import { CalendarModule } from './calendar/calendar.module';
@@ -11,6 +12,8 @@ import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import type { NotificationOptions } from './notifications/notification.settings';
+import { RulesModule } from './rules/rules.module';
+import { ScoresModule } from './scores/scores.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TemporalModule } from './temporal/temporal.module';
 
@@ -40,6 +43,9 @@ export class AppModule {
         CalendarModule,
         NotificationsModule.forRoot(settings.databaseUrl, settings.notifications),
         TasksModule,
+        RulesModule,
+        ScoresModule,
+        AuditModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCaseActivities, createLifecycleActivities } from '../../../activities';
 import { PostgresCalendarSource } from '../../../activities/calendar-source';
+import { createScoreActivities } from '../../../activities/scores.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 
 /** Builds the case activities from the application context's providers. */
@@ -21,6 +22,7 @@ export class CaseActivitiesFactory {
         dataSource: this.dataSource,
         calendar: new PostgresCalendarSource(this.dataSource),
       }),
+      ...createScoreActivities({ dataSource: this.dataSource }),
     };
   }
 }

@@ -12,6 +12,9 @@ import { EventStreams1700000000004 } from './migrations/1700000000004-event-stre
 import { IntakeOutcomesSupervision1700000000005 } from './migrations/1700000000005-intake-outcomes-supervision';
 import { TasksOutbox1700000000006 } from './migrations/1700000000006-tasks-outbox';
 import { InboxIndexes1700000000007 } from './migrations/1700000000007-inbox-indexes';
+import { Scores1700000000008 } from './migrations/1700000000008-scores';
+import { ProcessDefinitions1700000000009 } from './migrations/1700000000009-process-definitions';
+import { AuditLog1700000000010 } from './migrations/1700000000010-audit-log';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -26,6 +29,9 @@ export const MIGRATIONS = [
   IntakeOutcomesSupervision1700000000005,
   TasksOutbox1700000000006,
   InboxIndexes1700000000007,
+  Scores1700000000008,
+  ProcessDefinitions1700000000009,
+  AuditLog1700000000010,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */

@@ -33,6 +33,11 @@ export interface InboxFilter {
   escalationLevel?: string;
   /** Digits only: a prefix of the case number; anything else: a substring of the case's address. */
   q?: string;
+  /**
+   * For an address search: the cases whose address matches, when there are at most {@link ADDRESS_MATCH_CAP}
+   * (see {@link inboxPageSqlFor}); the page then looks only at their tasks instead of testing every task's address.
+   */
+  caseNos?: string[];
   sort: InboxSort;
   order: SortOrder;
   /** Rows after this position (keyset pagination). */
@@ -88,17 +93,18 @@ export function isCaseNoPrefix(q: string): boolean {
   return /^\d+$/.test(q);
 }
 
-/**
- * One page of a unit's inbox, `limit + 1` rows in sort order. The status condition is spelled as the partial
- * indexes' predicate (`status <> 'closed'`) for the default open + claimed listing.
- */
-export function inboxPageSql(filter: InboxFilter): Sql {
+/** Binds values to `$n` placeholders in order. */
+function binder() {
   const values: unknown[] = [];
   const param = (value: unknown) => {
     values.push(value);
     return `$${values.length}`;
   };
-  const key = sortExpression(filter.sort);
+  return { values, param };
+}
+
+/** The conditions of `filter` but its position (`after`) and text search. */
+function conditions(filter: InboxFilter, param: (value: unknown) => string): string[] {
   const where = [`t.unit_id = ${param(filter.unitId)}`];
   // Literal, not a parameter, so the planner matches the partial indexes' predicates (the value is from a list).
   if (filter.status && !TASK_STATUSES.includes(filter.status)) throw new Error(`unknown status ${filter.status}`);
@@ -110,40 +116,114 @@ export function inboxPageSql(filter: InboxFilter): Sql {
   if (filter.overdue !== undefined) where.push(`t.overdue = ${param(filter.overdue)}`);
   if (filter.dueBefore) {
     // On the sort key when sorting by due date, so the index range ends there; `infinity` is never before.
-    where.push(`${filter.sort === 'due_at' ? key : 't.due_at'} < ${param(filter.dueBefore)}::timestamptz`);
+    const column = filter.sort === 'due_at' ? sortExpression('due_at') : 't.due_at';
+    where.push(`${column} < ${param(filter.dueBefore)}::timestamptz`);
   }
-  if (filter.q) {
-    where.push(
-      isCaseNoPrefix(filter.q)
-        ? `t.case_no LIKE ${param(`${filter.q}%`)}`
-        : `c.address ILIKE ${param(`%${escapeLike(filter.q)}%`)}`,
-    );
+  return where;
+}
+
+/**
+ * One page of a unit's inbox, `limit + 1` rows in sort order. The status condition is spelled as the partial
+ * indexes' predicate (`status <> 'closed'`) for the default open + claimed listing.
+ *
+ * `fenced` reads the matching rows first and sorts them after (a subquery the LIMIT cannot reach into), for a
+ * search known to match few rows: otherwise the planner may walk the unit's whole inbox in sort order looking for
+ * them, since it cannot estimate how few a case-number prefix or a list of cases matches.
+ */
+export function inboxPageSql(filter: InboxFilter, options: { fenced?: boolean } = {}): Sql {
+  const { values, param } = binder();
+  const key = sortExpression(filter.sort);
+  const where = conditions(filter, param);
+  if (filter.q && isCaseNoPrefix(filter.q)) where.push(`t.case_no LIKE ${param(`${filter.q}%`)}`);
+  else if (filter.q && filter.caseNos) where.push(`t.case_no = ANY(${param(filter.caseNos)}::text[])`);
+  else if (filter.q) {
+    if (options.fenced) throw new Error('a fenced page reads no case: it cannot test addresses');
+    where.push(`c.address ILIKE ${param(addressPattern(filter.q))}`);
   }
   const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
   if (filter.after) {
     const cmp = filter.order === 'asc' ? '>' : '<';
     where.push(`(${key}, t.id) ${cmp} (${param(filter.after.key)}::timestamptz, ${param(filter.after.id)}::uuid)`);
   }
-  const text = `
-    SELECT t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at, t.category,
-           t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue, t.closed_at, t.version,
-           ${key}::text AS sort_key, c.kind, c.urgency, c.address
+  const columns = `t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at,
+           t.category, t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue, t.closed_at,
+           t.version, ${key}::text AS sort_key`;
+  const conditionsText = where.join('\n       AND ');
+  const limit = param(filter.limit + 1);
+  // Fenced: the matches of a search that has no address condition, sorted, then the page's cases joined.
+  const text = options.fenced
+    ? `
+    SELECT p.*, c.kind, c.urgency, c.address
+      FROM (SELECT * FROM (SELECT ${columns}, ${key} AS sort_at FROM tasks t
+                            WHERE ${conditionsText} OFFSET 0) m
+             ORDER BY m.sort_at ${direction}, m.id ${direction} LIMIT ${limit}) p
+      JOIN cases c ON c.case_no = p.case_no
+     ORDER BY p.sort_at ${direction}, p.id ${direction}`
+    : `
+    SELECT ${columns}, c.kind, c.urgency, c.address
       FROM tasks t JOIN cases c ON c.case_no = t.case_no
-     WHERE ${where.join('\n       AND ')}
+     WHERE ${conditionsText}
      ORDER BY ${key} ${direction}, t.id ${direction}
-     LIMIT ${param(filter.limit + 1)}`;
+     LIMIT ${limit}`;
   return { text, values };
 }
 
-/** Badge counts of a unit's inbox: open, claimed, and overdue among them (one index-only pass). */
+/**
+ * Most rows a search reads by index and sorts itself: this many matching tasks of a case-number prefix, or this
+ * many matching cases of an address. Beyond it the text is common, and testing rows along the unit's inbox in sort
+ * order fills a page soon.
+ */
+export const SEARCH_FETCH_CAP = 2000;
+
+const addressPattern = (q: string) => `%${escapeLike(q)}%`;
+
+/** How many tasks of the filter match a case-number prefix, counted up to one past the cap (case-number index). */
+export function prefixMatchCountSql(filter: InboxFilter & { q: string }): Sql {
+  const { values, param } = binder();
+  const where = conditions(filter, param);
+  where.push(`t.case_no LIKE ${param(`${filter.q}%`)}`);
+  return {
+    text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE ${where.join(' AND ')} LIMIT ${param(SEARCH_FETCH_CAP + 1)}) m`,
+    values,
+  };
+}
+
+/** The cases whose address contains `q` (trigram index), one more than the cap to tell whether there are more. */
+export function addressMatchesSql(q: string): Sql {
+  return {
+    text: `SELECT case_no FROM cases WHERE address ILIKE $1 LIMIT $2`,
+    values: [addressPattern(q), SEARCH_FETCH_CAP + 1],
+  };
+}
+
+/**
+ * The page statement for `filter`, as the service issues it: a text search first asks an index how much it
+ * matches. A case-number prefix counts its tasks; an address asks the trigram index which cases contain it. Up to
+ * {@link SEARCH_FETCH_CAP}, the page reads just those and sorts them (fast however rare the text); beyond, the
+ * page walks the inbox in sort order and tests each row.
+ */
+export async function inboxPageSqlFor(filter: InboxFilter, query: <T>(sql: Sql) => Promise<T[]>): Promise<Sql> {
+  const q = filter.q;
+  if (!q) return inboxPageSql(filter);
+  if (isCaseNoPrefix(q)) {
+    const [{ n }] = await query<{ n: number }>(prefixMatchCountSql({ ...filter, q }));
+    return inboxPageSql(filter, { fenced: n <= SEARCH_FETCH_CAP });
+  }
+  const matches = await query<{ case_no: string }>(addressMatchesSql(q));
+  if (matches.length > SEARCH_FETCH_CAP) return inboxPageSql({ ...filter, caseNos: undefined });
+  return inboxPageSql({ ...filter, caseNos: matches.map((match) => match.case_no) }, { fenced: true });
+}
+
+/**
+ * Badge counts of a unit's inbox: open, claimed, and overdue among them. Three index-only range counts over a
+ * narrow index (tasks_inbox_counts_idx), cheaper than one pass that filters every entry three ways.
+ */
 export function inboxCountsSql(unitId: string): Sql {
   return {
     text: `
-      SELECT count(*) FILTER (WHERE status = 'open')::int AS open,
-             count(*) FILTER (WHERE status = 'claimed')::int AS claimed,
-             count(*) FILTER (WHERE overdue)::int AS overdue
-        FROM tasks
-       WHERE unit_id = $1 AND status <> 'closed'`,
+      SELECT (SELECT count(*) FROM tasks WHERE unit_id = $1 AND status = 'open')::int AS open,
+             (SELECT count(*) FROM tasks WHERE unit_id = $1 AND status = 'claimed')::int AS claimed,
+             (SELECT count(*) FROM tasks WHERE unit_id = $1 AND status <> 'closed' AND overdue)::int AS overdue`,
     values: [unitId],
   };
 }

@@ -74,7 +74,10 @@ export class TasksController {
   @ApiParam({ name: 'action', enum: Object.keys(TASK_ACTIONS) })
   @ApiBody({ required: false, description: 'The body of POST /api/v1/cases/:caseNo/<action>' })
   @ApiResponse({ status: 200, description: "The case's new state, as the case action answers it" })
-  @ApiResponse({ status: 409, description: 'The task is closed (stale) or claimed by someone else; or the case refused' })
+  @ApiResponse({
+    status: 409,
+    description: 'The task is closed (stale) or claimed by someone else; or the case refused',
+  })
   act(
     @Param('id') id: string,
     @Param('action') action: string,

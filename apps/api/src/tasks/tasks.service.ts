@@ -6,14 +6,7 @@ import type { CaseSnapshot } from '../../../../workflows/complaint-case/messages
 import { CaseActionService } from '../cases/case-action.service';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { createValidationPipe } from '../common/validation';
-import {
-  decodeCursor,
-  encodeCursor,
-  InboxFilter,
-  inboxCountsSql,
-  inboxPageSql,
-  InboxRow,
-} from './inbox-query';
+import { decodeCursor, encodeCursor, InboxFilter, inboxCountsSql, inboxPageSqlFor, InboxRow, Sql } from './inbox-query';
 import { actionsForStep, isTaskAction, TASK_ACTIONS, TaskActionSpec } from './task-actions';
 import { InboxCounts, InboxQueryDto, InboxView, ReassignDto, TaskView, toTaskView } from './tasks.dto';
 
@@ -77,11 +70,10 @@ export class TasksService {
       }
       filter.after = { key: cursor.key, id: cursor.id };
     }
-    const page = inboxPageSql(filter);
-    const counts = inboxCountsSql(unitId);
+    const run = <T>(sql: Sql) => this.dataSource.query<T[]>(sql.text, sql.values);
     const [rows, [badges]] = await Promise.all([
-      this.dataSource.query<InboxRow[]>(page.text, page.values),
-      this.dataSource.query<InboxCounts[]>(counts.text, counts.values),
+      inboxPageSqlFor(filter, run).then((page) => run<InboxRow>(page)),
+      run<InboxCounts>(inboxCountsSql(unitId)),
     ]);
     const more = rows.length > filter.limit;
     const shown = more ? rows.slice(0, filter.limit) : rows;
@@ -122,7 +114,7 @@ export class TasksService {
    */
   async unclaim(id: string, actor: Actor): Promise<TaskView> {
     const isAdmin = actor.role === 'admin';
-    if (!isAdmin) await this.accessibleTask(id, actor);
+    await (isAdmin ? this.task(id) : this.accessibleTask(id, actor));
     const released = await this.update(
       `UPDATE tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL, version = version + 1
         WHERE id = $1 AND status = 'claimed' AND (claimed_by = $2 OR $3)
@@ -184,7 +176,11 @@ export class TasksService {
     const task = await this.accessibleTask(id, actor);
     const accepted = actionsForStep(task.step);
     if (!isTaskAction(name) || !accepted.includes(name)) {
-      throw invalid('action', 'taskStep', `a ${task.step} task takes ${accepted.join(', ') || 'no action'}, not ${name}`);
+      throw invalid(
+        'action',
+        'taskStep',
+        `a ${task.step} task takes ${accepted.join(', ') || 'no action'}, not ${name}`,
+      );
     }
     if (task.status === 'closed' || (task.status === 'claimed' && task.claimed_by !== actor.userId)) {
       throw await this.refusal(task);

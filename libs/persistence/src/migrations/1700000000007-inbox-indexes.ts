@@ -14,11 +14,13 @@ export class InboxIndexes1700000000007 implements MigrationInterface {
   name = 'InboxIndexes1700000000007';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    // Open + claimed by due date (the default listing, its later pages, overdue and due-before filters); the
-    // included columns let the badge counts run as an index-only scan.
+    // Open + claimed by due date: the default listing, its later pages, overdue and due-before filters.
     await queryRunner.query(
-      `CREATE INDEX tasks_inbox_due_idx ON tasks (unit_id, ${DUE_KEY}, id) INCLUDE (status, overdue)
-        WHERE status <> 'closed'`,
+      `CREATE INDEX tasks_inbox_due_idx ON tasks (unit_id, ${DUE_KEY}, id) WHERE status <> 'closed'`,
+    );
+    // Badge counts as index-only range counts; the repeated keys deduplicate to a few pages per unit.
+    await queryRunner.query(
+      `CREATE INDEX tasks_inbox_counts_idx ON tasks (unit_id, status, overdue) WHERE status <> 'closed'`,
     );
     // Filtered by step: a step a unit rarely has would otherwise scan its whole inbox.
     await queryRunner.query(
@@ -36,6 +38,10 @@ export class InboxIndexes1700000000007 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX tasks_closed_due_idx ON tasks (unit_id, ${DUE_KEY}, id) WHERE status = 'closed'`,
     );
+    // Address search: which cases contain the text (trigrams index CJK text as well as Latin). pg_trgm is a
+    // trusted extension: the database owner may create it.
+    await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
+    await queryRunner.query(`CREATE INDEX cases_address_trgm_idx ON cases USING gin (address gin_trgm_ops)`);
     await queryRunner.query(`DROP INDEX tasks_inbox_idx`);
   }
 
@@ -43,11 +49,14 @@ export class InboxIndexes1700000000007 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX tasks_inbox_idx ON tasks (unit_id, status, due_at, id) WHERE status <> 'closed'`,
     );
+    // pg_trgm stays: other objects may have come to use it.
     for (const index of [
+      'cases_address_trgm_idx',
       'tasks_closed_due_idx',
       'tasks_inbox_case_no_idx',
       'tasks_inbox_created_idx',
       'tasks_inbox_step_idx',
+      'tasks_inbox_counts_idx',
       'tasks_inbox_due_idx',
     ]) {
       await queryRunner.query(`DROP INDEX ${index}`);

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DEMO_CITY } from '../../../domain/src/org/demo-city';
 import type { OrgTree } from '../../../domain/src/org/org.types';
 import { DEMO_CATALOGUE } from '../../../domain/src/routing/demo-catalogue';
+import { BEIJING_DEFINITION } from '../../../domain/src/rules/presets/beijing';
 import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
 import { dataSourceOptions } from '../data-source';
 import { OrgUnitEntity, orgUnitRow } from '../entities/org-unit.entity';
@@ -26,7 +27,7 @@ export interface SeedReport {
  * tables, in one transaction. Idempotent and never clobbering: it inserts only rows missing by their key and never
  * updates or deletes one, so an operator's edits (a renamed unit, a changed deadline) survive any number of runs.
  * A database whose tree has another city at its root is left alone. The calendar needs no seed: its version 1 comes
- * with the migrations.
+ * with the migrations. The `beijing` preset is published as `beijing@1` for the demo city (once).
  */
 export async function seedDemoData(
   target: string | DataSource,
@@ -60,11 +61,27 @@ export async function seedDemoData(
         RoutingCategoryEntity,
         catalogue.categories.map((category, index) => routingCategoryRow(catalogue, category, index)),
       );
+      await publishBeijingPreset(manager, data.tree);
       return { unitsInserted, categoriesInserted };
     });
   } finally {
     await owned?.destroy();
   }
+}
+
+/**
+ * Publishes the `beijing` preset as `beijing@1` for the demo city (the version every demo case pins) unless a
+ * `beijing` version exists already. Only for the demo city's tree: the preset names its units.
+ */
+async function publishBeijingPreset(manager: EntityManager, tree: OrgTree): Promise<void> {
+  if (tree.rootId !== BEIJING_DEFINITION.jurisdiction.cityId) return;
+  await manager.query(
+    `INSERT INTO process_versions
+       (definition_id, version, label, document, scope_city_id, published_by, published_by_name, reason)
+     SELECT $1::text, 1, $1::text || '@1', $2::json, $3::text, 'system', 'system', 'preset shipped with the product'
+     WHERE NOT EXISTS (SELECT 1 FROM process_versions WHERE definition_id = $1::text)`,
+    [BEIJING_DEFINITION.id, JSON.stringify(BEIJING_DEFINITION), tree.rootId],
+  );
 }
 
 /** `INSERT … ON CONFLICT DO NOTHING`; returns how many rows were new. */

@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID, ValidateBy } from 'class-validator';
+import { isScoreMonth, monthOf } from '../../../../libs/domain/src/scores/month';
+import type {
+  DepartmentAssessment,
+  Hotspot,
+  ProblemCandidate,
+  Rate,
+  ScoredUnitKind,
+  ScoringPolicy,
+  UnitCounts,
+  UnitExplanation,
+} from '../../../../libs/domain/src/scores/score.types';
+import type { ScoreRunInputs } from '../../../../activities/scores.activities';
+
+export const MONTH_MESSAGE = "$property must be a month 'YYYY-MM' (Asia/Shanghai), e.g. '2026-10'";
+export const FUTURE_MESSAGE = '$property must not be after the current month (Asia/Shanghai)';
+
+/** A month that has begun: not after the current Asia/Shanghai month (a month that has not started has no cases). */
+export const isStartedMonth = (value: unknown, now = new Date()): boolean =>
+  isScoreMonth(value) && value <= monthOf(now);
+
+const IsMonth = () =>
+  ValidateBy({ name: 'isMonth', validator: { validate: isScoreMonth, defaultMessage: () => MONTH_MESSAGE } });
+
+const NotInFuture = () =>
+  ValidateBy({
+    name: 'notInFuture',
+    // A malformed month is reported by isMonth alone.
+    validator: {
+      validate: (value) => !isScoreMonth(value) || isStartedMonth(value),
+      defaultMessage: () => FUTURE_MESSAGE,
+    },
+  });
+
+/** Body of `POST /api/v1/scores/runs`: compute a month now. */
+export class CreateScoreRunDto {
+  @ApiProperty({ example: '2026-10', description: "Calendar month in Asia/Shanghai, 'YYYY-MM'; not in the future" })
+  @IsMonth()
+  @NotInFuture()
+  month: string;
+}
+
+/** Query of `GET /api/v1/scores/runs`. */
+export class ListScoreRunsQueryDto {
+  @ApiPropertyOptional({ example: '2026-10', description: 'Only runs of this month' })
+  @IsOptional()
+  @IsMonth()
+  month?: string;
+}
+
+/** Query of `GET /api/v1/scores/:month` and `…/explain`: a given run instead of the month's latest. */
+export class ScoreRunQueryDto {
+  @ApiPropertyOptional({ description: 'A run of the month (default: its latest completed run)' })
+  @IsOptional()
+  @IsUUID()
+  runId?: string;
+}
+
+/** One score run: when and why it ran, what it computed from, whether a later run superseded it. */
+export class ScoreRunView {
+  @ApiProperty({ nullable: true, description: 'Null only in a 202 answer, before the workflow recorded the run' })
+  id: string | null;
+  @ApiProperty() workflowId: string;
+  @ApiProperty({ example: '2026-10' }) month: string;
+  @ApiProperty({ enum: ['schedule', 'on-demand'] }) trigger: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status: string;
+  @ApiPropertyOptional({ nullable: true }) requestedBy: string | null;
+  @ApiPropertyOptional({ nullable: true }) startedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'The instant the figures are as of' })
+  computedAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) finishedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Cases, windows and the SHA-256 of the stored facts' })
+  inputs: ScoreRunInputs | null;
+  @ApiPropertyOptional({ nullable: true }) error: string | null;
+  @ApiProperty({ description: "The month's published run: its latest completed run" }) published: boolean;
+  @ApiProperty({ description: 'A completed run a later completed run of the same month replaced' })
+  superseded: boolean;
+}
+
+/** One unit's figures (without the case lists: see `…/explain`). */
+export class UnitScoreView {
+  @ApiProperty() unitId: string;
+  @ApiPropertyOptional({ nullable: true, description: 'From the org tree, when it knows the unit' })
+  unitName: string | null;
+  @ApiProperty({ enum: ['street', 'department', 'district'] }) unitKind: ScoredUnitKind;
+  @ApiProperty() counts: UnitCounts;
+  @ApiProperty() rates: { response: Rate; resolution: Rate; satisfaction: Rate };
+  @ApiProperty({ nullable: true, description: '0–100' }) score: number | null;
+  @ApiProperty() eligible: boolean;
+  @ApiProperty({ nullable: true }) rank: number | null;
+  @ApiProperty() bottom: boolean;
+}
+
+/** A month's published scores (or a given run's). */
+export class MonthScoresView {
+  @ApiProperty({ type: ScoreRunView }) run: ScoreRunView & { policy: ScoringPolicy };
+  @ApiProperty({ type: [UnitScoreView] }) units: UnitScoreView[];
+  @ApiProperty({ description: 'Eligible units per kind in rank order' })
+  rankings: Record<ScoredUnitKind, { rank: number; unitId: string; unitName: string | null; score: number | null }[]>;
+  @ApiProperty({ description: 'Unit ids of the bottom N per kind, worst first' })
+  bottom: Record<ScoredUnitKind, string[]>;
+  @ApiProperty() doubleAssessment: DepartmentAssessment[];
+  @ApiProperty() hotspots: Hotspot[];
+  @ApiProperty() candidates: ProblemCandidate[];
+}
+
+/** Everything behind one unit's figures: the formulas with numbers, the case lists, and each case's facts. */
+export class UnitExplanationView extends UnitScoreView {
+  @ApiProperty() run: { id: string; month: string; computedAt: string; policy: ScoringPolicy };
+  @ApiProperty() formulas: { response: string; resolution: string; satisfaction: string; score: string };
+  @ApiProperty() explanation: UnitExplanation;
+  @ApiProperty({ description: 'The stored facts of each case of the unit, by case number (no personal data)' })
+  cases: Record<string, unknown>[];
+  @ApiPropertyOptional({ description: 'Departments: how the units that whistled it rated it (双考核)' })
+  doubleAssessment?: DepartmentAssessment;
+}

@@ -1,0 +1,276 @@
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client, WorkflowFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { formulasOf } from '../../../../libs/domain/src/scores/compute-scores';
+import {
+  SCORED_UNIT_KINDS,
+  type DepartmentAssessment,
+  type Hotspot,
+  type ProblemCandidate,
+  type ScoredUnitKind,
+  type ScoringPolicy,
+  type UnitExplanation,
+} from '../../../../libs/domain/src/scores/score.types';
+import type { ScoreRunInputs } from '../../../../activities/scores.activities';
+import type { monthlyScores } from '../../../../workflows/monthly-scores/monthly-scores.workflow';
+import { MONTHLY_SCORES_WORKFLOW, onDemandScoresWorkflowId } from '../../../../workflows/monthly-scores/messages';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import { TemporalSettings } from '../temporal/temporal.module';
+import { MonthScoresView, ScoreRunView, UnitExplanationView, UnitScoreView } from './scores.dto';
+
+/** How long `POST /runs` waits for the run to finish before answering 202 (poll `GET /runs?month=` then). */
+export const RUN_WAIT_MS = 25_000;
+
+interface RunRow {
+  id: string;
+  workflow_id: string;
+  month: string;
+  trigger: string;
+  status: string;
+  requested_by: string | null;
+  started_at: Date;
+  computed_at: Date | null;
+  finished_at: Date | null;
+  policy: ScoringPolicy | null;
+  inputs: ScoreRunInputs | null;
+  double_assessment: DepartmentAssessment[] | null;
+  candidates: ProblemCandidate[] | null;
+  bottom: Record<ScoredUnitKind, string[]> | null;
+  error: string | null;
+  published_id: string | null;
+}
+
+interface UnitRow {
+  unit_id: string;
+  unit_name: string | null;
+  unit_kind: ScoredUnitKind;
+  counts: UnitScoreView['counts'];
+  rates: UnitScoreView['rates'];
+  score: number | null;
+  eligible: boolean;
+  rank: number | null;
+  bottom: boolean;
+  explanation?: UnitExplanation;
+}
+
+/** Each run with the id of its month's published run (the latest completed one). */
+const RUNS_SQL = `
+  SELECT r.*, p.id AS published_id
+    FROM score_runs r
+    LEFT JOIN LATERAL (
+      SELECT q.id FROM score_runs q WHERE q.month = r.month AND q.status = 'completed'
+       ORDER BY q.computed_at DESC, q.started_at DESC LIMIT 1) p ON true`;
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+function runView(row: RunRow): ScoreRunView {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    month: row.month,
+    trigger: row.trigger,
+    status: row.status,
+    requestedBy: row.requested_by,
+    startedAt: iso(row.started_at),
+    computedAt: iso(row.computed_at),
+    finishedAt: iso(row.finished_at),
+    inputs: row.inputs,
+    error: row.error,
+    published: row.published_id === row.id,
+    superseded: row.status === 'completed' && row.published_id !== row.id,
+  };
+}
+
+function unitView(row: UnitRow): UnitScoreView {
+  return {
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    unitKind: row.unit_kind,
+    counts: row.counts,
+    rates: row.rates,
+    score: row.score,
+    eligible: row.eligible,
+    rank: row.rank,
+    bottom: row.bottom,
+  };
+}
+
+/**
+ * The monthly scores over HTTP: starts on-demand runs of the `monthlyScores` workflow, and reads what runs stored
+ * (the published run of a month, any earlier run, the cases behind each unit's figures).
+ */
+@Injectable()
+export class ScoresService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly client: Client,
+    private readonly temporal: TemporalSettings,
+  ) {}
+
+  /**
+   * Starts a run of `month` for `actor` and waits up to `waitMs` for it: `201` with the finished run (`completed`,
+   * or `failed` with the reason), or `202` with the run as far as it got.
+   * @throws ApiError EngineUnavailable (503) when Temporal does not start the workflow.
+   */
+  async requestRun(
+    month: string,
+    actor: Actor,
+    waitMs = RUN_WAIT_MS,
+  ): Promise<{ status: HttpStatus; run: ScoreRunView }> {
+    const workflowId = onDemandScoresWorkflowId(month, randomUUID());
+    let result: Promise<unknown>;
+    try {
+      const handle = await this.client.workflow.start<typeof monthlyScores>(MONTHLY_SCORES_WORKFLOW, {
+        workflowId,
+        taskQueue: this.temporal.taskQueue,
+        args: [{ month, trigger: 'on-demand', requestedBy: actor.userId }],
+      });
+      result = handle.result();
+    } catch (error) {
+      throw new ApiError(ApiErrorCode.EngineUnavailable, `the score run was not started: ${(error as Error).message}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      result.then(
+        () => true,
+        (error: unknown) => error instanceof WorkflowFailedError, // the run is marked failed; anything else: poll
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+    ]);
+    clearTimeout(timer);
+    const row = await this.runRow('r.workflow_id = $1', [workflowId]);
+    if (!row) {
+      const pending: ScoreRunView = {
+        id: null,
+        workflowId,
+        month,
+        trigger: 'on-demand',
+        status: 'running',
+        requestedBy: actor.userId,
+        startedAt: null,
+        computedAt: null,
+        finishedAt: null,
+        inputs: null,
+        error: null,
+        published: false,
+        superseded: false,
+      };
+      return { status: HttpStatus.ACCEPTED, run: pending };
+    }
+    return { status: finished ? HttpStatus.CREATED : HttpStatus.ACCEPTED, run: runView(row) };
+  }
+
+  /** Runs of a month (or the latest 100 of every month), newest first. */
+  async listRuns(month?: string): Promise<ScoreRunView[]> {
+    const rows: RunRow[] = await this.dataSource.query(
+      `${RUNS_SQL} WHERE ($1::text IS NULL OR r.month = $1) ORDER BY r.started_at DESC, r.id LIMIT 100`,
+      [month ?? null],
+    );
+    return rows.map(runView);
+  }
+
+  /**
+   * A month's published scores (its latest completed run), or those of `runId`: per unit rates, score, rank and
+   * eligibility, rankings and bottom lists per kind, the double assessment, hotspots and problem-of-the-month
+   * candidates. @throws NotFoundException when the month has no completed run (or no such run).
+   */
+  async monthScores(month: string, runId?: string): Promise<MonthScoresView> {
+    const run = await this.completedRun(month, runId);
+    const units: UnitRow[] = await this.dataSource.query(
+      `SELECT s.unit_id, o.name AS unit_name, s.unit_kind, s.counts, s.rates, s.score, s.eligible, s.rank, s.bottom
+         FROM unit_scores s LEFT JOIN org_units o ON o.id = s.unit_id
+        WHERE s.run_id = $1
+        ORDER BY array_position(ARRAY['street', 'department', 'district'], s.unit_kind), s.rank NULLS LAST, s.unit_id`,
+      [run.id],
+    );
+    const hotspots: Hotspot[] = (
+      await this.dataSource.query(
+        `SELECT month, category, district_id, street_id, cases, repeat_contacts, duplicates, case_nos
+           FROM hotspots WHERE run_id = $1 ORDER BY position`,
+        [run.id],
+      )
+    ).map((row: Record<string, unknown>) => ({
+      month: row.month,
+      category: row.category,
+      districtId: row.district_id,
+      streetId: row.street_id,
+      cases: row.cases,
+      repeatContacts: row.repeat_contacts,
+      duplicates: row.duplicates,
+      caseNos: row.case_nos,
+    }));
+    const views = units.map(unitView);
+    const rankings = {} as MonthScoresView['rankings'];
+    for (const kind of SCORED_UNIT_KINDS) {
+      rankings[kind] = views
+        .filter((unit) => unit.unitKind === kind && unit.rank !== null)
+        .map(({ rank, unitId, unitName, score }) => ({ rank: rank as number, unitId, unitName, score }));
+    }
+    return {
+      run: { ...runView(run), policy: run.policy as ScoringPolicy },
+      units: views,
+      rankings,
+      bottom: run.bottom as Record<ScoredUnitKind, string[]>,
+      doubleAssessment: run.double_assessment ?? [],
+      hotspots,
+      candidates: run.candidates ?? [],
+    };
+  }
+
+  /**
+   * One unit's figures with everything behind them: each formula with its numbers, the case numbers behind each
+   * count and exclusion, the stored facts of those cases, and, for a department, its whistle ratings.
+   * @throws NotFoundException when the month has no completed run or the unit no figures in it.
+   */
+  async explain(month: string, unitId: string, runId?: string): Promise<UnitExplanationView> {
+    const run = await this.completedRun(month, runId);
+    const [unit]: UnitRow[] = await this.dataSource.query(
+      `SELECT s.unit_id, o.name AS unit_name, s.unit_kind, s.counts, s.rates, s.score, s.eligible, s.rank, s.bottom,
+              s.explanation
+         FROM unit_scores s LEFT JOIN org_units o ON o.id = s.unit_id
+        WHERE s.run_id = $1 AND s.unit_id = $2`,
+      [run.id, unitId],
+    );
+    if (!unit) throw new NotFoundException(`unit ${unitId} has no figures in score run ${run.id} of ${month}`);
+    const explanation = unit.explanation as UnitExplanation;
+    const facts: { facts: Record<string, unknown> }[] = await this.dataSource.query(
+      `SELECT facts FROM score_run_facts WHERE run_id = $1 AND part = 'month' AND case_no = ANY($2::text[])
+        ORDER BY case_no`,
+      [run.id, explanation.cases],
+    );
+    const assessment = run.double_assessment?.find((entry) => entry.departmentId === unitId);
+    return {
+      ...unitView(unit),
+      run: {
+        id: run.id,
+        month: run.month,
+        computedAt: iso(run.computed_at) as string,
+        policy: run.policy as ScoringPolicy,
+      },
+      formulas: formulasOf({ rates: unit.rates, score: unit.score, explanation }),
+      explanation,
+      cases: facts.map((row) => row.facts),
+      ...(assessment ? { doubleAssessment: assessment } : {}),
+    };
+  }
+
+  private async runRow(where: string, params: unknown[]): Promise<RunRow | undefined> {
+    const [row]: RunRow[] = await this.dataSource.query(`${RUNS_SQL} WHERE ${where}`, params);
+    return row;
+  }
+
+  private async completedRun(month: string, runId?: string): Promise<RunRow> {
+    const row = runId
+      ? await this.runRow(`r.id = $1 AND r.month = $2 AND r.status = 'completed'`, [runId, month])
+      : await this.runRow(`r.month = $1 AND r.id = p.id`, [month]);
+    if (!row) {
+      throw new NotFoundException(
+        runId ? `no completed score run ${runId} of ${month}` : `no completed score run of ${month} yet`,
+      );
+    }
+    return row;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './score.types';
+export * from './month';
+export * from './compute-scores';
+export * from './hotspots';
