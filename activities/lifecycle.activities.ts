@@ -23,6 +23,7 @@ import { committeeFor, DEMO_CITY, DEMO_SERVICE_CENTRE_ID, OrgError, OrgTree } fr
 import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
 import { appendAudit, auditEntriesOfCaseEvents } from '../libs/persistence/src/audit';
 import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
+import type { CatalogueSource } from './catalogue-source';
 
 // The default calendar moved next to the calendar sources; re-exported for existing importers.
 export { buildDefaultCalendar, DEFAULT_CALENDAR_ID } from './calendar-source';
@@ -35,7 +36,10 @@ export interface LifecycleActivityDeps {
    */
   calendar?: WorkCalendar | CalendarSource;
   tree?: OrgTree;
+  /** The catalogue of cases whose version has none stored (and of tests). Default: the demo catalogue. */
   catalogue?: RoutingCatalogue;
+  /** The routing catalogue of a case's pinned process definition version (the worker reads PostgreSQL). */
+  catalogues?: CatalogueSource;
 }
 
 /** Arguments of {@link LifecycleActivities.stampDeadline}. */
@@ -94,10 +98,14 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   const { dataSource } = deps;
 
   return {
-    /** Routes a case by the catalogue and finds the committees its escalation ladder climbs through. */
-    async planDispatch(facts: CaseFacts): Promise<DispatchPlan> {
+    /**
+     * Routes a case by the routing catalogue of its pinned version (`rulesVersion`; the default catalogue when the
+     * version has none stored or none is given) and finds the committees its escalation ladder climbs through.
+     */
+    async planDispatch(facts: CaseFacts, rulesVersion?: string): Promise<DispatchPlan> {
+      const pinned = rulesVersion && deps.catalogues ? await deps.catalogues(rulesVersion) : undefined;
       try {
-        const decision = evaluateRoute(catalogue, tree, facts);
+        const decision = evaluateRoute(pinned ?? catalogue, tree, facts);
         const place: Partial<DispatchPlace> = decision.place ?? {};
         const committee = (localityId: string | undefined, level: 'community' | 'street' | 'district') => {
           if (!localityId) return undefined;

@@ -160,7 +160,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     if (decision.outcome === 'answer-on-the-spot') lifecycle.closeAtIntake('answered-at-intake', decision, now());
   }
   if (lifecycle.state.phase !== 'closed') {
-    const plan = await activities.planDispatch(input.facts);
+    const plan = await activities.planDispatch(input.facts, input.rulesVersion);
     await stamp(lifecycle.dispatch(plan, now()));
   }
   snapshot.lifecycle = lifecycle.state;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCaseActivities, createLifecycleActivities } from '../../../activities';
 import { PostgresCalendarSource } from '../../../activities/calendar-source';
+import { postgresCatalogueSource } from '../../../activities/catalogue-source';
 import { createScoreActivities } from '../../../activities/scores.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 
@@ -21,6 +22,7 @@ export class CaseActivitiesFactory {
       ...createLifecycleActivities({
         dataSource: this.dataSource,
         calendar: new PostgresCalendarSource(this.dataSource),
+        catalogues: postgresCatalogueSource(this.dataSource),
       }),
       ...createScoreActivities({ dataSource: this.dataSource }),
     };

@@ -10,3 +10,4 @@ export * from './intake';
 export * from './lifecycle';
 export * from './whistle';
 export * from './rules';
+export * from './scores';

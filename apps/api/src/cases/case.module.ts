@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProcessDefinitionsModule } from '../rules/process-definitions.module';
 import { CaseActionController } from './case-action.controller';
 import { CaseActionService } from './case-action.service';
 import { CaseController } from './case.controller';
@@ -8,6 +9,7 @@ import { PublicCaseController } from './public-case.controller';
 
 /** Intake, lookup and actions of cases. */
 @Module({
+  imports: [ProcessDefinitionsModule],
   controllers: [CaseController, CaseActionController, PublicCaseController],
   providers: [CaseService, CaseActionService, RepeatContactService],
   exports: [CaseActionService],

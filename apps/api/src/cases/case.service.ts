@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
+import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
 import { DEMO_CITY, OrgError } from '../../../../libs/domain/src/org';
 import { DEMO_CATALOGUE, evaluateRoute, RoutingError } from '../../../../libs/domain/src/routing';
@@ -17,6 +18,7 @@ import {
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
+import { RulesService } from '../rules/rules.service';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
@@ -62,6 +64,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly client: Client,
     private readonly temporal: TemporalSettings,
     private readonly repeats: RepeatContactService,
+    private readonly rules: RulesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -201,15 +204,15 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   /** Starts the case workflow of a stored submission; a second start of the same case is a no-op. */
   private async tryStart(request: IntakeRequestEntity): Promise<'started' | 'received'> {
     const submission = request.payload;
-    const input: ComplaintCaseInput = {
-      caseNo: request.caseNo,
-      receivedAt: request.receivedAt.toISOString(),
-      rulesVersion: DEFAULT_RULES_VERSION,
-      facts: factsOf(submission),
-      ...(submission.intake ? { intake: submission.intake } : {}),
-      ...(submission.linkedTo ? { linkedTo: submission.linkedTo } : {}),
-    };
     try {
+      const input: ComplaintCaseInput = {
+        caseNo: request.caseNo,
+        receivedAt: request.receivedAt.toISOString(),
+        ...(await this.pinnedRules(submission)),
+        facts: factsOf(submission),
+        ...(submission.intake ? { intake: submission.intake } : {}),
+        ...(submission.linkedTo ? { linkedTo: submission.linkedTo } : {}),
+      };
       await this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
         workflowId: caseWorkflowId(request.caseNo),
         taskQueue: this.temporal.taskQueue,
@@ -226,6 +229,22 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       .getRepository(IntakeRequestEntity)
       .update({ idempotencyKey: request.idempotencyKey }, { status: 'started', startedAt: new Date() });
     return 'started';
+  }
+
+  /**
+   * The process definition version that governs the request's place (a district's own version, else the city's):
+   * its label and lifecycle rules, pinned on the case. Without any published version (a database never seeded),
+   * the built-in `beijing` preset.
+   */
+  private async pinnedRules(submission: CaseSubmission): Promise<Pick<ComplaintCaseInput, 'rulesVersion' | 'rules'>> {
+    try {
+      const published = await this.rules.publishedFor({ districtId: submission.place?.districtId });
+      return { rulesVersion: published.label, rules: toLifecycleRules(published.definition) };
+    } catch (error) {
+      if (!(error instanceof NotFoundException)) throw error;
+      this.logger.warn(`no process definition is published: case pinned to the built-in ${DEFAULT_RULES_VERSION}`);
+      return { rulesVersion: DEFAULT_RULES_VERSION };
+    }
   }
 
   /** Starts the workflows of submissions stored while Temporal was unreachable. */
