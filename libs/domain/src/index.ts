@@ -10,4 +10,4 @@ export * from './intake';
 export * from './lifecycle';
 export * from './whistle';
 export * from './rules';
-export * from './scores';
+// Scores are imported from './scores' directly: its ScoringPolicy is the computation's, rules' the document's.
