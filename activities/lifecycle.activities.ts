@@ -21,7 +21,8 @@ import type {
 import { notificationsOf, OUTBOX_CHANNEL } from '../libs/domain/src/lifecycle';
 import { committeeFor, DEMO_CITY, DEMO_SERVICE_CENTRE_ID, OrgError, OrgTree } from '../libs/domain/src/org';
 import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
-import { appendAudit, auditEntriesOfCaseEvents } from '../libs/persistence/src/audit';
+import { appendAudit } from '../libs/persistence/src/audit/audit.writer';
+import { auditEntriesOfCaseEvents } from '../libs/persistence/src/audit/case-event-audit';
 import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
 import type { CatalogueSource } from './catalogue-source';
 
@@ -83,6 +84,8 @@ export interface CaseProjection {
   priority?: string;
   whistleRounds?: Array<Record<string, unknown>>;
   category?: string;
+  /** The process definition version the case is on (changes when a designer migrates it). */
+  rulesVersion?: string;
   /** The human steps the case has open; every other task of the case is closed. Absent in old projections. */
   tasks?: OpenTask[];
 }
@@ -219,7 +222,8 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
            deadlines = $13, next_deadline = $14, dispatched_at = $15, signed_at = $16, contacted_at = $17,
            replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
            repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
-           whistle_rounds = COALESCE($24, whistle_rounds), updated_at = now()
+           whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
+           updated_at = now()
          WHERE case_no = $1`,
         [
           projection.caseNo,
@@ -246,6 +250,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           projection.repeatCount ?? null,
           projection.priority ?? null,
           projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
+          projection.rulesVersion ?? null,
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });

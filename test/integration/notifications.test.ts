@@ -279,8 +279,19 @@ describe('notifications', () => {
     await park(assigned.id);
     await dispatcher.poll(after(0));
 
+    // The unit's tasks changing (the case's sign task) also pushes an event; the delivered notification pushes its own.
+    await eventually(async () =>
+      expect(
+        mine.events.some(
+          (event) => event.type === 'inbox' && event.data.includes(caseNo) && event.data.includes('"reason":"tasks"'),
+        ),
+      ).toBe(true),
+    );
     const pushed = await eventually(async () => {
-      const found = mine.events.find((event) => event.type === 'inbox' && event.data.includes(caseNo));
+      const found = mine.events.find(
+        (event) =>
+          event.type === 'inbox' && event.data.includes(caseNo) && event.data.includes('"reason":"notification"'),
+      );
       if (!found) throw new Error(`no inbox event for ${caseNo} yet: ${JSON.stringify(mine.events)}`);
       return found;
     });

@@ -65,6 +65,7 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     timestamps: { ...state.timestamps },
     suspendedSince: state.suspension?.since,
     category: snapshot.facts.category,
+    rulesVersion: snapshot.rulesVersion,
     tasks: openTasks(state, snapshot.caseNo, DEMO_SERVICE_CENTRE_ID),
     repeatCount: state.repeatCount,
     priority: state.priority,

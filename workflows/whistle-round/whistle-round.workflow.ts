@@ -1,4 +1,11 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  currentUpdateInfo,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { LifecycleActivities } from '../../activities';
 import { INHERITED_DEADLINE, WhistleRound } from '../../libs/domain/src/whistle/whistle-round';
 import type { WhistleDeadlineRequest, WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
@@ -46,8 +53,8 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
   let syncing: Promise<void> = Promise.resolve();
 
   /** Mirrors the new events to PostgreSQL in order, numbered within the round's own stream. */
-  const sync = (): Promise<void> => {
-    const events = round.takeEvents();
+  const sync = (updateId?: string): Promise<void> => {
+    const events = round.takeEvents().map((event) => (updateId && event.actor ? { ...event, updateId } : event));
     if (events.length === 0) return syncing;
     const firstSeq = nextSeq;
     nextSeq += events.length;
@@ -72,7 +79,7 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
         const deadlines = round.apply(request.action, request.actor, now());
         version += 1;
         await stamp(deadlines);
-        await sync();
+        await sync(currentUpdateInfo()?.id);
         return round.state;
       },
       {
