@@ -5,6 +5,7 @@ import {
   CaseProjection,
   createLifecycleActivities,
   type LifecycleActivities,
+  type LifecycleActivityDeps,
 } from '../../activities/lifecycle.activities';
 import type { LifecycleEvent } from '../../libs/domain/src/lifecycle';
 
@@ -19,12 +20,12 @@ export interface RecordedMirror {
  * The case workflow's activities for time-skipping tests: the pure ones real (routing, intake decisions, the
  * calendar), the PostgreSQL mirrors replaced by in-memory maps. `overrides` replace any of them.
  */
-export function testCaseActivities(overrides: Partial<CaseActivities & LifecycleActivities> = {}): {
-  activities: CaseActivities & LifecycleActivities;
-  mirror: RecordedMirror;
-} {
+export function testCaseActivities(
+  overrides: Partial<CaseActivities & LifecycleActivities> = {},
+  deps: Omit<LifecycleActivityDeps, 'dataSource'> = {},
+): { activities: CaseActivities & LifecycleActivities; mirror: RecordedMirror } {
   const dataSource = {} as DataSource;
-  const lifecycle = createLifecycleActivities({ dataSource });
+  const lifecycle = createLifecycleActivities({ dataSource, ...deps });
   const intake = createCaseActivities({ dataSource });
   const mirror: RecordedMirror = { events: new Map(), projections: new Map() };
   const activities: CaseActivities & LifecycleActivities = {
