@@ -21,8 +21,13 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
+  // Case numbers name workflows (`case-<caseNo>`) in the one Temporal namespace every file shares: a scratch
+  // database numbers its cases far from the shared database's and from other scratch databases'.
+  await onDatabase(url.toString(), `SELECT setval('case_no_seq', ${1_000_000_000 + Math.floor(Math.random() * 8e9)})`);
   return { url: url.toString(), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
+
+const onDatabase = (url: string, sql: string) => onServer(url, sql);
 
 async function onServer(serverUrl: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: serverUrl });
