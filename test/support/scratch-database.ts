@@ -22,8 +22,9 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
   // Case numbers name workflows (`case-<caseNo>`) in the one Temporal namespace every file shares: a scratch
-  // database numbers its cases far from the shared database's and from other scratch databases'.
-  await onDatabase(url.toString(), `SELECT setval('case_no_seq', ${1_000_000_000 + Math.floor(Math.random() * 8e9)})`);
+  // database numbers its cases far from the shared database's and from other scratch databases' (within int4:
+  // intake reads the sequence as an integer).
+  await onDatabase(url.toString(), `SELECT setval('case_no_seq', ${100_000_000 + Math.floor(Math.random() * 1.9e9)})`);
   return { url: url.toString(), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
