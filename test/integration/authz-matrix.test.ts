@@ -295,7 +295,8 @@ describe('authorization matrix', () => {
     {
       method: 'GET',
       route: '/api/v1/cases/:caseNo',
-      expect: only(CASE_READERS),
+      note: 'handlers and coordinators read the cases of their units (here: the lead street and its community committee)',
+      expect: only({ ...CASE_READERS, otherHandler: 403 }),
       call: () => ({ path: `/api/v1/cases/${sharedCase}` }),
     },
     {

@@ -59,10 +59,12 @@ export class CaseController {
 
   @Get(':caseNo')
   @Roles('operator', 'handler', 'coordinator', 'auditor', 'admin')
-  @ApiOperation({ summary: 'A case: its record and its live workflow state' })
+  @ApiOperation({
+    summary: 'A case: its record and its live workflow state (handlers and coordinators: cases of their units)',
+  })
   @ApiResponse({ status: 404, description: 'No such case' })
-  async get(@Param('caseNo') caseNo: string) {
-    return toCaseResponse(await this.cases.find(checkCaseNo(caseNo)));
+  async get(@Param('caseNo') caseNo: string, @CurrentActor() actor: Actor) {
+    return toCaseResponse(await this.cases.find(checkCaseNo(caseNo), actor));
   }
 
   @Get(':caseNo/citizen-contact')

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
-import { DEMO_CITY, OrgError } from '../../../../libs/domain/src/org';
+import { DEMO_CITY, findUnit, OrgError } from '../../../../libs/domain/src/org';
 import { DEMO_CATALOGUE, evaluateRoute, RoutingError } from '../../../../libs/domain/src/routing';
 import {
   CaseSnapshot,
@@ -147,10 +147,16 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** The case row, the stored submission's state and the workflow's live state (a Query). */
-  async find(caseNo: string): Promise<CaseView> {
+  async find(caseNo: string, actor?: Actor): Promise<CaseView> {
     const request = await this.dataSource.getRepository(IntakeRequestEntity).findOneBy({ caseNo });
     if (!request) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
     const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
+    if (actor && !(await this.mayRead(caseNo, record, actor))) {
+      throw new ApiError(
+        ApiErrorCode.ActionForbidden,
+        `WrongUnit: case ${caseNo} does not concern ${actor.unitId}: handlers and coordinators read their units' cases`,
+      );
+    }
     const workflowId = caseWorkflowId(caseNo);
     return {
       caseNo,
@@ -160,6 +166,37 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       record,
       workflow: request.status === 'started' ? await this.workflowState(workflowId) : null,
     };
+  }
+
+  /**
+   * Whether the actor may read the case: the service centre, auditors and admins read every case; a handler or a
+   * coordinator reads a case that concerns its unit — as lead, co-unit, copy, the committee it is before, the place's
+   * community, street or district (a committee: its locality's), a whistled department, or a unit that had a task
+   * on it.
+   */
+  private async mayRead(caseNo: string, record: CaseEntity | null, actor: Actor): Promise<boolean> {
+    if (actor.role !== 'handler' && actor.role !== 'coordinator') return true;
+    // A coordination committee stands for its locality: it reads the cases of the community, street or district.
+    const committee = findUnit(DEMO_CITY, actor.unitId);
+    const unit = committee?.kind === 'committee' && committee.localityId ? committee.localityId : actor.unitId;
+    if (record) {
+      const units = [
+        record.leadUnitId,
+        record.responsibleUnitId,
+        record.communityId,
+        record.streetId,
+        record.districtId,
+        ...(record.coUnitIds ?? []),
+        ...(record.copyUnitIds ?? []),
+        ...(record.whistleRounds as Array<{ departmentIds?: string[] }>).flatMap((round) => round.departmentIds ?? []),
+      ];
+      if (units.includes(unit) || units.includes(actor.unitId)) return true;
+    }
+    const tasks = (await this.dataSource.query(`SELECT 1 FROM tasks WHERE case_no = $1 AND unit_id = $2 LIMIT 1`, [
+      caseNo,
+      actor.unitId,
+    ])) as unknown[];
+    return tasks.length > 0;
   }
 
   /**
