@@ -213,6 +213,11 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       }
     },
 
+    /** Mirrors a whistle round's open steps (report, result, rating) into the task inbox; closes the rest of its own. */
+    async syncWhistleTasks(input: { caseNo: string; round: number; tasks: OpenTask[] }): Promise<void> {
+      await syncTaskRows(dataSource, { caseNo: input.caseNo, whistleRound: input.round }, input.tasks);
+    },
+
     /** Brings the case row up to date with the workflow's state (last write wins; the workflow is the truth). */
     async projectCase(projection: CaseProjection): Promise<void> {
       const t = projection.timestamps;
@@ -254,7 +259,10 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
-      if (projection.tasks) await syncTasks(dataSource, projection, projection.tasks);
+      if (projection.tasks) {
+        const { caseNo, category, escalationLevel } = projection;
+        await syncTaskRows(dataSource, { caseNo, category: category ?? '', escalationLevel }, projection.tasks);
+      }
     },
 
     /**
@@ -334,28 +342,33 @@ async function enqueueNotifications(manager: EntityManager, notifications: CaseN
 }
 
 /**
- * Mirrors the case's open human steps into the task inbox: upserts each by its key (keeping a claim), and closes
- * every other open task of the case. Idempotent.
+ * Mirrors open human steps into the task inbox: upserts each by its key (keeping a claim), and closes every other
+ * open task of the same scope — the case's own steps, or one whistle round's. Idempotent.
  */
-async function syncTasks(dataSource: DataSource, projection: CaseProjection, tasks: OpenTask[]): Promise<void> {
+async function syncTaskRows(
+  dataSource: DataSource,
+  scope: { caseNo: string; category?: string; escalationLevel?: string; whistleRound?: number },
+  tasks: OpenTask[],
+): Promise<void> {
   await dataSource.transaction(async (manager) => {
     for (const task of tasks) {
       await manager.query(
         `INSERT INTO tasks (task_key, case_no, step, unit_id, candidate_role, category, escalation_level, created_at,
                             due_at, reminder_at, reminded, overdue)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6, (SELECT category FROM cases WHERE case_no = $2), ''),
+                 COALESCE($7, (SELECT escalation_level FROM cases WHERE case_no = $2), 'none'), now(), $8, $9, $10, $11)
          ON CONFLICT (task_key) DO UPDATE SET
            escalation_level = EXCLUDED.escalation_level, due_at = EXCLUDED.due_at, reminder_at = EXCLUDED.reminder_at,
            reminded = EXCLUDED.reminded, overdue = EXCLUDED.overdue, version = tasks.version + 1
          WHERE tasks.status <> 'closed'`,
         [
           task.key,
-          projection.caseNo,
+          scope.caseNo,
           task.step,
           task.unitId,
           task.role,
-          projection.category ?? '',
-          projection.escalationLevel,
+          scope.category ?? null,
+          scope.escalationLevel ?? null,
           task.dueAt ?? null,
           task.reminderAt ?? null,
           task.reminded,
@@ -363,10 +376,16 @@ async function syncTasks(dataSource: DataSource, projection: CaseProjection, tas
         ],
       );
     }
+    // The case closes only its own steps; a whistle round only its own (its keys start `<caseNo>:whistle-<n>:`).
+    const inScope = scope.whistleRound === undefined ? `step NOT LIKE 'whistle-%'` : `task_key LIKE $3 || '%'`;
     await manager.query(
       `UPDATE tasks SET status = 'closed', closed_at = now(), version = version + 1
-        WHERE case_no = $1 AND status <> 'closed' AND NOT (task_key = ANY($2::text[]))`,
-      [projection.caseNo, tasks.map((task) => task.key)],
+        WHERE case_no = $1 AND status <> 'closed' AND NOT (task_key = ANY($2::text[])) AND ${inScope}`,
+      [
+        scope.caseNo,
+        tasks.map((task) => task.key),
+        ...(scope.whistleRound === undefined ? [] : [`${scope.caseNo}:whistle-${scope.whistleRound}:`]),
+      ],
     );
   });
 }

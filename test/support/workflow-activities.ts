@@ -7,13 +7,15 @@ import {
   type LifecycleActivities,
   type LifecycleActivityDeps,
 } from '../../activities/lifecycle.activities';
-import type { LifecycleEvent } from '../../libs/domain/src/lifecycle';
+import type { LifecycleEvent, OpenTask } from '../../libs/domain/src/lifecycle';
 
 /** What a workflow test worker's activities recorded, by case number (and event stream). */
 export interface RecordedMirror {
   /** Events by `<caseNo>` for the case stream, `<caseNo>/<stream>` for other streams, in sequence order. */
   events: Map<string, LifecycleEvent[]>;
   projections: Map<string, CaseProjection>;
+  /** A whistle round's open tasks, by `<caseNo>/whistle-<round>`, as last mirrored. */
+  whistleTasks: Map<string, OpenTask[]>;
 }
 
 /**
@@ -27,12 +29,14 @@ export function testCaseActivities(
   const dataSource = {} as DataSource;
   const lifecycle = createLifecycleActivities({ dataSource, ...deps });
   const intake = createCaseActivities({ dataSource });
-  const mirror: RecordedMirror = { events: new Map(), projections: new Map() };
+  const mirror: RecordedMirror = { events: new Map(), projections: new Map(), whistleTasks: new Map() };
   const activities: CaseActivities & LifecycleActivities = {
     ...lifecycle,
     ...intake,
     recordCaseIntake: async () => undefined,
     projectCase: async (projection: CaseProjection) => void mirror.projections.set(projection.caseNo, projection),
+    syncWhistleTasks: async (input: { caseNo: string; round: number; tasks: OpenTask[] }) =>
+      void mirror.whistleTasks.set(`${input.caseNo}/whistle-${input.round}`, input.tasks),
     appendCaseEvents: async (input: AppendCaseEventsInput) => {
       const key = !input.stream || input.stream === 'case' ? input.caseNo : `${input.caseNo}/${input.stream}`;
       const list = mirror.events.get(key) ?? [];

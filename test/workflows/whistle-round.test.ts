@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AppendCaseEventsInput, createLifecycleActivities } from '../../activities/lifecycle.activities';
-import type { Actor, LifecycleEvent } from '../../libs/domain/src/lifecycle';
+import type { Actor, LifecycleEvent, OpenTask } from '../../libs/domain/src/lifecycle';
 import { BEIJING_LIFECYCLE_RULES } from '../../libs/domain/src/lifecycle/presets';
 import { whistleRound } from '../../workflows';
 import { ACTION_REFUSED } from '../../workflows/complaint-case/messages';
@@ -51,6 +51,8 @@ describe('whistleRound (time-skipping)', () => {
   const taskQueue = 'wf-whistle';
   /** Mirrored events by `<caseNo>/<stream>`, by sequence number; and every append call, in order. */
   const streams = new Map<string, Map<number, LifecycleEvent>>();
+  /** The round's open tasks as last mirrored, by `<caseNo>/<round>`. */
+  const whistleTasks = new Map<string, OpenTask[]>();
   const appends: AppendCaseEventsInput[] = [];
   let serial = 0;
 
@@ -72,6 +74,8 @@ describe('whistleRound (time-skipping)', () => {
           input.events.forEach((event, i) => stream.set(input.firstSeq + i, event));
           streams.set(key, stream);
         },
+        syncWhistleTasks: async (input: { caseNo: string; round: number; tasks: OpenTask[] }) =>
+          void whistleTasks.set(`${input.caseNo}/${input.round}`, input.tasks),
       },
     });
     running = worker.run();
@@ -177,6 +181,10 @@ describe('whistleRound (time-skipping)', () => {
       [false, undefined],
       [true, 'cc-d-donghu'],
     ]);
+    // The inbox shows what each department still owes: a result from the two that reported, a report from the third.
+    const tasks = () =>
+      (whistleTasks.get(`${caseNo}/1`) ?? []).map((t) => `${t.step}@${t.unitId}${t.overdue ? '!' : ''}`);
+    expect(tasks()).toEqual([`whistle-result@${URBAN}`, `whistle-result@${HOUSING}`, `whistle-report@${MARKET}!`]);
 
     await report(handle, dept(MARKET));
     for (const id of [URBAN, HOUSING, MARKET]) await submit(handle, dept(id));

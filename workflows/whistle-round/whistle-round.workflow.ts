@@ -3,10 +3,12 @@ import {
   ApplicationFailure,
   condition,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { LifecycleActivities } from '../../activities';
+import { openWhistleTasks } from '../../libs/domain/src/whistle/open-whistle-tasks';
 import { INHERITED_DEADLINE, WhistleRound } from '../../libs/domain/src/whistle/whistle-round';
 import type { WhistleDeadlineRequest, WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
 import { ACTION_REFUSED } from '../complaint-case/messages';
@@ -21,7 +23,9 @@ import {
 } from './messages';
 
 // Only the calendar and the event mirror: the round's state reaches the case through its result, not a projection.
-const activities = proxyActivities<Pick<LifecycleActivities, 'stampDeadline' | 'appendCaseEvents'>>({
+const activities = proxyActivities<
+  Pick<LifecycleActivities, 'stampDeadline' | 'appendCaseEvents' | 'syncWhistleTasks'>
+>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
@@ -43,6 +47,8 @@ const refuse = (code: string, message: string): never => {
  */
 export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRoundResult> {
   const now = () => new Date().toISOString();
+  /** Rounds started before the inbox knew whistle steps mirror only their events. */
+  const withTasks = patched('whistle-tasks');
   const openedAt = input.startedAt ?? now();
   const refusal = WhistleRound.validateOpening(input.rules, input, openedAt);
   if (refusal) refuse(refusal.code, refusal.message);
@@ -58,7 +64,11 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
     if (events.length === 0) return syncing;
     const firstSeq = nextSeq;
     nextSeq += events.length;
-    syncing = syncing.then(() => activities.appendCaseEvents({ caseNo: input.caseNo, stream, firstSeq, events }));
+    const tasks = openWhistleTasks(round.state);
+    syncing = syncing.then(async () => {
+      await activities.appendCaseEvents({ caseNo: input.caseNo, stream, firstSeq, events });
+      if (withTasks) await activities.syncWhistleTasks({ caseNo: input.caseNo, round: input.round, tasks });
+    });
     return syncing;
   };
 

@@ -1,2 +1,3 @@
 export * from './whistle-round';
 export * from './whistle.types';
+export * from './open-whistle-tasks';

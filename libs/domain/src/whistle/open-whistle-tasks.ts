@@ -1,0 +1,54 @@
+import type { OpenTask } from '../lifecycle/open-tasks';
+import type { WhistleRoundState } from './whistle.types';
+
+/**
+ * The human steps a whistle round waits on, for the task inbox: each summoned department's report (报到) until it
+ * reports, then its result until it submits one, then the whistler's rating of it. Keys start
+ * `<caseNo>:whistle-<round>:` so the round's tasks are told from the case's. Nothing once the round has ended.
+ */
+export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
+  if (state.phase !== 'open') return [];
+  const prefix = `${state.caseNo}:whistle-${state.round}:`;
+  return state.departments.flatMap((department): OpenTask[] => {
+    const base = { role: 'handler' as const, reminded: false };
+    if (!department.reportedAt) {
+      const deadline = department.reportDeadline;
+      return [
+        {
+          ...base,
+          key: `${prefix}whistle-report:${department.departmentId}`,
+          step: 'whistle-report',
+          unitId: department.departmentId,
+          dueAt: deadline?.due,
+          reminderAt: deadline?.reminderAt,
+          reminded: deadline?.reminded === true,
+          overdue: department.escalated,
+        },
+      ];
+    }
+    if (!department.resultAt) {
+      return [
+        {
+          ...base,
+          key: `${prefix}whistle-result:${department.departmentId}`,
+          step: 'whistle-result',
+          unitId: department.departmentId,
+          dueAt: state.resultDeadline.due,
+          overdue: department.overdue,
+        },
+      ];
+    }
+    if (!department.rating) {
+      return [
+        {
+          ...base,
+          key: `${prefix}whistle-rating:${department.departmentId}`,
+          step: 'whistle-rating',
+          unitId: state.whistler.unitId,
+          overdue: false,
+        },
+      ];
+    }
+    return [];
+  });
+}
