@@ -226,7 +226,7 @@ describe('whistleRound (time-skipping)', () => {
     ]);
     expect(events.find((e) => e.type === 'reported' && e.detail.departmentId === MARKET)?.detail.late).toBe(true);
     expect(appends.filter((a) => a.caseNo === caseNo).every((a) => a.stream === 'whistle-1')).toBe(true);
-    await record(handle, 'whistle-red-escalated-late-report-completed');
+    await record(handle, 'whistle-red-escalated-late-report-completed-tasks');
   });
 
   it('should escalate the one department that never reports at the close of the next working day, then be closed by its case', async () => {
@@ -270,7 +270,7 @@ describe('whistleRound (time-skipping)', () => {
       'whistle-result',
     ]);
     expect(events.at(-1)).toMatchObject({ type: 'closed', detail: { reason: '案件已办结，街道收回吹哨' } });
-    await record(handle, 'whistle-blue-escalated-closed-early');
+    await record(handle, 'whistle-blue-escalated-closed-early-tasks');
   });
 
   it('should refuse actions with a reason code and change nothing', async () => {

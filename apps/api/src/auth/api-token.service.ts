@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { ApiTokenEntity } from '../../../../libs/persistence/src';
+import { appendAudit, AuditActor } from '../../../../libs/persistence/src/audit';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { Principal, UserRole } from './auth.decorators';
+import { AUTH_AUDIT_ACTIONS } from './auth.service';
 import { membershipProblem } from './membership';
 import { TokenService } from './token.service';
 
@@ -25,9 +27,14 @@ export interface CreatedApiToken {
   token: string;
 }
 
+/** Who a revocation is recorded as when the caller does not say (see {@link ApiTokenService.revoke}). */
+const UNNAMED_ADMIN: AuditActor = { userId: 'unknown', role: 'admin', unitId: null };
+
 /**
  * API tokens for integrations: created and revoked by admins, stored as SHA-256 only. A token acts with its own role
- * and unit; it cannot be an admin token, so a leaked integration secret cannot mint more tokens.
+ * and unit; it cannot be an admin token, so a leaked integration secret cannot mint more tokens. Creation and
+ * revocation are audited (`auth.api-token-created`, `auth.api-token-revoked`) in the transaction that makes them,
+ * never with the secret or its hash.
  */
 @Injectable()
 export class ApiTokenService {
@@ -55,19 +62,37 @@ export class ApiTokenService {
       ]);
     }
     const token = this.tokens.newApiToken();
-    const repository = this.dataSource.getRepository(ApiTokenEntity);
-    const record = await repository.save(
-      repository.create({
-        name: request.name,
-        tokenHash: this.tokens.hashApiToken(token),
-        role: request.role,
-        unitId: request.unitId,
-        createdBy: creator.actor.userId,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + request.expiresInDays * DAY_MS),
-        revokedAt: null,
-      }),
-    );
+    const record = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(ApiTokenEntity);
+      const saved = await repository.save(
+        repository.create({
+          name: request.name,
+          tokenHash: this.tokens.hashApiToken(token),
+          role: request.role,
+          unitId: request.unitId,
+          createdBy: creator.actor.userId,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + request.expiresInDays * DAY_MS),
+          revokedAt: null,
+        }),
+      );
+      await appendAudit(manager, [
+        {
+          at: now,
+          actor: creator.actor,
+          action: AUTH_AUDIT_ACTIONS.apiTokenCreated,
+          subject: { kind: 'api-token', id: saved.id },
+          after: {
+            name: saved.name,
+            role: saved.role,
+            unitId: saved.unitId,
+            expiresAt: saved.expiresAt.toISOString(),
+          },
+          source: 'api',
+        },
+      ]);
+      return saved;
+    });
     return { record, token };
   }
 
@@ -77,14 +102,33 @@ export class ApiTokenService {
   }
 
   /**
-   * Revokes a token from `now` on; revoking a revoked token changes nothing.
+   * Revokes a token from `now` on, by `revoker`, audited as `auth.api-token-revoked` in the same transaction;
+   * revoking a revoked token changes nothing and writes nothing.
+   *
+   * `revoker` should always be given; without it the entry names an admin it cannot identify (`userId: unknown`:
+   * only admins reach the endpoint).
    *
    * @throws NotFoundException when no token has this id.
    */
-  async revoke(id: string, now: Date = new Date()): Promise<void> {
-    const repository = this.dataSource.getRepository(ApiTokenEntity);
-    const token = await repository.findOneBy({ id });
-    if (!token) throw new NotFoundException(`No API token ${id}`);
-    if (!token.revokedAt) await repository.update({ id }, { revokedAt: now });
+  async revoke(id: string, revoker?: Principal, now: Date = new Date()): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [token] = (await manager.query(`SELECT revoked_at FROM api_tokens WHERE id = $1 FOR UPDATE`, [id])) as {
+        revoked_at: Date | null;
+      }[];
+      if (!token) throw new NotFoundException(`No API token ${id}`);
+      if (token.revoked_at) return;
+      await manager.query(`UPDATE api_tokens SET revoked_at = $2 WHERE id = $1`, [id, now]);
+      await appendAudit(manager, [
+        {
+          at: now,
+          actor: revoker?.actor ?? UNNAMED_ADMIN,
+          action: AUTH_AUDIT_ACTIONS.apiTokenRevoked,
+          subject: { kind: 'api-token', id },
+          before: { revokedAt: null },
+          after: { revokedAt: now.toISOString() },
+          source: 'api',
+        },
+      ]);
+    });
   }
 }

@@ -70,7 +70,10 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API token' })
   @ApiResponse({ status: 404, description: 'No such token' })
-  async revokeApiToken(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.apiTokens.revoke(id);
+  async revokeApiToken(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    await this.apiTokens.revoke(id, principal);
   }
 }

@@ -48,7 +48,7 @@ export class CalendarService {
   }
 
   /**
-   * Adds a local day as a new version, made by `actor`.
+   * Adds a local day as a new version, made by `actor`, audited as `calendar.day-added` in the same transaction.
    * @throws ApiError ValidationFailed (400) naming the field and rule: outside the covered range, already a local
    * day, or no effect (the day is already off / already working). Nothing is written then.
    */
@@ -57,7 +57,7 @@ export class CalendarService {
     const problem = localDayProblem(calendar, day);
     if (problem) throw invalid(problem.field, problem.rule, problem.message);
     try {
-      const snapshot = await this.store.addDay(this.source.calendarId, day, { createdBy: actor.userId, reason });
+      const snapshot = await this.store.addDay(this.source.calendarId, day, { actor, reason });
       return this.version(snapshot.version);
     } catch (error) {
       // A concurrent request added the same date between the check above and the locked write.
@@ -69,12 +69,13 @@ export class CalendarService {
   }
 
   /**
-   * Removes a local day as a new version, made by `actor`; earlier versions keep it.
+   * Removes a local day as a new version, made by `actor`, audited as `calendar.day-removed` in the same transaction;
+   * earlier versions keep it.
    * @throws NotFoundException when the date is not a local day of the current version.
    */
   async removeDay(date: string, reason: string, actor: Actor): Promise<CalendarView> {
     try {
-      const snapshot = await this.store.removeDay(this.source.calendarId, date, { createdBy: actor.userId, reason });
+      const snapshot = await this.store.removeDay(this.source.calendarId, date, { actor, reason });
       return this.version(snapshot.version);
     } catch (error) {
       if (error instanceof CalendarChangeError && error.code === 'unknown-day')

@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import type { Urgency } from '../../../../libs/domain/src/case/case.types';
 import { toLifecycleRules } from '../../../../libs/domain/src/rules';
+import { appendAudit, AuditEntry } from '../../../../libs/persistence/src/audit';
 import type { Principal } from '../auth/auth.decorators';
 import { CaseActionService } from '../cases/case-action.service';
 import { ApiError, ApiErrorCode } from '../common/api-error';
@@ -45,6 +46,13 @@ export interface MigrationReport {
 
 /** Open cases a migration takes; more must be narrowed by the filter. */
 const MAX_CASES = 5000;
+/** Audit actions of a migration run (docs/auditors.md, "Actions through the API"). */
+export const MIGRATION_AUDIT_ACTIONS = {
+  started: 'rules.migration-started',
+  finished: 'rules.migration-finished',
+  failed: 'rules.migration-failed',
+} as const;
+
 /** Cases migrated at once. */
 const CONCURRENCY = 4;
 /** How long one case's workflow has to take the Update (a case whose worker is down must not stall the rest). */
@@ -62,8 +70,10 @@ interface CaseRow {
  * Moves open cases to a newer published version, a designer's explicit action: each matching case gets the
  * `migrateRules` Update (the actor from the token, the new lifecycle rules and the case's sign / contact / handle
  * limits under the new catalogue); the workflow takes it at a safe point (between actions), recomputes every pending
- * deadline the new rules change and records `rules-migrated` with the actor. The migration itself (who, when, why,
- * filter, result) is recorded in `rule_migrations`.
+ * deadline the new rules change and records `rules-migrated` with the actor (audited as a case event). The migration
+ * itself (who, when, why, filter, result) is recorded in `rule_migrations`, and each of its two writes with its audit
+ * entry in the same transaction: `rules.migration-started` (version, filter, reason) when it starts,
+ * `rules.migration-finished` (matched, moved, skipped) or `rules.migration-failed` when it ends.
  */
 @Injectable()
 export class MigrationService {
@@ -86,13 +96,31 @@ export class MigrationService {
     const lifecycleRules = toLifecycleRules(definition);
     const { actor } = principal;
     const requestedBy = { userId: actor.userId, username: principal.username, role: actor.role, unitId: actor.unitId };
-    const [{ id }] = (await this.dataSource.query(
-      `INSERT INTO rule_migrations (to_version, filter, reason, requested_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [version.label, JSON.stringify(request.filter), request.reason, JSON.stringify(requestedBy)],
-    )) as { id: string }[];
+    // Before anything is written: a filter matching too many cases is refused (400) with nothing recorded.
+    const cases = await this.matching(request.filter);
+    const entry = (id: string, action: string, change: Pick<AuditEntry, 'before' | 'after'>): AuditEntry => ({
+      at: new Date(),
+      actor,
+      action,
+      subject: { kind: 'rule-migration', id },
+      ...change,
+      reason: request.reason,
+      source: 'api',
+    });
+    const id = await this.dataSource.transaction(async (manager) => {
+      const [row] = (await manager.query(
+        `INSERT INTO rule_migrations (to_version, filter, reason, requested_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [version.label, JSON.stringify(request.filter), request.reason, JSON.stringify(requestedBy)],
+      )) as { id: string }[];
+      await appendAudit(manager, [
+        entry(row.id, MIGRATION_AUDIT_ACTIONS.started, {
+          after: { status: 'running', toVersion: version.label, filter: request.filter },
+        }),
+      ]);
+      return row.id;
+    });
 
     try {
-      const cases = await this.matching(request.filter);
       const skipped: SkippedCase[] = [];
       let moved = 0;
       const migrateOne = async (row: CaseRow): Promise<void> => {
@@ -135,17 +163,39 @@ export class MigrationService {
         await Promise.all(cases.slice(i, i + CONCURRENCY).map(migrateOne));
       }
       skipped.sort((a, b) => (a.caseNo < b.caseNo ? -1 : a.caseNo > b.caseNo ? 1 : 0));
-      await this.dataSource.query(
-        `UPDATE rule_migrations SET status = 'finished', finished_at = now(), matched = $2, moved = $3, skipped = $4
-         WHERE id = $1`,
-        [id, cases.length, moved, JSON.stringify(skipped)],
-      );
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE rule_migrations SET status = 'finished', finished_at = now(), matched = $2, moved = $3, skipped = $4
+           WHERE id = $1`,
+          [id, cases.length, moved, JSON.stringify(skipped)],
+        );
+        await appendAudit(manager, [
+          entry(id, MIGRATION_AUDIT_ACTIONS.finished, {
+            before: { status: 'running' },
+            after: {
+              status: 'finished',
+              matched: cases.length,
+              moved,
+              skipped: skipped.map(({ caseNo, code }) => ({ caseNo, code })),
+            },
+          }),
+        ]);
+      });
     } catch (error) {
       this.logger.error(`migration ${id} to ${version.label} failed: ${String(error)}`);
-      await this.dataSource.query(
-        `UPDATE rule_migrations SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
-        [id, (error as Error).message ?? String(error)],
-      );
+      const message = (error as Error).message ?? String(error);
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE rule_migrations SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
+          [id, message],
+        );
+        await appendAudit(manager, [
+          entry(id, MIGRATION_AUDIT_ACTIONS.failed, {
+            before: { status: 'running' },
+            after: { status: 'failed', error: message },
+          }),
+        ]);
+      });
       throw error;
     }
     return this.find(id);

@@ -30,7 +30,8 @@ export interface PublishedDefinition {
 /**
  * The designer side of versioned process definitions: drafts (edited freely, never read by a case), validation with
  * every error at once, diffs, publication as immutable numbered versions scoped to a city or a district, archiving,
- * and which version governs a place ({@link publishedFor}, for intake).
+ * and which version governs a place ({@link publishedFor}, for intake). Every change is audited (`rules.*`) with the
+ * caller as actor, in the transaction that makes it ({@link RulesStore}); a refused request writes nothing.
  */
 @Injectable()
 export class RulesService {
@@ -77,7 +78,7 @@ export class RulesService {
     }
     const sourceName = (document as { name?: unknown }).name;
     const name = request.name ?? (typeof sourceName === 'string' && sourceName.trim() ? sourceName : 'untitled');
-    const draft = await this.store.createDraft({ name, basedOn, document, by: principal.actor.userId });
+    const draft = await this.store.createDraft({ name, basedOn, document }, principal.actor);
     return toDraftView(draft, { document: true, validation: this.validate(draft.document) });
   }
 
@@ -95,7 +96,7 @@ export class RulesService {
 
   /** Saves the document even when invalid (a draft is work in progress) and answers its validation. */
   async saveDraft(id: string, change: { document: unknown; name?: string }, principal: Principal) {
-    const saved = UUID.test(id) ? await this.store.saveDraft(id, { ...change, by: principal.actor.userId }) : undefined;
+    const saved = UUID.test(id) ? await this.store.saveDraft(id, change, principal.actor) : undefined;
     if (!saved) {
       await this.draft(id); // 404 when there is no such draft at all
       throw new ConflictException(`Draft ${id} is archived`);
@@ -104,7 +105,7 @@ export class RulesService {
   }
 
   async archiveDraft(id: string, principal: Principal) {
-    const archived = UUID.test(id) ? await this.store.archiveDraft(id, principal.actor.userId) : undefined;
+    const archived = UUID.test(id) ? await this.store.archiveDraft(id, principal.actor) : undefined;
     if (!archived) {
       await this.draft(id);
       throw new ConflictException(`Draft ${id} is already archived`);
@@ -132,14 +133,17 @@ export class RulesService {
       ? { cityId: request.scope.cityId, districtId: request.scope.districtId }
       : { cityId: request.scope.cityId };
     checkScope(scope, result.definition);
-    const version = await this.store.publish({
-      document: result.definition,
-      scope,
-      draftId: draft.id,
-      publishedBy: principal.actor.userId,
-      publishedByName: principal.username,
-      reason: request.reason,
-    });
+    const version = await this.store.publish(
+      {
+        document: result.definition,
+        scope,
+        draftId: draft.id,
+        publishedBy: principal.actor.userId,
+        publishedByName: principal.username,
+        reason: request.reason,
+      },
+      principal.actor,
+    );
     return toVersionView(version, true);
   }
 
@@ -157,7 +161,7 @@ export class RulesService {
 
   /** Archives a version: new cases no longer take it; cases pinned to it keep it. */
   async archiveVersion(label: string, reason: string, principal: Principal): Promise<VersionView> {
-    const archived = await this.store.archiveVersion(label, principal.actor.userId, reason);
+    const archived = await this.store.archiveVersion(label, principal.actor, reason);
     if (!archived) {
       await this.version(label); // 404 when there is no such version
       throw new ConflictException(`Version ${label} is already archived`);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { ProcessDefinition } from '../../../../libs/domain/src/rules';
+import { DataSource, EntityManager } from 'typeorm';
+import { diffDefinitions, ProcessDefinition } from '../../../../libs/domain/src/rules';
+import { appendAudit, AuditActor, AuditEntry, canonicalJson, sha256Hex } from '../../../../libs/persistence/src/audit';
 
 /** Where a published version applies: a whole city, or one district of it. */
 export interface VersionScope {
@@ -63,21 +64,50 @@ function toVersion({ cityId, districtId, ...row }: VersionRow): StoredVersion {
   return { ...row, scope: districtId ? { cityId, districtId } : { cityId } };
 }
 
+/** Audit actions of drafts and versions (docs/auditors.md, "Actions through the API"). */
+export const RULES_AUDIT_ACTIONS = {
+  draftCreated: 'rules.draft-created',
+  draftSaved: 'rules.draft-saved',
+  draftArchived: 'rules.draft-archived',
+  versionPublished: 'rules.version-published',
+  versionArchived: 'rules.version-archived',
+} as const;
+
+/** At most this many changed places of a saved draft are named in its audit entry (`changes` counts them all). */
+const MAX_AUDITED_CHANGES = 50;
+
+/** SHA-256 of a document's canonical JSON: what an audit entry records of it (the document itself is in its table). */
+export function documentSha256(document: unknown): string {
+  return sha256Hex(canonicalJson(document));
+}
+
 /**
  * The tables of versioned process definitions (migration 1700000000009): drafts, published versions (immutable: the
- * database refuses any change but archiving), numbered per definition id under an advisory lock.
+ * database refuses any change but archiving), numbered per definition id under an advisory lock. Every change is
+ * written with its audit entry (`rules.*`, by the actor given) in one transaction.
  */
 @Injectable()
 export class RulesStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async createDraft(draft: { name: string; basedOn: string | null; document: unknown; by: string }) {
-    const rows = (await this.dataSource.query(
-      `INSERT INTO process_drafts (name, based_on, document, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $4) RETURNING ${DRAFT_COLUMNS}`,
-      [draft.name, draft.basedOn, JSON.stringify(draft.document), draft.by],
-    )) as StoredDraft[];
-    return rows[0];
+  /** Creates a draft by `actor`, audited as `rules.draft-created` (name, source, the document's SHA-256). */
+  async createDraft(draft: { name: string; basedOn: string | null; document: unknown }, actor: AuditActor) {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `INSERT INTO process_drafts (name, based_on, document, created_by, updated_by)
+         VALUES ($1, $2, $3, $4, $4) RETURNING ${DRAFT_COLUMNS}`,
+        [draft.name, draft.basedOn, JSON.stringify(draft.document), actor.userId],
+      )) as StoredDraft[];
+      const created = rows[0];
+      await audit(manager, {
+        at: created.createdAt,
+        actor,
+        action: RULES_AUDIT_ACTIONS.draftCreated,
+        subject: { kind: 'process-draft', id: created.id },
+        after: { name: created.name, basedOn: created.basedOn, documentSha256: documentSha256(created.document) },
+      });
+      return created;
+    });
   }
 
   async draft(id: string): Promise<StoredDraft | undefined> {
@@ -95,23 +125,63 @@ export class RulesStore {
     )) as StoredDraft[];
   }
 
-  /** Saves a draft's document (and name); undefined when there is no open draft with that id. */
-  async saveDraft(id: string, change: { document: unknown; name?: string; by: string }) {
-    const rows = (await this.dataSource.query(
-      `UPDATE process_drafts SET document = $2, name = COALESCE($3, name), updated_by = $4, updated_at = now()
-       WHERE id = $1 AND archived_at IS NULL RETURNING ${DRAFT_COLUMNS}`,
-      [id, JSON.stringify(change.document), change.name ?? null, change.by],
-    )) as [StoredDraft[], number];
-    return rows[0][0] as StoredDraft | undefined;
+  /**
+   * Saves a draft's document (and name) by `actor`, audited as `rules.draft-saved`: name and document SHA-256 before
+   * → after, and the places that changed (`changed`, the first {@link MAX_AUDITED_CHANGES} labels; `changes`, how
+   * many). Undefined when there is no open draft with that id (nothing is written).
+   */
+  async saveDraft(id: string, change: { document: unknown; name?: string }, actor: AuditActor) {
+    return this.dataSource.transaction(async (manager) => {
+      const [previous] = (await manager.query(
+        `SELECT ${DRAFT_COLUMNS} FROM process_drafts WHERE id = $1 AND archived_at IS NULL FOR UPDATE`,
+        [id],
+      )) as StoredDraft[];
+      if (!previous) return undefined;
+      const rows = (await manager.query(
+        `UPDATE process_drafts SET document = $2, name = COALESCE($3, name), updated_by = $4, updated_at = now()
+         WHERE id = $1 RETURNING ${DRAFT_COLUMNS}`,
+        [id, JSON.stringify(change.document), change.name ?? null, actor.userId],
+      )) as [StoredDraft[], number];
+      const saved = rows[0][0];
+      // A draft may be any JSON while it is worked on: the diff walks it as plain JSON.
+      const changes = diffDefinitions(previous.document as ProcessDefinition, saved.document as ProcessDefinition);
+      await audit(manager, {
+        at: saved.updatedAt,
+        actor,
+        action: RULES_AUDIT_ACTIONS.draftSaved,
+        subject: { kind: 'process-draft', id },
+        before: { name: previous.name, documentSha256: documentSha256(previous.document) },
+        after: {
+          name: saved.name,
+          documentSha256: documentSha256(saved.document),
+          changes: changes.length,
+          changed: changes.slice(0, MAX_AUDITED_CHANGES).map((entry) => entry.label || '/'),
+        },
+      });
+      return saved;
+    });
   }
 
-  async archiveDraft(id: string, by: string): Promise<StoredDraft | undefined> {
-    const rows = (await this.dataSource.query(
-      `UPDATE process_drafts SET archived_at = now(), archived_by = $2 WHERE id = $1 AND archived_at IS NULL
-       RETURNING ${DRAFT_COLUMNS}`,
-      [id, by],
-    )) as [StoredDraft[], number];
-    return rows[0][0] as StoredDraft | undefined;
+  /** Archives an open draft by `actor`, audited as `rules.draft-archived`; undefined when there is none (no write). */
+  async archiveDraft(id: string, actor: AuditActor): Promise<StoredDraft | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `UPDATE process_drafts SET archived_at = now(), archived_by = $2 WHERE id = $1 AND archived_at IS NULL
+         RETURNING ${DRAFT_COLUMNS}`,
+        [id, actor.userId],
+      )) as [StoredDraft[], number];
+      const archived = rows[0][0] as StoredDraft | undefined;
+      if (!archived) return undefined;
+      await audit(manager, {
+        at: archived.archivedAt!,
+        actor,
+        action: RULES_AUDIT_ACTIONS.draftArchived,
+        subject: { kind: 'process-draft', id },
+        before: { name: archived.name, archivedAt: null },
+        after: { name: archived.name, archivedAt: archived.archivedAt!.toISOString() },
+      });
+      return archived;
+    });
   }
 
   async version(label: string): Promise<StoredVersion | undefined> {
@@ -134,9 +204,11 @@ export class RulesStore {
 
   /**
    * Publishes the next version of the document's definition id (1, 2, 3 … with no gaps: concurrent publications of
-   * one id are serialised by an advisory lock, and a trigger checks the number).
+   * one id are serialised by an advisory lock, and a trigger checks the number), by `actor`, audited as
+   * `rules.version-published` with the reason: the definition's newest version before → the new label, its scope,
+   * draft and document SHA-256.
    */
-  async publish(publication: Publication): Promise<StoredVersion> {
+  async publish(publication: Publication, actor: AuditActor): Promise<StoredVersion> {
     const id = publication.document.id;
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shaosheng:rules:' || $1))`, [id]);
@@ -161,19 +233,52 @@ export class RulesStore {
           publication.reason,
         ],
       )) as VersionRow[];
-      return toVersion(rows[0]);
+      const version = toVersion(rows[0]);
+      await audit(manager, {
+        at: version.publishedAt,
+        actor,
+        action: RULES_AUDIT_ACTIONS.versionPublished,
+        subject: { kind: 'process-version', id: version.label },
+        before: { latestVersion: next > 1 ? `${id}@${next - 1}` : null },
+        after: {
+          latestVersion: version.label,
+          definitionId: version.definitionId,
+          version: version.version,
+          scope: version.scope,
+          draftId: version.draftId,
+          documentSha256: documentSha256(version.document),
+        },
+        reason: version.reason,
+      });
+      return version;
     });
   }
 
-  /** Archives a version (it no longer applies to new cases); undefined when it is unknown or already archived. */
-  async archiveVersion(label: string, by: string, reason: string): Promise<StoredVersion | undefined> {
-    const rows = (await this.dataSource.query(
-      `UPDATE process_versions SET archived_at = now(), archived_by = $2, archive_reason = $3
-       WHERE label = $1 AND archived_at IS NULL RETURNING ${VERSION_COLUMNS}`,
-      [label, by, reason],
-    )) as [VersionRow[], number];
-    const row = rows[0][0];
-    return row && toVersion(row);
+  /**
+   * Archives a version (it no longer applies to new cases) by `actor`, audited as `rules.version-archived` with the
+   * reason; undefined when it is unknown or already archived (nothing is written).
+   */
+  async archiveVersion(label: string, actor: AuditActor, reason: string): Promise<StoredVersion | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `UPDATE process_versions SET archived_at = now(), archived_by = $2, archive_reason = $3
+         WHERE label = $1 AND archived_at IS NULL RETURNING ${VERSION_COLUMNS}`,
+        [label, actor.userId, reason],
+      )) as [VersionRow[], number];
+      const row = rows[0][0];
+      if (!row) return undefined;
+      const version = toVersion(row);
+      await audit(manager, {
+        at: version.archivedAt!,
+        actor,
+        action: RULES_AUDIT_ACTIONS.versionArchived,
+        subject: { kind: 'process-version', id: label },
+        before: { archivedAt: null },
+        after: { archivedAt: version.archivedAt!.toISOString() },
+        reason,
+      });
+      return version;
+    });
   }
 
   /**
@@ -190,4 +295,9 @@ export class RulesStore {
     )) as VersionRow[];
     return rows[0] && toVersion(rows[0]);
   }
+}
+
+/** Appends one entry of the API (`source: api`) inside the caller's transaction; last, since it takes the chain lock. */
+async function audit(manager: EntityManager, entry: Omit<AuditEntry, 'source'>): Promise<void> {
+  await appendAudit(manager, [{ ...entry, source: 'api' }]);
 }

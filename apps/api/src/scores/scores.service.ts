@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowFailedError } from '@temporalio/client';
+import { Client, WorkflowFailedError, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
@@ -14,12 +14,16 @@ import {
   type ScoringPolicy,
   type UnitExplanation,
 } from '../../../../libs/domain/src/scores/score.types';
+import { appendAudit } from '../../../../libs/persistence/src/audit';
 import type { ScoreRunInputs } from '../../../../activities/scores.activities';
 import type { monthlyScores } from '../../../../workflows/monthly-scores/monthly-scores.workflow';
 import { MONTHLY_SCORES_WORKFLOW, onDemandScoresWorkflowId } from '../../../../workflows/monthly-scores/messages';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
 import { MonthScoresView, ScoreRunView, UnitExplanationView, UnitScoreView } from './scores.dto';
+
+/** Audit action of an on-demand run (docs/auditors.md, "Actions through the API"). */
+export const SCORE_RUN_REQUESTED = 'scores.run-requested';
 
 /** How long `POST /runs` waits for the run to finish before answering 202 (poll `GET /runs?month=` then). */
 export const RUN_WAIT_MS = 25_000;
@@ -112,8 +116,11 @@ export class ScoresService {
 
   /**
    * Starts a run of `month` for `actor` and waits up to `waitMs` for it: `201` with the finished run (`completed`,
-   * or `failed` with the reason), or `202` with the run as far as it got.
-   * @throws ApiError EngineUnavailable (503) when Temporal does not start the workflow.
+   * or `failed` with the reason), or `202` with the run as far as it got. The request is audited as
+   * `scores.run-requested` (subject the run's workflow id) once Temporal has started the run; if the entry cannot be
+   * written the run is terminated and the request fails, so no run goes unaudited and no entry names a run that
+   * never started.
+   * @throws ApiError EngineUnavailable (503) when Temporal does not start the workflow (nothing is audited).
    */
   async requestRun(
     month: string,
@@ -121,17 +128,36 @@ export class ScoresService {
     waitMs = RUN_WAIT_MS,
   ): Promise<{ status: HttpStatus; run: ScoreRunView }> {
     const workflowId = onDemandScoresWorkflowId(month, randomUUID());
-    let result: Promise<unknown>;
+    const requestedAt = new Date();
+    let handle: WorkflowHandleWithFirstExecutionRunId<typeof monthlyScores>;
     try {
-      const handle = await this.client.workflow.start<typeof monthlyScores>(MONTHLY_SCORES_WORKFLOW, {
+      handle = await this.client.workflow.start<typeof monthlyScores>(MONTHLY_SCORES_WORKFLOW, {
         workflowId,
         taskQueue: this.temporal.taskQueue,
         args: [{ month, trigger: 'on-demand', requestedBy: actor.userId }],
       });
-      result = handle.result();
     } catch (error) {
       throw new ApiError(ApiErrorCode.EngineUnavailable, `the score run was not started: ${(error as Error).message}`);
     }
+    try {
+      await this.dataSource.transaction((manager) =>
+        appendAudit(manager, [
+          {
+            at: requestedAt,
+            actor,
+            action: SCORE_RUN_REQUESTED,
+            subject: { kind: 'score-run', id: workflowId },
+            after: { month, trigger: 'on-demand', workflowId },
+            source: 'api',
+          },
+        ]),
+      );
+    } catch (error) {
+      // Started but not audited: stop the run (best effort; one that already finished stays in `score_runs`).
+      await handle.terminate('the audit entry of the request could not be written').catch(() => undefined);
+      throw error;
+    }
+    const result: Promise<unknown> = handle.result();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       result.then(

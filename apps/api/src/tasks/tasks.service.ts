@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { appendAudit } from '../../../../libs/persistence/src/audit';
 import type { CaseSnapshot } from '../../../../workflows/complaint-case/messages';
 import { CaseActionService } from '../cases/case-action.service';
 import { ApiError, ApiErrorCode } from '../common/api-error';
@@ -15,6 +16,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Roles that may read any unit's inbox (supervision), and may release or hand on any claimed task (admin). */
 const ANY_UNIT_READERS: readonly string[] = ['auditor', 'admin'];
 
+/** Audit actions of the claim on a task (docs/auditors.md, "Actions through the API"). */
+export const TASK_AUDIT_ACTIONS = {
+  claimed: 'task.claimed',
+  unclaimed: 'task.unclaimed',
+  reassigned: 'task.reassigned',
+} as const;
+
+type TaskAuditAction = (typeof TASK_AUDIT_ACTIONS)[keyof typeof TASK_AUDIT_ACTIONS];
+
+/** The claim of a task, before and after a change, with the case and step it belongs to. */
+interface ClaimRow {
+  status: string;
+  claimed_by: string | null;
+  case_no: string;
+  step: string;
+}
+
 /** A task row with the case fields the inbox shows. */
 type TaskRow = Omit<InboxRow, 'sort_key'>;
 
@@ -25,7 +43,8 @@ const TASK_COLUMNS = `t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.st
 /**
  * The task inbox: lists a unit's tasks, claims them, and acts on a case through its task. Every call checks access
  * first: a caller works in their own unit's inbox with their own role (auditors and admins read any unit). Rows are
- * written by the case workflow's projection activity; this service only ever changes the claim.
+ * written by the case workflow's projection activity; this service only ever changes the claim, each change with its
+ * audit entry (`task.claimed`, `task.unclaimed`, `task.reassigned`) in the same transaction.
  */
 @Injectable()
 export class TasksService {
@@ -97,11 +116,14 @@ export class TasksService {
    */
   async claim(id: string, actor: Actor): Promise<TaskView> {
     await this.accessibleTask(id, actor);
-    const claimed = await this.update(
+    const claimed = await this.changeClaim(
+      id,
+      TASK_AUDIT_ACTIONS.claimed,
       `UPDATE tasks SET status = 'claimed', claimed_by = $2, claimed_at = now(), version = version + 1
         WHERE id = $1 AND status = 'open'
-        RETURNING id`,
+        RETURNING status, claimed_by, case_no, step`,
       [id, actor.userId],
+      actor,
     );
     const task = await this.task(id);
     if (claimed || (task.status === 'claimed' && task.claimed_by === actor.userId)) return this.view(task);
@@ -115,11 +137,14 @@ export class TasksService {
   async unclaim(id: string, actor: Actor): Promise<TaskView> {
     const isAdmin = actor.role === 'admin';
     await (isAdmin ? this.task(id) : this.accessibleTask(id, actor));
-    const released = await this.update(
+    const released = await this.changeClaim(
+      id,
+      TASK_AUDIT_ACTIONS.unclaimed,
       `UPDATE tasks SET status = 'open', claimed_by = NULL, claimed_at = NULL, version = version + 1
         WHERE id = $1 AND status = 'claimed' AND (claimed_by = $2 OR $3)
-        RETURNING id`,
+        RETURNING status, claimed_by, case_no, step`,
       [id, actor.userId, isAdmin],
+      actor,
     );
     const task = await this.task(id);
     if (released) return this.view(task);
@@ -153,11 +178,14 @@ export class TasksService {
         `${target.username} is a ${target.role} of ${target.unit_id}; the task needs a ${task.candidate_role} of ${task.unit_id}`,
       );
     }
-    const moved = await this.update(
+    const moved = await this.changeClaim(
+      id,
+      TASK_AUDIT_ACTIONS.reassigned,
       `UPDATE tasks SET status = 'claimed', claimed_by = $2, claimed_at = now(), version = version + 1
         WHERE id = $1 AND (status = 'open' OR (status = 'claimed' AND (claimed_by = $3 OR $4)))
-        RETURNING id`,
+        RETURNING status, claimed_by, case_no, step`,
       [id, target.id, actor.userId, isAdmin],
+      actor,
     );
     const now = await this.task(id);
     if (moved) return this.view(now);
@@ -242,11 +270,40 @@ export class TasksService {
     );
   }
 
-  /** Runs an UPDATE … RETURNING; true when it changed a row. */
-  private async update(sql: string, values: unknown[]): Promise<boolean> {
-    // TypeORM answers an UPDATE … RETURNING as [rows, affected count] on PostgreSQL.
-    const [rows] = await this.dataSource.query<[unknown[], number]>(sql, values);
-    return rows.length > 0;
+  /**
+   * Runs an UPDATE … RETURNING of a task's claim and, when it changed the row, its audit entry, in one transaction:
+   * the claim (status, claimer) before → after, with the task's case and step. True when it changed the row; false
+   * (nothing written) when its conditions did not hold.
+   */
+  private async changeClaim(
+    id: string,
+    action: TaskAuditAction,
+    sql: string,
+    values: unknown[],
+    actor: Actor,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      // Locked first, so the claim read here is the one the UPDATE changes (a concurrent change waits for commit).
+      const [before] = await manager.query<ClaimRow[]>(
+        `SELECT status, claimed_by, case_no, step FROM tasks WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      // TypeORM answers an UPDATE … RETURNING as [rows, affected count] on PostgreSQL.
+      const [[after]] = await manager.query<[ClaimRow[], number]>(sql, values);
+      if (!before || !after) return false;
+      await appendAudit(manager, [
+        {
+          at: new Date(),
+          actor,
+          action,
+          subject: { kind: 'task', id },
+          before: { status: before.status, claimedBy: before.claimed_by },
+          after: { status: after.status, claimedBy: after.claimed_by, caseNo: after.case_no, step: after.step },
+          source: 'api',
+        },
+      ]);
+      return true;
+    });
   }
 
   /** Usernames of the claimers among `rows` (claims by API tokens have none). */

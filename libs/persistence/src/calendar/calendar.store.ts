@@ -1,11 +1,13 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { LocalDay } from '../../../domain/src/calendar/local-days';
+import type { AuditActor } from '../audit/audit.types';
+import { appendAudit } from '../audit/audit.writer';
 import { CalendarDayEntity, CalendarVersionEntity } from '../entities/calendar.entity';
 
-/** Who makes a calendar version, and why (both recorded on the version). */
+/** Who makes a calendar version, and why (both recorded on the version and in the audit log). */
 export interface CalendarChange {
-  /** User id of the designer or admin, from the authenticated request. */
-  createdBy: string;
+  /** The designer or admin, from the authenticated request; the version records their user id. */
+  actor: AuditActor;
   reason: string;
 }
 
@@ -46,9 +48,16 @@ export class CalendarChangeError extends Error {
   }
 }
 
+/** Audit actions of calendar changes (docs/auditors.md, "Actions through the API"). */
+export const CALENDAR_AUDIT_ACTIONS = { added: 'calendar.day-added', removed: 'calendar.day-removed' } as const;
+
+/** A local day as an audit entry shows it (`addedIn` for a removed day: the version that had added it). */
+type AuditedDay = LocalDay & { addedIn?: number };
+
 /**
  * The versioned calendar tables. Each change makes a new version in one transaction, serialised per calendar by an
- * advisory lock; the database's triggers guarantee that past versions never change, so any version can be rebuilt.
+ * advisory lock, with its audit entry (`calendar.day-added` / `calendar.day-removed`: the version and the day before
+ * → after); the database's triggers guarantee that past versions never change, so any version can be rebuilt.
  */
 export class CalendarStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -113,6 +122,11 @@ export class CalendarStore {
         name: day.name,
         removedIn: null,
       });
+      return {
+        action: CALENDAR_AUDIT_ACTIONS.added,
+        before: null,
+        after: { date: day.date, working: day.working, name: day.name },
+      };
     });
   }
 
@@ -125,14 +139,24 @@ export class CalendarStore {
       if (!live) throw new CalendarChangeError('unknown-day', `${date} is not a local day of calendar ${calendarId}`);
       await this.insertVersion(manager, calendarId, version, change);
       await manager.update(CalendarDayEntity, { calendarId, day: date, addedIn: live.addedIn }, { removedIn: version });
+      const removed: AuditedDay = { date, working: live.working, name: live.name, addedIn: live.addedIn };
+      return { action: CALENDAR_AUDIT_ACTIONS.removed, before: removed, after: null };
     });
   }
 
+  /**
+   * Makes the next version with `apply` and appends its audit entry, all in one transaction: the entry names the
+   * calendar, the version before → after and the local day before → after (null where there was none or is none).
+   */
   private async change(
     calendarId: string,
     date: string,
     change: CalendarChange,
-    apply: (manager: EntityManager, version: number, live: CalendarDayEntity | null) => Promise<void>,
+    apply: (
+      manager: EntityManager,
+      version: number,
+      live: CalendarDayEntity | null,
+    ) => Promise<{ action: string; before: AuditedDay | null; after: AuditedDay | null }>,
   ): Promise<CalendarSnapshot> {
     return this.dataSource.transaction(async (manager) => {
       // Serialises changes of one calendar: the next version number is read after the lock is held.
@@ -144,8 +168,22 @@ export class CalendarStore {
         .createQueryBuilder('d')
         .where('d.calendarId = :calendarId AND d.day = :date AND d.removedIn IS NULL', { calendarId, date })
         .getOne();
-      await apply(manager, latest + 1, live);
-      return (await this.snapshot(calendarId, latest + 1, manager))!;
+      const day = await apply(manager, latest + 1, live);
+      const snapshot = (await this.snapshot(calendarId, latest + 1, manager))!;
+      // Last: the audit chain's lock is held from here to commit.
+      await appendAudit(manager, [
+        {
+          at: snapshot.createdAt,
+          actor: change.actor,
+          action: day.action,
+          subject: { kind: 'calendar', id: calendarId },
+          before: { version: latest, day: day.before },
+          after: { version: snapshot.version, day: day.after },
+          reason: change.reason,
+          source: 'api',
+        },
+      ]);
+      return snapshot;
     });
   }
 
@@ -158,7 +196,7 @@ export class CalendarStore {
     await manager.insert(CalendarVersionEntity, {
       calendarId,
       version,
-      createdBy: change.createdBy,
+      createdBy: change.actor.userId,
       reason: change.reason,
     });
   }
