@@ -195,6 +195,7 @@ describe('the task inbox', () => {
     ['?status=open', ['a', 'c', 'd', 'e']],
     ['?step=handle', ['b', 'c']],
     ['?step=coordinate-street', ['d']],
+    ['?step=whistle-report', []],
     ['?role=coordinator', ['d']],
     ['?overdue=true', ['c']],
     ['?overdue=false', ['a', 'b', 'd', 'e']],
@@ -217,6 +218,14 @@ describe('the task inbox', () => {
     expect(names((await list('ann', `?dueBefore=${encodeURIComponent(before)}`).expect(200)).body)).toEqual(['a', 'b']);
     const china = new Date(hours(2.5).getTime() + 8 * 3_600_000).toISOString().slice(0, 19);
     expect(names((await list('ann', `?dueBefore=${china}+08:00`).expect(200)).body)).toEqual(['a', 'b']);
+  });
+
+  it("should list only the tasks the caller has claimed with claimedBy=me, the badges still the unit's", async () => {
+    expect(names((await list('bob', '?claimedBy=me').expect(200)).body)).toEqual(['b']);
+    expect(names((await list('ann', '?claimedBy=me').expect(200)).body)).toEqual([]);
+    expect(names((await list('bob', '?claimedBy=me&status=open').expect(200)).body)).toEqual([]);
+    expect(names((await list('bob', '?claimedBy=me&step=handle&q=20261121').expect(200)).body)).toEqual(['b']);
+    expect((await list('bob', '?claimedBy=me').expect(200)).body.counts).toEqual({ open: 4, claimed: 1, overdue: 1 });
   });
 
   it("should keep a handler to their own unit's inbox, and let auditors and admins read any unit's", async () => {
@@ -246,6 +255,8 @@ describe('the task inbox', () => {
     ['?unit=NOT_A_UNIT', 'unit'],
     ['?cursor=bm90LWEtY3Vyc29y', 'cursor'],
     ['?colour=red', 'colour'],
+    ['?claimedBy=bob.it-inbox', 'claimedBy'],
+    ['?claimedBy=', 'claimedBy'],
   ])('should refuse %s with a 400 naming %s', async (query, field) => {
     const response = await list('ann', query).expect(400);
     expect(response.body).toMatchObject({ error: 'ValidationFailed' });

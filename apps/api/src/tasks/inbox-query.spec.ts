@@ -133,6 +133,9 @@ describe('task actions', () => {
     ['review', ['review']],
     ['callback', ['callback']],
     ['coordinate-street', ['coordinate']],
+    ['whistle-report', ['report']],
+    ['whistle-result', ['result']],
+    ['whistle-rating', ['rate']],
     ['unknown-step', []],
   ])('should let a %s task take %j', (step, actions) => {
     expect(actionsForStep(step)).toEqual(actions);

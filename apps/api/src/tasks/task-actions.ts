@@ -1,4 +1,5 @@
 import type { CaseAction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.types';
 import {
   CallbackDto,
   ContactDto,
@@ -10,6 +11,9 @@ import {
   ReplyDto,
   ReviewDto,
   WhistleDto,
+  WhistleRatingDto,
+  WhistleReportDto,
+  WhistleResultDto,
 } from '../cases/case-action.dto';
 
 /** A case action as `POST /api/v1/tasks/:id/actions/<name>` takes it: the case action's body DTO and its mapping. */
@@ -92,11 +96,43 @@ export const TASK_ACTIONS = {
 export type TaskActionName = keyof typeof TASK_ACTIONS;
 
 /**
- * The actions that end, or move on, each step (open-tasks.ts names the steps). A handler's `contact` task also
- * takes what the lifecycle allows before contact (return, whistle, escalate, an extension); `handle` takes
- * everything a handling unit does. Coordination steps are `coordinate-<level>`.
+ * A whistle-round action as a task of the round takes it: the body DTO of the matching `POST
+ * /api/v1/cases/:caseNo/whistle-rounds/:round/…` route and its mapping. The round comes from the task, not the body.
  */
-const STEP_ACTIONS: Readonly<Record<string, readonly TaskActionName[]>> = {
+export interface WhistleTaskActionSpec {
+  body: new () => object;
+  toAction(body: never): WhistleAction;
+}
+
+/** Every whistle-round action a task can lead to, by its URL name under `POST /api/v1/tasks/:id/actions/`. */
+export const WHISTLE_TASK_ACTIONS = {
+  report: {
+    body: WhistleReportDto,
+    toAction: (b: WhistleReportDto): WhistleAction => ({ type: 'report', note: b.note }),
+  },
+  result: {
+    body: WhistleResultDto,
+    toAction: (b: WhistleResultDto): WhistleAction => ({ type: 'result', summary: b.summary }),
+  },
+  rate: {
+    body: WhistleRatingDto,
+    toAction: (b: WhistleRatingDto): WhistleAction => ({
+      type: 'rate',
+      departmentId: b.departmentId,
+      score: b.score,
+      comment: b.comment,
+    }),
+  },
+} satisfies Record<string, WhistleTaskActionSpec>;
+
+export type WhistleTaskActionName = keyof typeof WHISTLE_TASK_ACTIONS;
+
+/**
+ * The actions that end, or move on, each step (open-tasks.ts and open-whistle-tasks.ts name the steps). A
+ * handler's `contact` task also takes what the lifecycle allows before contact (return, whistle, escalate, an
+ * extension); `handle` takes everything a handling unit does. Coordination steps are `coordinate-<level>`.
+ */
+const STEP_ACTIONS: Readonly<Record<string, readonly (TaskActionName | WhistleTaskActionName)[]>> = {
   sign: ['sign', 'return'],
   contact: ['contact', 'return', 'whistle', 'escalate', 'extension-request'],
   handle: ['reply', 'extension-request', 'suspend', 'whistle', 'escalate', 'return'],
@@ -106,14 +142,22 @@ const STEP_ACTIONS: Readonly<Record<string, readonly TaskActionName[]>> = {
   callback: ['callback'],
   redispatch: ['redispatch'],
   coordinate: ['coordinate'],
+  'whistle-report': ['report'],
+  'whistle-result': ['result'],
+  'whistle-rating': ['rate'],
 };
 
 /** The actions a task of `step` accepts (none for a step this API does not know). */
-export function actionsForStep(step: string): readonly TaskActionName[] {
+export function actionsForStep(step: string): readonly (TaskActionName | WhistleTaskActionName)[] {
   return STEP_ACTIONS[step.startsWith('coordinate-') ? 'coordinate' : step] ?? [];
 }
 
 /** True when `name` is a case action a task can take at all. */
 export function isTaskAction(name: string): name is TaskActionName {
   return Object.prototype.hasOwnProperty.call(TASK_ACTIONS, name);
+}
+
+/** True when `name` is a whistle-round action a task can take at all. */
+export function isWhistleTaskAction(name: string): name is WhistleTaskActionName {
+  return Object.prototype.hasOwnProperty.call(WHISTLE_TASK_ACTIONS, name);
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { TASK_ACTIONS } from './task-actions';
+import { TASK_ACTIONS, WHISTLE_TASK_ACTIONS } from './task-actions';
 import { InboxQueryDto, InboxView, ReassignDto, TaskView } from './tasks.dto';
 import { TasksService } from './tasks.service';
 
@@ -69,11 +69,21 @@ export class TasksController {
   @HttpCode(200)
   @Roles('operator', 'handler', 'coordinator')
   @ApiOperation({
-    summary: 'Act on the case through the task: the case action of that name, with its body; it must fit the step',
+    summary:
+      'Act on the case through the task: the case action of that name (or, on a whistle task, the round action), ' +
+      'with its body; it must fit the step',
   })
-  @ApiParam({ name: 'action', enum: Object.keys(TASK_ACTIONS) })
-  @ApiBody({ required: false, description: 'The body of POST /api/v1/cases/:caseNo/<action>' })
-  @ApiResponse({ status: 200, description: "The case's new state, as the case action answers it" })
+  @ApiParam({ name: 'action', enum: [...Object.keys(TASK_ACTIONS), ...Object.keys(WHISTLE_TASK_ACTIONS)] })
+  @ApiBody({
+    required: false,
+    description:
+      'The body of POST /api/v1/cases/:caseNo/<action>; for report, result and rate that of ' +
+      'POST /api/v1/cases/:caseNo/whistle-rounds/:round/report, /result and /ratings',
+  })
+  @ApiResponse({
+    status: 200,
+    description: "The case's new state, as the case action answers it; for a whistle task, the round's new state",
+  })
   @ApiResponse({
     status: 409,
     description: 'The task is closed (stale) or claimed by someone else; or the case refused',

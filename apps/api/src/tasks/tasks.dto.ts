@@ -25,7 +25,7 @@ import { actionsForStep } from './task-actions';
  */
 
 const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const STEP = /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|coordinate-[a-z]+)$/;
+const STEP = /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|(coordinate|whistle)-[a-z]+)$/;
 const CATEGORY = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** Query strings carry text: 'true' / 'false' become booleans, anything else stays and fails `IsBoolean`. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -42,10 +42,15 @@ export class InboxQueryDto {
   @IsIn(USER_ROLES)
   role?: string;
 
-  @ApiPropertyOptional({ example: 'handle', description: 'sign, contact, handle, …, coordinate-<level>' })
+  @ApiPropertyOptional({ example: 'handle', description: 'sign, contact, handle, …, coordinate-<level>, whistle-…' })
   @IsOptional()
-  @Matches(STEP, { message: '$property must be a task step (sign, contact, handle, …, coordinate-<level>)' })
+  @Matches(STEP, { message: '$property must be a task step (sign, contact, handle, …, coordinate-<level>, whistle-…)' })
   step?: string;
+
+  @ApiPropertyOptional({ enum: ['me'], description: 'Only the tasks the caller has claimed' })
+  @IsOptional()
+  @IsIn(['me'], { message: '$property must be me (the only claimer one can ask for)' })
+  claimedBy?: 'me';
 
   @ApiPropertyOptional({ enum: TASK_STATUSES, description: 'Default: open and claimed' })
   @IsOptional()

@@ -4,11 +4,12 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { appendAudit } from '../../../../libs/persistence/src/audit';
 import type { CaseSnapshot } from '../../../../workflows/complaint-case/messages';
+import type { WhistleRoundState } from '../../../../workflows/whistle-round/messages';
 import { CaseActionService } from '../cases/case-action.service';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { createValidationPipe } from '../common/validation';
-import { decodeCursor, encodeCursor, InboxFilter, inboxCountsSql, inboxPageSqlFor, InboxRow, Sql } from './inbox-query';
-import { actionsForStep, isTaskAction, TASK_ACTIONS, TaskActionSpec } from './task-actions';
+import { encodeCursor, inboxCountsSql, inboxPageSqlFor, InboxRow, Sql } from './inbox-query';
+import { inboxFilterFor, invalid, planTaskAction } from './task-requests';
 import { InboxCounts, InboxQueryDto, InboxView, ReassignDto, TaskView, toTaskView } from './tasks.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,12 +34,12 @@ interface ClaimRow {
   step: string;
 }
 
-/** A task row with the case fields the inbox shows. */
-type TaskRow = Omit<InboxRow, 'sort_key'>;
+/** A task row with the case fields the inbox shows, and its key (a whistle task's names its round). */
+type TaskRow = Omit<InboxRow, 'sort_key'> & { task_key: string };
 
-const TASK_COLUMNS = `t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at,
-  t.category, t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue, t.closed_at,
-  t.version, c.kind, c.urgency, c.address`;
+const TASK_COLUMNS = `t.id, t.task_key, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by,
+  t.claimed_at, t.category, t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue,
+  t.closed_at, t.version, c.kind, c.urgency, c.address`;
 
 /**
  * The task inbox: lists a unit's tasks, claims them, and acts on a case through its task. Every call checks access
@@ -68,27 +69,7 @@ export class TasksService {
         `WrongUnit: a ${actor.role} reads the inbox of their own unit ${actor.unitId}, not ${unitId}`,
       );
     }
-    const filter: InboxFilter = {
-      unitId,
-      status: query.status,
-      role: query.role,
-      step: query.step,
-      category: query.category,
-      dueBefore: query.dueBefore,
-      overdue: query.overdue,
-      escalationLevel: query.escalationLevel,
-      q: query.q,
-      sort: query.sort ?? 'due_at',
-      order: query.order ?? 'asc',
-      limit: query.limit ?? 20,
-    };
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(query.cursor);
-      if (!cursor || cursor.sort !== filter.sort || cursor.order !== filter.order) {
-        throw invalid('cursor', 'cursor', 'cursor must be the nextCursor of a page with the same sort and order');
-      }
-      filter.after = { key: cursor.key, id: cursor.id };
-    }
+    const filter = inboxFilterFor(query, unitId, actor);
     const run = <T>(sql: Sql) => this.dataSource.query<T[]>(sql.text, sql.values);
     const [rows, [badges]] = await Promise.all([
       inboxPageSqlFor(filter, run).then((page) => run<InboxRow>(page)),
@@ -194,32 +175,28 @@ export class TasksService {
   }
 
   /**
-   * Acts on the task's case with a case action that fits the task's step, validated with the case action's own
-   * body class; the case workflow decides as for `POST /api/v1/cases/:caseNo/<action>`. Returns the case's new state.
+   * Acts on the task's case with an action that fits the task's step, validated with the action's own body class:
+   * a case step's action goes to the case workflow, as `POST /api/v1/cases/:caseNo/<action>` would; a whistle step's
+   * (`report`, `result`, `rate`) to the round its key names, as `POST …/whistle-rounds/<n>/…` would. Returns the
+   * case's new state, or the round's.
    *
-   * @throws ApiError ValidationFailed (an action the step does not take, or a bad body), ActionRefused (the task is
-   *   closed: stale; or claimed by someone else), ActionForbidden (another unit or role), and the case's refusals.
+   * @throws ApiError ValidationFailed (an action the step does not take, a bad body, a rating of another department
+   *   than the task's), ActionRefused (the task is closed: stale; or claimed by someone else), ActionForbidden
+   *   (another unit or role), and the case's or round's refusals.
    */
-  async act(id: string, name: string, body: unknown, actor: Actor): Promise<CaseSnapshot> {
+  async act(id: string, name: string, body: unknown, actor: Actor): Promise<CaseSnapshot | WhistleRoundState> {
     const task = await this.accessibleTask(id, actor);
-    const accepted = actionsForStep(task.step);
-    if (!isTaskAction(name) || !accepted.includes(name)) {
-      throw invalid(
-        'action',
-        'taskStep',
-        `a ${task.step} task takes ${accepted.join(', ') || 'no action'}, not ${name}`,
-      );
-    }
+    const plan = planTaskAction(task, name);
     if (task.status === 'closed' || (task.status === 'claimed' && task.claimed_by !== actor.userId)) {
       throw await this.refusal(task);
     }
-    const spec: TaskActionSpec = TASK_ACTIONS[name];
-    // The case action's own body class under the global pipe's rules; an action without a body ignores it.
-    const input: unknown = spec.body
-      ? await this.validation.transform(body ?? {}, { type: 'body', metatype: spec.body })
+    // The action's own body class under the global pipe's rules; an action without a body ignores it.
+    const input: unknown = plan.body
+      ? await this.validation.transform(body ?? {}, { type: 'body', metatype: plan.body })
       : undefined;
-    const action = (spec.toAction as (body: unknown) => ReturnType<TaskActionSpec['toAction']>)(input);
-    return this.actions.act(task.case_no, action, actor);
+    return plan.target === 'whistle'
+      ? this.actions.actOnWhistle(task.case_no, plan.round, plan.toAction(input), actor)
+      : this.actions.act(task.case_no, plan.toAction(input), actor);
   }
 
   /** The task, if the caller works in its unit with its role. */
@@ -307,7 +284,7 @@ export class TasksService {
   }
 
   /** Usernames of the claimers among `rows` (claims by API tokens have none). */
-  private async usernames(rows: readonly TaskRow[]): Promise<Map<string, string>> {
+  private async usernames(rows: readonly Pick<InboxRow, 'claimed_by'>[]): Promise<Map<string, string>> {
     const ids = [...new Set(rows.map((row) => row.claimed_by).filter((id): id is string => !!id && UUID.test(id)))];
     if (ids.length === 0) return new Map();
     const users = await this.dataSource.query<{ id: string; username: string }[]>(
@@ -324,8 +301,4 @@ function notClaimer(task: TaskRow, what: string): ApiError {
     ApiErrorCode.ActionForbidden,
     `NotClaimer: task ${task.id} is claimed by someone else; only the claimer or an admin can ${what} it`,
   );
-}
-
-function invalid(field: string, rule: string, message: string): ApiError {
-  return new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [{ field, rule, message }]);
 }
