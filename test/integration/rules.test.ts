@@ -10,6 +10,7 @@ import { buildDefaultCalendar } from '../../activities/calendar-source';
 import { addDuration } from '../../libs/domain/src/calendar';
 import { formatCaseNo } from '../../libs/domain/src/case/case.types';
 import { BEIJING_DEFINITION } from '../../libs/domain/src/rules';
+import { monthOf } from '../../libs/domain/src/scores';
 import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
@@ -392,6 +393,73 @@ describe('process definitions for designers', () => {
     expect((await caseOf(open[1])).case.rulesVersion).toBe(label);
   });
 
+  it('should predict the 三率 of the sampled cases under new weights and under a shorter sign limit', async () => {
+    const sample = await seedScoredCases();
+    const whatIf = async (change: (doc: Json) => void): Promise<Json> => {
+      const draft = await newDraft({ fromVersion: 'beijing@1' });
+      const doc = draft.document as Json;
+      change(doc);
+      await http().put(`/api/v1/rules/drafts/${draft.id}`).set(as('designer')).send({ document: doc }).expect(200);
+      const started = await http()
+        .post('/api/v1/rules/what-if')
+        .set(as('designer'))
+        .send({ draftId: draft.id, sample: sample.window })
+        .expect(202);
+      const job = await finished(started.body.jobId);
+      expect(job.progress).toEqual({ done: 4, total: 4 });
+      return job.report as Json;
+    };
+    // Under beijing@1 银杏街道 and 西山区 (the same four cases) have responded on time 3/4 (one contact after 30 h),
+    // solved 3/4, satisfied 2/4: score 30 × 0.75 + 35 × 0.75 + 35 × 0.5 = 66.25; none has the 10 rated cases to rank.
+    const rate = (numerator: number, denominator: number) => ({
+      numerator,
+      denominator,
+      value: numerator / denominator,
+    });
+    const units = (change: Json) => [
+      { unitId: 's-yinxing', unitKind: 'street', ...change },
+      { unitId: 'd-xishan', unitKind: 'district', ...change },
+    ];
+
+    // Weights 50 / 25 / 25: 50 × 0.75 + 25 × 0.75 + 25 × 0.5 = 68.75; no case changes, only the scores.
+    const weights = await whatIf((doc) => (doc.scoring.weights = { response: 50, resolution: 25, satisfaction: 25 }));
+    expect(weights.cases).toEqual([]);
+    expect(weights.scores).toMatchObject({
+      policy: {
+        before: { rulesVersion: 'beijing@1', weights: { response: 30, resolution: 35, satisfaction: 35 } },
+        after: { weights: { response: 50, resolution: 25, satisfaction: 25 }, minSample: 10, bottomN: 10 },
+      },
+      cases: 4,
+      months: [
+        {
+          month: sample.month,
+          cases: 4,
+          units: units({ score: { before: 66.25, after: 68.75 } }),
+          bottom: { entering: [], leaving: [] },
+        },
+      ],
+      unitsChanged: 2,
+      leftOut: [],
+    });
+
+    // Signing within 2 hours instead of 1 working day: the case signed after 3 hours becomes late, response 2/4,
+    // score 30 × 0.5 + 35 × 0.75 + 35 × 0.5 = 58.75.
+    const sign = await whatIf((doc) => (category(doc, 'garbage-sorting').deadlines.normal.sign = 'PT2H'));
+    expect(sign.cases.find((entry: Json) => entry.caseNo === sample.signedLate)?.response).toEqual({
+      before: 'on-time',
+      after: 'late',
+    });
+    expect(sign.totals.responseOnTime).toEqual({ before: 3, after: 2 });
+    expect(sign.scores.months).toEqual([
+      {
+        month: sample.month,
+        cases: 4,
+        units: units({ response: { before: rate(3, 4), after: rate(2, 4) }, score: { before: 66.25, after: 58.75 } }),
+        bottom: { entering: [], leaving: [] },
+      },
+    ]);
+  });
+
   /** Polls a what-if job until it is done (or fails the test). */
   async function finished(jobId: string): Promise<Json> {
     let job: Json = {};
@@ -480,6 +548,70 @@ describe('process definitions for designers', () => {
       communityOnly: caseNo(2),
       neverEscalated: caseNo(3),
       stillOpen: caseNo(4),
+    };
+  }
+
+  /**
+   * Four closed garbage-sorting cases of 银杏街道, written straight into `cases` and `case_events` as the workflow
+   * would have: dispatched on a Monday about ten weeks ago at 10:00 in Beijing, each signed, contacted and called back
+   * (signed after 1 h or 3 h, contacted after 2 h, 4 h or 30 h). They are received within one second of a random
+   * instant, so the sample holds them alone.
+   */
+  async function seedScoredCases() {
+    const day = 24 * 3600_000;
+    const monday = new Date(Date.now() - 70 * day);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    monday.setUTCHours(2, 0, 0, 0);
+    const receivedAt = new Date(monday.getTime() - 3 * 3600_000 + Math.floor(Math.random() * 3600_000));
+    const after = (hours: number) => new Date(monday.getTime() + hours * 3600_000);
+    const serial = 700_000 + Math.floor(Math.random() * 90_000);
+    const cases = [
+      { sign: 1, contact: 2, solved: true, satisfaction: 'very-satisfied', outcome: 'satisfied' },
+      { sign: 3, contact: 4, solved: true, satisfaction: 'satisfied', outcome: 'satisfied' },
+      { sign: 1, contact: 30, solved: false, satisfaction: 'dissatisfied', outcome: 'accountability' },
+      { sign: 1, contact: 2, solved: true, satisfaction: 'dissatisfied', outcome: 'accountability' },
+    ];
+    const numbers: string[] = [];
+    for (const [i, recorded] of cases.entries()) {
+      const no = formatCaseNo(monday, serial + i);
+      numbers.push(no);
+      seeded.push(no);
+      const [signed, contacted, replied, calledBack] = [recorded.sign, recorded.contact, 72, 96].map(after);
+      await pg.query(
+        `INSERT INTO cases (case_no, workflow_id, kind, category, urgency, channel, status, stage, description,
+           community_id, street_id, district_id, rules_version, received_at, phase, lead_unit_id, responsible_unit_id,
+           outcome, dispatched_at, signed_at, contacted_at, replied_at, called_back_at, closed_at)
+         VALUES ($1, 'case-' || $1, 'complaint', 'garbage-sorting', 'normal', 'hotline', 'closed', 'closed', '历史案件',
+           'c-songtao', 's-yinxing', 'd-xishan', 'beijing@1', $2, 'closed', 's-yinxing', 's-yinxing', $3, $4, $5, $6,
+           $7, $8, $8)`,
+        [no, receivedAt, recorded.outcome, monday, signed, contacted, replied, calledBack],
+      );
+      const events = [
+        { type: 'dispatched', at: monday, detail: { leadUnitId: 's-yinxing', coUnitIds: [], copyUnitIds: [] } },
+        { type: 'signed', at: signed, detail: {} },
+        { type: 'contacted', at: contacted, detail: { note: '已联系' } },
+        { type: 'replied', at: replied, detail: { result: 'solved' } },
+        {
+          type: 'called-back',
+          at: calledBack,
+          detail: { solved: recorded.solved, satisfaction: recorded.satisfaction },
+        },
+        { type: 'closed', at: calledBack, detail: { outcome: recorded.outcome, flagged: false } },
+      ];
+      for (const [seq, event] of events.entries()) {
+        await pg.query(`INSERT INTO case_events (case_no, seq, type, at, detail) VALUES ($1, $2, $3, $4, $5)`, [
+          no,
+          seq + 1,
+          event.type,
+          event.at,
+          JSON.stringify(event.detail),
+        ]);
+      }
+    }
+    return {
+      window: { from: receivedAt.toISOString(), to: new Date(receivedAt.getTime() + 1000).toISOString() },
+      month: monthOf(monday),
+      signedLate: numbers[1],
     };
   }
 });

@@ -2,7 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PostgresCalendarSource } from '../../../../activities/calendar-source';
-import type { CaseKind, Urgency } from '../../../../libs/domain/src/case/case.types';
+import type { Urgency } from '../../../../libs/domain/src/case/case.types';
 import type { EscalationLevel } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { DEMO_CITY } from '../../../../libs/domain/src/org';
 import type { ProcessDefinition } from '../../../../libs/domain/src/rules';
@@ -10,6 +10,14 @@ import type { Principal } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { RulesService } from './rules.service';
 import { addToTotals, CaseComparison, compareCase, emptyTotals, RecordedCase, WhatIfTotals } from './what-if';
+import {
+  compareScores,
+  recordedScoreFacts,
+  ScoreComparison,
+  ScoredCase,
+  scoreFactsOf,
+  ScoreFactsRow,
+} from './what-if-scores';
 
 /** The recorded cases a what-if runs against: the last N received, or those received in [from, to). */
 export type WhatIfSample = { last: number } | { from: string; to: string };
@@ -23,6 +31,8 @@ export interface WhatIfReport {
   /** Cases where something would differ, by case number. */
   cases: CaseComparison[];
   errors: { caseNo: string; reason: string }[];
+  /** The 三率 scores of the sampled cases, unit by unit; `leftOut`: compared cases that could not be scored. */
+  scores: ScoreComparison & { leftOut: { caseNo: string; reason: string }[] };
 }
 
 export interface WhatIfJobView {
@@ -42,16 +52,11 @@ export const MAX_SAMPLE = 20_000;
 /** Cases compared between two progress updates (and loaded per query). */
 const BATCH = 50;
 
-interface CaseRow {
-  caseNo: string;
-  rulesVersion: string;
-  kind: CaseKind;
-  category: string;
+/** A `cases` row with the score facts of its events. */
+interface CaseRow extends ScoreFactsRow {
   urgency: Urgency;
   gridId: string | null;
   communityId: string | null;
-  streetId: string | null;
-  districtId: string | null;
   latitude: number | null;
   longitude: number | null;
   dispatchedAt: Date | null;
@@ -141,6 +146,8 @@ export class WhatIfService {
       const totals = emptyTotals();
       const differing: CaseComparison[] = [];
       const errors: WhatIfReport['errors'] = [];
+      const scored: ScoredCase[] = [];
+      const leftOut: WhatIfReport['errors'] = [];
       for (let i = 0; i < caseNos.length; i += BATCH) {
         for (const recorded of await this.load(caseNos.slice(i, i + BATCH))) {
           try {
@@ -152,6 +159,12 @@ export class WhatIfService {
             const comparison = compareCase(recorded, before, draft, context);
             addToTotals(totals, comparison);
             if (comparison.differs) differing.push(comparison);
+            try {
+              const facts = scoreFactsOf(recorded, before, draft, calendar);
+              if (facts) scored.push(facts);
+            } catch (error) {
+              leftOut.push({ caseNo: recorded.caseNo, reason: (error as Error).message });
+            }
           } catch (error) {
             totals.errors += 1;
             errors.push({ caseNo: recorded.caseNo, reason: (error as Error).message });
@@ -167,6 +180,7 @@ export class WhatIfService {
         totals,
         cases: differing,
         errors,
+        scores: { ...compareScores(scored, definitionsOf(pinned), draft, context.now), leftOut },
       };
       await this.dataSource.query(
         `UPDATE what_if_jobs SET status = 'done', report = $2, finished_at = now(), updated_at = now() WHERE id = $1`,
@@ -210,14 +224,37 @@ export class WhatIfService {
     return rows.map((row) => row.case_no);
   }
 
-  /** The recorded cases with their climbs of the ladder (`escalated` events of the case stream). */
+  /**
+   * The recorded cases with their climbs of the ladder (`escalated` events of the case stream) and what the monthly
+   * scores read of them: the first dispatch, the lead unit's first sign and contact after the last dispatch, the final
+   * call-back (the `loadMonthFacts` rules).
+   */
   private async load(caseNos: string[]): Promise<RecordedCase[]> {
     const rows = (await this.dataSource.query(
-      `SELECT case_no AS "caseNo", rules_version AS "rulesVersion", kind, category, urgency, grid_id AS "gridId",
-         community_id AS "communityId", street_id AS "streetId", district_id AS "districtId", latitude, longitude,
-         dispatched_at AS "dispatchedAt", signed_at AS "signedAt", contacted_at AS "contactedAt",
-         replied_at AS "repliedAt", closed_at AS "closedAt"
-       FROM cases WHERE case_no = ANY($1) ORDER BY received_at, case_no`,
+      `SELECT c.case_no AS "caseNo", c.rules_version AS "rulesVersion", c.kind, c.category, c.urgency,
+         c.grid_id AS "gridId", c.community_id AS "communityId", c.street_id AS "streetId",
+         c.district_id AS "districtId", c.latitude, c.longitude, c.dispatched_at AS "dispatchedAt",
+         c.signed_at AS "signedAt", c.contacted_at AS "contactedAt", c.replied_at AS "repliedAt",
+         c.closed_at AS "closedAt", c.received_at AS "receivedAt", c.lead_unit_id AS "leadUnitId",
+         u.kind AS "leadUnitKind", c.outcome, c.linked_case_no AS "linkedCaseNo", c.repeat_count AS "repeatCount",
+         d.first_at AS "firstDispatchedAt", d.last_at AS "lastDispatchedAt", r.signed_at AS "firstSignedAt",
+         r.contacted_at AS "firstContactedAt", cb.at AS "calledBackAt", cb.detail AS callback
+       FROM cases c
+       LEFT JOIN org_units u ON u.id = c.lead_unit_id
+       LEFT JOIN LATERAL (
+         SELECT min(e.at) AS first_at, (array_agg(e.at ORDER BY e.seq DESC))[1] AS last_at, max(e.seq) AS last_seq
+           FROM case_events e WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.type = 'dispatched') d ON true
+       LEFT JOIN LATERAL (
+         SELECT min(e.at) FILTER (WHERE e.type = 'signed') AS signed_at,
+                min(e.at) FILTER (WHERE e.type = 'contacted') AS contacted_at
+           FROM case_events e
+          WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.seq > d.last_seq
+            AND e.type IN ('signed', 'contacted')) r ON true
+       LEFT JOIN LATERAL (
+         SELECT e.at, e.detail FROM case_events e
+          WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.type = 'called-back'
+          ORDER BY e.seq DESC LIMIT 1) cb ON true
+       WHERE c.case_no = ANY($1) ORDER BY c.received_at, c.case_no`,
       [caseNos],
     )) as CaseRow[];
     const events = (await this.dataSource.query(
@@ -249,7 +286,13 @@ export class WhatIfService {
             at: event.at.toISOString(),
             byDeadline: /deadline passed$/.test(event.detail.reason ?? ''),
           })),
+        scoring: recordedScoreFacts(row, DEMO_CITY),
       };
     });
   }
+}
+
+/** The definitions of the pinned versions that are stored. */
+function definitionsOf(pinned: Map<string, ProcessDefinition | undefined>): Map<string, ProcessDefinition> {
+  return new Map([...pinned].flatMap(([label, document]) => (document ? [[label, document] as const] : [])));
 }

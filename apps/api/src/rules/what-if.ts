@@ -3,6 +3,7 @@ import type { EscalationLevel } from '../../../../libs/domain/src/lifecycle/life
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import { ProcessDefinition, toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { DeadlineSet, evaluateRoute, RouteFacts } from '../../../../libs/domain/src/routing';
+import type { RecordedScoreFacts } from './what-if-scores';
 
 /*
  * What-if: a process definition run against one recorded case through the same pure functions the workflow uses
@@ -24,6 +25,8 @@ export interface RecordedCase {
   resolvedAt?: string;
   /** Each climb of the ladder, oldest first (`escalated` events); `byDeadline` when a deadline passing caused it. */
   escalations: { level: EscalationLevel; at: string; byDeadline: boolean }[];
+  /** What the monthly scores read of the case (`what-if-scores.ts`); absent: the case is left out of the scores. */
+  scoring?: RecordedScoreFacts;
 }
 
 /** Where a case climbs from: the handling stage (its handling deadline) or a committee rung (the rung's deadline). */
@@ -230,7 +233,7 @@ function summariseRoute(definition: ProcessDefinition, facts: RouteFacts, tree: 
 }
 
 /** The category's sign / contact / handle limits for the case's urgency, or undefined when the catalogue lacks it. */
-function limitsOf(definition: ProcessDefinition, facts: RouteFacts): DeadlineSet | undefined {
+export function limitsOf(definition: ProcessDefinition, facts: RouteFacts): DeadlineSet | undefined {
   const category = definition.routing.categories.find((candidate) => candidate.id === facts.category);
   return category?.deadlines[facts.urgency ?? category.defaultUrgency];
 }
