@@ -352,6 +352,10 @@ describe('identity and access over HTTP', () => {
       expect(blocked.headers['retry-after']).toBeDefined();
       const operator = await tokenFor(limited, 'operator');
       await request(server).post('/api/v1/cases').set(bearer(operator)).send(caseBody()).expect(201);
+      // Anonymous progress lookups have the same per-address limit: sequential case numbers cannot be walked.
+      const lookup = () => request(server).get('/api/v1/public/cases/20261123000001');
+      for (let i = 0; i < 2; i += 1) expect((await lookup()).status).not.toBe(429);
+      await lookup().expect(429);
     });
   });
 });

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
-import { Public } from '../auth/auth.decorators';
+import { Public, RateLimit } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 
 /**
@@ -19,6 +19,8 @@ export class PublicCaseController {
 
   @Get(':caseNo')
   @Public()
+  // Case numbers are sequential: anonymous lookups get the anonymous intake limit per address, so nobody walks them.
+  @RateLimit('intake')
   @ApiOperation({ summary: 'Public progress of a case by its number (no personal data)' })
   @ApiResponse({ status: 404, description: 'No such case' })
   async get(@Param('caseNo') caseNo: string) {
