@@ -10,9 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities, LifecycleActivities } from '../../activities';
-import type { CaseStage, CaseStatus } from '../../libs/domain/src/case/case.types';
 import { CaseLifecycle } from '../../libs/domain/src/lifecycle/case-lifecycle';
-import type { CaseAction, DeadlineRequest, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
+import type { CaseAction, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import { BEIJING_LIFECYCLE_RULES } from '../../libs/domain/src/lifecycle/presets';
 import {
   ACTION_REFUSED,
@@ -23,7 +22,8 @@ import {
   ComplaintCaseInput,
   repeatContactSignal,
 } from './messages';
-import { caseProjection, caseSearchAttributes } from './projection';
+import { CaseMirror } from './case-mirror';
+import { caseSearchAttributes } from './projection';
 import { WhistleRounds } from './whistle-rounds';
 
 const activities = proxyActivities<CaseActivities & LifecycleActivities>({
@@ -56,52 +56,9 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     facts: input.facts,
     stages: [{ stage: 'intake', status: 'registered', at: now() }],
   };
-  let version = 0;
-  let nextSeq = 1;
-  let syncing: Promise<void> = Promise.resolve();
-
-  const enter = (stage: CaseStage, status: CaseStatus) => {
-    if (snapshot.stage === stage && snapshot.status === status) return;
-    snapshot.stage = stage;
-    snapshot.status = status;
-    snapshot.stages.push({ stage, status, at: now() });
-  };
-
-  /** Mirrors the state to PostgreSQL and visibility, one sync at a time so an older projection never wins. */
-  const sync = (updateId?: string): Promise<void> => {
-    if (snapshot.lifecycle) enter(lifecycle.state.phase, lifecycle.state.phase === 'closed' ? 'closed' : 'open');
-    const events = lifecycle.takeEvents().map((event) => (updateId && event.actor ? { ...event, updateId } : event));
-    const firstSeq = nextSeq;
-    nextSeq += events.length;
-    const projection = caseProjection(snapshot, lifecycle);
-    upsertSearchAttributes(caseSearchAttributes(snapshot, lifecycle));
-    syncing = syncing.then(async () => {
-      await activities.appendCaseEvents({ caseNo: input.caseNo, firstSeq, events });
-      if (snapshot.lifecycle) await activities.projectCase(projection);
-    });
-    return syncing;
-  };
-  const changed = (updateId?: string) => {
-    version += 1;
-    return sync(updateId);
-  };
+  const mirror = new CaseMirror(snapshot, lifecycle, () => rules);
+  const changed = (updateId?: string) => mirror.changed(updateId);
   const whistles = new WhistleRounds(input.caseNo, lifecycle, () => rules, changed);
-
-  const stamp = async (requests: DeadlineRequest[]) => {
-    for (const request of requests) {
-      lifecycle.setDeadline(await activities.stampDeadline({ ...request, reminderFraction: rules.reminderFraction }));
-    }
-  };
-
-  /** Stops or restarts the clocks when a suspension begins or ends (the calendar computes what is owed). */
-  const moveClocks = async () => {
-    const clock = lifecycle.takeClockRequest();
-    if (clock?.op === 'pause') lifecycle.setPaused(await activities.pauseDeadlines(clock));
-    if (clock?.op === 'resume') {
-      const entries = await activities.resumeDeadlines({ ...clock, reminderFraction: rules.reminderFraction });
-      for (const entry of entries) lifecycle.setDeadline(entry);
-    }
-  };
 
   setHandler(caseStateQuery, () => snapshot);
   for (const [type, update] of Object.entries(CASE_ACTION_UPDATES)) {
@@ -113,8 +70,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
           rules = request.action.rules;
           snapshot.rulesVersion = request.action.toVersion;
         }
-        await stamp(requests);
-        await moveClocks();
+        await mirror.stamp(requests);
+        await mirror.moveClocks();
         await whistles.afterAction(request.actor);
         await changed(currentUpdateInfo()?.id);
         return snapshot;
@@ -148,7 +105,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     stage: 'awaiting-dispatch',
     ...(input.linkedTo ? { linkedTo: input.linkedTo } : {}),
   });
-  enter('awaiting-dispatch', 'registered');
+  mirror.enter('awaiting-dispatch', 'registered');
   upsertSearchAttributes(caseSearchAttributes(snapshot));
   if (!patched(LIFECYCLE_PATCH)) return snapshot;
 
@@ -161,24 +118,24 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   }
   if (lifecycle.state.phase !== 'closed') {
     const plan = await activities.planDispatch(input.facts, input.rulesVersion);
-    await stamp(lifecycle.dispatch(plan, now()));
+    await mirror.stamp(lifecycle.dispatch(plan, now()));
   }
   snapshot.lifecycle = lifecycle.state;
-  await sync();
+  await mirror.sync();
 
   while (lifecycle.state.phase !== 'closed') {
     const timer = lifecycle.nextTimer();
-    const seen = version;
+    const seen = mirror.version;
     const acted = timer
-      ? await condition(() => version !== seen, Math.max(1, Date.parse(timer.at) - Date.now()))
-      : await condition(() => version !== seen);
+      ? await condition(() => mirror.version !== seen, Math.max(1, Date.parse(timer.at) - Date.now()))
+      : await condition(() => mirror.version !== seen);
     if (!acted && timer) {
-      await stamp(lifecycle.onTimer(timer, now()));
+      await mirror.stamp(lifecycle.onTimer(timer, now()));
       await changed();
     }
   }
   await whistles.closeAll('the case is closed');
   await condition(allHandlersFinished);
-  await syncing;
+  await mirror.settled();
   return snapshot;
 }
