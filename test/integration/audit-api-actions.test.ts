@@ -1,20 +1,12 @@
 import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { createHash, randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
 import { DEFAULT_CALENDAR_ID } from '../../activities/calendar-source';
 import { ApiTokenService } from '../../apps/api/src/auth/api-token.service';
 import { AuthService } from '../../apps/api/src/auth/auth.service';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
-import { seedDemoData } from '../../libs/persistence/src';
 import { canonicalJson, sha256Hex } from '../../libs/persistence/src/audit';
-import { bearer, DEMO_PASSWORD, handlerOf, login, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, DEMO_PASSWORD, handlerOf, login } from '../support/auth';
+import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,68 +32,48 @@ interface AuditRowBody {
  * whole log, which is verified at the end.
  */
 describe('audit of actions through the API', () => {
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-audit-api-${randomUUID()}`;
   const UNIT = 'it-audit-api';
-  let scratch: ScratchDatabase;
+  const USERS = {
+    designer: 'designer',
+    admin: 'admin',
+    auditor: 'auditor',
+    handler: handlerOf('s-hubin'),
+    ann: `ann.${UNIT}`,
+    bob: `bob.${UNIT}`,
+  };
+  let stack: TestStack;
   let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
   let pg: PgClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   /** The audit actor of each named user (`{ userId, role, unitId }`). */
   const actors: Record<string, AuditRowBody['actor']> = {};
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    scratch = await createScratchDatabase('it_audit_api');
-    await seedDemoData(scratch.url);
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl: scratch.url, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
-    });
-    await app.init();
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
-    for (const [name, role] of [
-      ['ann', 'handler'],
-      ['bob', 'handler'],
-    ]) {
-      await pg.query(
-        `INSERT INTO users (username, display_name, password_hash, role, unit_id)
-         VALUES ($1, $1, 'scrypt$unusable', $2, $3)`,
-        [`${name}.${UNIT}`, role, UNIT],
-      );
-    }
-    for (const [name, username] of Object.entries({
-      designer: 'designer',
-      admin: 'admin',
-      auditor: 'auditor',
-      handler: handlerOf('s-hubin'),
-      ann: `ann.${UNIT}`,
-      bob: `bob.${UNIT}`,
-    })) {
+    stack = await startTestStack({
+      label: 'it-audit-api',
+      scratch: true,
+      seed: true,
+      prepare: async (db) => {
+        for (const [name, role] of [
+          ['ann', 'handler'],
+          ['bob', 'handler'],
+        ]) {
+          await insertTestUser(db, { username: `${name}.${UNIT}`, role, unitId: UNIT });
+        }
+      },
       // Issued without HTTP login: not audited, so each test's rows are its own.
-      tokens[name] = await tokenFor(app, username);
+      users: USERS,
+    });
+    ({ app, pg, tokens } = stack);
+    for (const [name, username] of Object.entries(USERS)) {
       const row = await pg.query(`SELECT id::text, role, unit_id FROM users WHERE username = $1`, [username]);
       actors[name] = { userId: row.rows[0].id, role: row.rows[0].role, unitId: row.rows[0].unit_id };
     }
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const as = (who: string) => bearer(tokens[who]);
 
   /** The audit rows `run` wrote (the log's rows after the newest one before it). */

@@ -1,21 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
-import { seedDemoData } from '../../libs/persistence/src';
 import { appendAudit, SYSTEM_ACTOR } from '../../libs/persistence/src/audit';
 import { runCheckConsistency } from '../../libs/persistence/src/cli/check-consistency';
 import { runVerifyAudit } from '../../libs/persistence/src/cli/verify-audit';
-import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { bearer, handlerOf } from '../support/auth';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
 interface TimelineRowBody {
   time: string;
@@ -41,55 +34,34 @@ interface TimelineRowBody {
  * made in the projection. On a database of its own: the tampering must not break the shared log.
  */
 describe('auditors', () => {
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-audit-${randomUUID()}`;
-  let scratch: ScratchDatabase;
+  let stack: TestStack;
   let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
   let pg: PgClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   /** A case whistled (one department, round completed) and escalated to the community committee. */
   let caseNo: string;
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    scratch = await createScratchDatabase('it_audit');
-    await seedDemoData(scratch.url);
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl: scratch.url, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-audit',
+      scratch: true,
+      seed: true,
+      users: {
+        operator: 'operator',
+        street: handlerOf('s-hubin'),
+        urban: handlerOf('dept-urban-management'),
+        auditor: 'auditor',
+        admin: 'admin',
+        designer: 'designer',
+      },
     });
-    await app.init();
-    for (const [name, username] of Object.entries({
-      operator: 'operator',
-      street: handlerOf('s-hubin'),
-      urban: handlerOf('dept-urban-management'),
-      auditor: 'auditor',
-      admin: 'admin',
-      designer: 'designer',
-    })) {
-      tokens[name] = await tokenFor(app, username);
-    }
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
+    ({ app, pg, tokens } = stack);
     caseNo = await whistledAndEscalatedCase();
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const act = (who: string, no: string, path: string, body: object = {}) =>
     http().post(`/api/v1/cases/${no}/${path}`).set(bearer(tokens[who])).send(body);
   const asAuditor = (path: string) => http().get(path).set(bearer(tokens.auditor));
@@ -296,13 +268,13 @@ describe('auditors', () => {
       });
       // The CLI (npm run audit:verify) says the same and exits with 2.
       let printed = '';
-      expect(await runVerifyAudit([], scratch.url, (text) => (printed += text))).toBe(2);
+      expect(await runVerifyAudit([], stack.databaseUrl, (text) => (printed += text))).toBe(2);
       expect(JSON.parse(printed)).toMatchObject({ ok: false, firstBroken: { id: target.id, chain: 'global' } });
     } finally {
       await tamper(target.reason);
     }
     expect((await asAuditor(`/api/v1/audit/verify`).expect(200)).body).toMatchObject({ ok: true });
-    expect(await runVerifyAudit(['--case', caseNo], scratch.url, () => undefined)).toBe(0);
+    expect(await runVerifyAudit(['--case', caseNo], stack.databaseUrl, () => undefined)).toBe(0);
   });
 
   it('should build the timeline from the audit log alone when Temporal has no history of the case', async () => {
@@ -469,23 +441,17 @@ describe('auditors', () => {
     let printed = '';
     const code = await runCheckConsistency(
       [],
-      { databaseUrl: scratch.url, temporal: { address, namespace: 'default', taskQueue } },
+      {
+        databaseUrl: stack.databaseUrl,
+        temporal: {
+          address: requiredTestEnv(TEST_ENV.temporalAddress),
+          namespace: 'default',
+          taskQueue: stack.taskQueue,
+        },
+      },
       (text) => (printed += text),
     );
     expect(code).toBe(2);
     expect(JSON.parse(printed).drift).toEqual(drifted.body.drift);
   });
 });
-
-/** Retries an assertion for a while: a child workflow or an activity lands a moment after the call that caused it. */
-async function eventually<T>(check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

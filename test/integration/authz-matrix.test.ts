@@ -1,19 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { get as httpGet, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
 import { BEIJING_DEFINITION } from '../../libs/domain/src/rules';
-import { seedDemoData } from '../../libs/persistence/src';
-import { bearer, coordinatorOf, DEMO_PASSWORD, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, coordinatorOf, DEMO_PASSWORD, handlerOf, tokenFor } from '../support/auth';
+import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
 /**
  * Every endpoint of the API × every role (and a handler of another unit, and no token at all), against the status
@@ -49,16 +41,12 @@ describe('authorization matrix', () => {
   const colleague = `handler2.s-hubin-${randomUUID().slice(0, 6)}`;
   /** The citizen's phone on every case made here: no answer may show it unmasked. */
   const PHONE = '13912345678';
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-authz-${randomUUID()}`;
-  let scratch: ScratchDatabase;
+  let stack: TestStack<Staff | 'colleague'>;
   let app: INestApplication;
   /** Where the app listens (event streams are read with a raw request). */
   let baseUrl: string;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
   let pg: PgClient;
-  const tokens = {} as Record<Staff | 'colleague', string>;
+  let tokens: Record<Staff | 'colleague', string>;
   const userIds = {} as Record<Staff | 'colleague', string>;
   /** Every response body, for the masking check. */
   const answers: string[] = [];
@@ -76,29 +64,23 @@ describe('authorization matrix', () => {
   let whatIfJob: string;
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    scratch = await createScratchDatabase('it_authz');
-    await seedDemoData(scratch.url);
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl: scratch.url, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-authz',
+      scratch: true,
+      seed: true,
+      prepare: (db) =>
+        insertTestUser(db, {
+          username: colleague,
+          role: 'handler',
+          unitId: 's-hubin',
+          displayName: '湖滨街道办理人乙（测试）',
+        }),
+      users: { ...USERS, colleague },
     });
+    ({ app, pg, tokens } = stack);
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
-    await pg.query(
-      `INSERT INTO users (username, display_name, password_hash, role, unit_id)
-       VALUES ($1, '湖滨街道办理人乙（测试）', 'scrypt$unusable', 'handler', 's-hubin')`,
-      [colleague],
-    );
     for (const [who, username] of [...Object.entries(USERS), ['colleague', colleague]]) {
-      tokens[who as Staff] = await tokenFor(app, username);
       userIds[who as Staff] = (await pg.query(`SELECT id FROM users WHERE username = $1`, [username])).rows[0].id;
     }
     sharedCase = await freshCase('awaiting-sign');
@@ -123,14 +105,10 @@ describe('authorization matrix', () => {
           .expect(200);
       }
     }
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-    await scratch?.drop();
+    await stack?.stop();
   });
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
 
   function submission() {
     return {

@@ -1,14 +1,7 @@
-import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
-import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, handlerOf } from '../support/auth';
+import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
 /**
  * A whole case through the HTTP API on the Temporal dev server and PostgreSQL: intake, dispatch to the street,
@@ -16,48 +9,26 @@ import { requiredTestEnv, TEST_ENV } from '../support/test-env';
  * as the user whose token acts — plus the refusals a stale or foreign action gets, duplicates and intake outcomes.
  */
 describe('a case through the HTTP API', () => {
-  const databaseUrl = requiredTestEnv(TEST_ENV.databaseUrl);
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-journey-${randomUUID()}`;
-  const logger = pino({ level: 'silent' });
-  let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
+  let stack: TestStack;
   let pg: PgClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger,
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-journey',
+      users: {
+        operator: 'operator',
+        street: handlerOf('s-hubin'),
+        otherStreet: handlerOf('c-xiyuan'),
+        urban: handlerOf('dept-urban-management'),
+      },
     });
-    await app.init();
-    for (const [name, username] of Object.entries({
-      operator: 'operator',
-      street: handlerOf('s-hubin'),
-      otherStreet: handlerOf('c-xiyuan'),
-      urban: handlerOf('dept-urban-management'),
-    })) {
-      tokens[name] = await tokenFor(app, username);
-    }
-    pg = new PgClient({ connectionString: databaseUrl });
-    await pg.connect();
+    ({ pg, tokens } = stack);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-  });
+  afterAll(() => stack?.stop());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const act = (who: string, caseNo: string, path: string, body: object = {}) =>
     http().post(`/api/v1/cases/${caseNo}/${path}`).set(bearer(tokens[who])).send(body);
 
@@ -223,16 +194,3 @@ describe('a case through the HTTP API', () => {
     expect(await eventTypes(created.body.caseNo)).toEqual(['emergency-diverted', 'closed']);
   });
 });
-
-/** Retries an assertion for a while: a child workflow or a signal lands a moment after the call that caused it. */
-async function eventually<T>(check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

@@ -1,20 +1,15 @@
 import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { get, IncomingMessage } from 'node:http';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createLifecycleActivities } from '../../activities/lifecycle.activities';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { NotificationSender, OutboxNotification } from '../../apps/api/src/notifications/notification-sender';
 import { OutboxDispatcher } from '../../apps/api/src/notifications/outbox-dispatcher';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
-import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, handlerOf, tokenFor } from '../support/auth';
+import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
 /** Records every send; fails those of the cases in `failing`. */
 class RecordingSender extends NotificationSender {
@@ -48,46 +43,31 @@ interface EventStream {
  * the future): only a poll run "as of" that instant claims it.
  */
 describe('notifications', () => {
-  const databaseUrl = requiredTestEnv(TEST_ENV.databaseUrl);
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-notifications-${randomUUID()}`;
   const PARKED = new Date('2100-01-01T00:00:00.000Z');
   const RETRY_BASE_MS = 60_000;
   const sender = new RecordingSender();
+  let stack: TestStack;
   let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
   let pg: PgClient;
   let baseUrl: string;
   let dispatcher: OutboxDispatcher;
   const streams: EventStream[] = [];
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
-      notifications: { sender, pollIntervalMs: 0, retryBaseMs: RETRY_BASE_MS, heartbeatMs: 200 },
+    stack = await startTestStack({
+      label: 'it-notifications',
+      api: { notifications: { sender, pollIntervalMs: 0, retryBaseMs: RETRY_BASE_MS, heartbeatMs: 200 } },
     });
+    ({ app, pg } = stack);
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     dispatcher = app.get(OutboxDispatcher);
-    pg = new PgClient({ connectionString: databaseUrl });
-    await pg.connect();
   });
 
   afterAll(async () => {
-    // Streams still open: stopping the API must end them, not wait for the clients.
-    await app?.close();
+    // Streams still open: stopping the API (first thing `stop` does) must end them, not wait for the clients.
+    await stack?.stop();
     for (const stream of streams) stream.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
   });
 
   const citizen = { name: '赵先生', phone: '13700002222' };
@@ -348,15 +328,3 @@ describe('notifications', () => {
     });
   }
 });
-
-async function eventually<T>(check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}

@@ -1,19 +1,12 @@
-import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
 import { buildDefaultCalendar } from '../../activities/calendar-source';
 import { addDuration } from '../../libs/domain/src/calendar';
 import { formatCaseNo } from '../../libs/domain/src/case/case.types';
 import { BEIJING_DEFINITION } from '../../libs/domain/src/rules';
 import { monthOf } from '../../libs/domain/src/scores';
-import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, handlerOf } from '../support/auth';
+import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,51 +20,32 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * a district, so nothing published here reaches another file's cases.
  */
 describe('process definitions for designers', () => {
-  const databaseUrl = requiredTestEnv(TEST_ENV.databaseUrl);
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-rules-${randomUUID()}`;
-  let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
+  let stack: TestStack;
   let pg: PgClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   const seeded: string[] = [];
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-rules',
+      users: {
+        designer: 'designer',
+        admin: 'admin',
+        auditor: 'auditor',
+        operator: 'operator',
+        handler: handlerOf('s-hubin'),
+      },
     });
-    await app.init();
-    for (const [name, username] of Object.entries({
-      designer: 'designer',
-      admin: 'admin',
-      auditor: 'auditor',
-      operator: 'operator',
-      handler: handlerOf('s-hubin'),
-    })) {
-      tokens[name] = await tokenFor(app, username);
-    }
-    pg = new PgClient({ connectionString: databaseUrl });
-    await pg.connect();
+    ({ pg, tokens } = stack);
   });
 
   afterAll(async () => {
     // Seeded recorded cases have no workflow: close them so nothing else takes them for open cases.
     if (seeded.length) await pg?.query(`UPDATE cases SET status = 'closed' WHERE case_no = ANY($1)`, [seeded]);
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
+    await stack?.stop();
   });
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const as = (who: string) => bearer(tokens[who]);
   const copy = (): Json => JSON.parse(JSON.stringify(BEIJING_DEFINITION)) as Json;
   const rung = (doc: Json, id: string): Json => (doc.lifecycle.ladder.rungs as Json[]).find((r) => r.id === id)!;
@@ -615,17 +589,3 @@ describe('process definitions for designers', () => {
     };
   }
 });
-
-/** Retries an assertion until it holds (projections and jobs are written asynchronously), for up to 30 s. */
-async function eventually(check: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

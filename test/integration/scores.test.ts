@@ -1,24 +1,16 @@
-import { INestApplication } from '@nestjs/common';
 import { Client as TemporalClient } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
 import { inputsHash } from '../../activities/scores.activities';
-import { createApiApp } from '../../apps/api/src/bootstrap';
 import { ensureMonthlyScoresSchedule } from '../../apps/api/src/scores/scores.schedule';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
 import type { CaseOutcome } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Satisfaction } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import { computeScores, previousMonth } from '../../libs/domain/src/scores';
 import type { CaseScoreFacts, HotspotCaseFacts, ScoringPolicy } from '../../libs/domain/src/scores';
-import { seedDemoData } from '../../libs/persistence/src';
 import { MONTHLY_SCORES_SCHEDULE_ID } from '../../workflows/monthly-scores/messages';
-import { bearer, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { bearer } from '../support/auth';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
 /*
  * October 2026 in the demo city, seeded directly into `cases` and `case_events`. Unless a seed says otherwise a case
@@ -341,49 +333,30 @@ interface UnitView {
  */
 describe('monthly scores', () => {
   const serverUrl = requiredTestEnv(TEST_ENV.databaseUrl);
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-scores-${randomUUID()}`;
-  let scratch: ScratchDatabase;
-  let app: INestApplication;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
+  let stack: TestStack;
+  let taskQueue: string;
   let pg: PgClient;
   let temporal: TemporalClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   let firstRunId: string;
 
   beforeAll(async () => {
     expect(serverUrl).toBeTruthy();
-    quietTemporalRuntime();
-    scratch = await createScratchDatabase('it_scores');
-    await seedDemoData(scratch.url);
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
-    await seedCases(pg);
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl: scratch.url, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
-      notifications: { pollIntervalMs: 0 },
+    stack = await startTestStack({
+      label: 'it-scores',
+      scratch: true,
+      seed: true,
+      prepare: seedCases,
+      api: { notifications: { pollIntervalMs: 0 } },
+      users: { auditor: 'auditor', admin: 'admin', designer: 'designer', operator: 'operator' },
     });
-    await app.init();
-    temporal = app.get(TemporalClient);
-    for (const role of ['auditor', 'admin', 'designer', 'operator']) tokens[role] = await tokenFor(app, role);
+    ({ taskQueue, pg, tokens } = stack);
+    temporal = stack.app.get(TemporalClient);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const get = (path: string, who = 'auditor') => http().get(path).set(bearer(tokens[who]));
   const post = (path: string, body: object, who = 'auditor') => http().post(path).set(bearer(tokens[who])).send(body);
 
@@ -730,15 +703,3 @@ describe('monthly scores', () => {
     }
   });
 });
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

@@ -1,16 +1,7 @@
-import { INestApplication } from '@nestjs/common';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
-import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { CaseWorker, createCaseWorker } from '../../apps/worker/src/case-worker';
-import { seedDemoData } from '../../libs/persistence/src';
-import { bearer, handlerOf, TEST_AUTH, tokenFor } from '../support/auth';
-import { quietTemporalRuntime } from '../support/quiet-runtime';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer, handlerOf } from '../support/auth';
+import { eventually, insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
 /**
  * A whistle round worked entirely through the task inbox, on the Temporal dev server and a database of its own:
@@ -21,59 +12,40 @@ import { requiredTestEnv, TEST_ENV } from '../support/test-env';
  */
 describe('whistle rounds through the task inbox', () => {
   const DEPARTMENT = 'dept-urban-management';
-  const address = requiredTestEnv(TEST_ENV.temporalAddress);
-  const taskQueue = `it-inbox-whistle-${randomUUID()}`;
   /** A second handler of 城管执法局, to claim the department's task against the first. */
   const colleague = `handler2.${DEPARTMENT}-${randomUUID().slice(0, 6)}`;
-  let scratch: ScratchDatabase;
-  let connection: NativeConnection;
-  let worker: CaseWorker;
-  let app: INestApplication;
+  const USERS = {
+    operator: 'operator',
+    street: handlerOf('s-hubin'),
+    urban: handlerOf(DEPARTMENT),
+    colleague,
+    housing: handlerOf('dept-housing'),
+  };
+  type Who = keyof typeof USERS;
+  let stack: TestStack<Who>;
   let pg: PgClient;
-  const tokens = {} as Record<'operator' | 'street' | 'urban' | 'colleague' | 'housing', string>;
-  type Who = keyof typeof tokens;
+  let tokens: Record<Who, string>;
 
   beforeAll(async () => {
-    quietTemporalRuntime();
-    scratch = await createScratchDatabase('it_inbox_whistle');
-    await seedDemoData(scratch.url);
-    connection = await NativeConnection.connect({ address });
-    worker = await createCaseWorker({ databaseUrl: scratch.url, connection, namespace: 'default', taskQueue });
-    void worker.run();
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address, namespace: 'default', taskQueue },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-inbox-whistle',
+      scratch: true,
+      seed: true,
+      prepare: (db) =>
+        insertTestUser(db, {
+          username: colleague,
+          role: 'handler',
+          unitId: DEPARTMENT,
+          displayName: '城管执法局办理人乙（测试）',
+        }),
+      users: USERS,
     });
-    await app.init();
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
-    await pg.query(
-      `INSERT INTO users (username, display_name, password_hash, role, unit_id)
-       VALUES ($1, '城管执法局办理人乙（测试）', 'scrypt$unusable', 'handler', $2)`,
-      [colleague, DEPARTMENT],
-    );
-    for (const [who, username] of Object.entries({
-      operator: 'operator',
-      street: handlerOf('s-hubin'),
-      urban: handlerOf(DEPARTMENT),
-      colleague,
-      housing: handlerOf('dept-housing'),
-    })) {
-      tokens[who as Who] = await tokenFor(app, username);
-    }
+    ({ pg, tokens } = stack);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await pg?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => stack?.stop());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => stack.http();
   const inbox = (who: Who, query: string) => http().get(`/api/v1/tasks?${query}`).set(bearer(tokens[who]));
   const actOn = (who: Who, id: string, action: string, body: object = {}) =>
     http().post(`/api/v1/tasks/${id}/actions/${action}`).set(bearer(tokens[who])).send(body);
@@ -239,16 +211,3 @@ describe('whistle rounds through the task inbox', () => {
     expect(response.body.details).toEqual([expect.objectContaining({ field: 'claimedBy' })]);
   });
 });
-
-/** Retries an assertion for a while: a task lands in the inbox a moment after the action that opened it. */
-async function eventually<T>(check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

@@ -1,12 +1,8 @@
-import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import pino from 'pino';
 import request from 'supertest';
-import { createApiApp } from '../../apps/api/src/bootstrap';
-import { bearer, TEST_AUTH, tokenFor } from '../support/auth';
-import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
-import { requiredTestEnv, TEST_ENV } from '../support/test-env';
+import { bearer } from '../support/auth';
+import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
 /**
  * The task inbox over HTTP on rows written straight into a database of its own (the case workflow writes them in
@@ -16,47 +12,39 @@ import { requiredTestEnv, TEST_ENV } from '../support/test-env';
 describe('the task inbox', () => {
   const UNIT = 'it-inbox';
   const OTHER = 'it-inbox-other';
-  let scratch: ScratchDatabase;
-  let app: INestApplication;
+  type Who = 'ann' | 'bob' | 'stranger' | 'admin' | 'auditor';
+  let stack: TestStack<Who>;
   let pg: PgClient;
-  const tokens: Record<'ann' | 'bob' | 'stranger' | 'admin' | 'auditor', string> = {
-    ann: '',
-    bob: '',
-    stranger: '',
-    admin: '',
-    auditor: '',
-  };
+  let tokens: Record<Who, string>;
   const ids: Record<string, string> = {};
   const users: Record<string, string> = {};
   const hours = (n: number) => new Date(Date.now() + n * 3_600_000);
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('it_inbox');
-    app = await createApiApp({
-      databaseUrl: scratch.url,
-      temporal: { address: requiredTestEnv(TEST_ENV.temporalAddress), namespace: 'default', taskQueue: 'it-inbox' },
-      logger: pino({ level: 'silent' }),
-      auth: TEST_AUTH,
+    stack = await startTestStack({
+      label: 'it-inbox',
+      scratch: true,
+      worker: false,
+      taskQueue: 'it-inbox',
+      prepare: async (db) => {
+        for (const [name, unit, role] of [
+          ['ann', UNIT, 'handler'],
+          ['bob', UNIT, 'handler'],
+          ['stranger', OTHER, 'handler'],
+          ['cora', UNIT, 'coordinator'],
+        ]) {
+          users[name] = await insertTestUser(db, { username: `${name}.it-inbox`, role, unitId: unit });
+        }
+      },
+      users: {
+        ann: 'ann.it-inbox',
+        bob: 'bob.it-inbox',
+        stranger: 'stranger.it-inbox',
+        admin: 'admin',
+        auditor: 'auditor',
+      },
     });
-    await app.init();
-    pg = new PgClient({ connectionString: scratch.url });
-    await pg.connect();
-    for (const [name, unit, role] of [
-      ['ann', UNIT, 'handler'],
-      ['bob', UNIT, 'handler'],
-      ['stranger', OTHER, 'handler'],
-      ['cora', UNIT, 'coordinator'],
-    ]) {
-      const row = await pg.query(
-        `INSERT INTO users (username, display_name, password_hash, role, unit_id)
-         VALUES ($1, $1, 'scrypt$unusable', $2, $3) RETURNING id`,
-        [`${name}.it-inbox`, role, unit],
-      );
-      users[name] = row.rows[0].id;
-      if (name in tokens) tokens[name as keyof typeof tokens] = await tokenFor(app, `${name}.it-inbox`);
-    }
-    tokens.admin = await tokenFor(app, 'admin');
-    tokens.auditor = await tokenFor(app, 'auditor');
+    ({ pg, tokens } = stack);
     // Three cases; their tasks in the unit, in due order: a (1h), b (2h, claimed), c (3h, overdue), d (4h, street
     // escalation, coordinator), e (no deadline); and closed, and another unit's.
     const cases = [
@@ -135,18 +123,14 @@ describe('the task inbox', () => {
     await task('elsewhere', { caseNo: '20261122000103', unit: OTHER, due: hours(1), createdAt: hours(-6) });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await pg?.end();
-    await scratch?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   const list = (who: keyof typeof tokens, query = '') =>
-    request(app.getHttpServer()).get(`/api/v1/tasks${query}`).set(bearer(tokens[who]));
+    stack.http().get(`/api/v1/tasks${query}`).set(bearer(tokens[who]));
   const names = (body: { items: { id: string }[] }) =>
     body.items.map((item) => Object.keys(ids).find((name) => ids[name] === item.id));
   const post = (who: keyof typeof tokens, path: string, body: object = {}) =>
-    request(app.getHttpServer()).post(`/api/v1/tasks/${path}`).set(bearer(tokens[who])).send(body);
+    stack.http().post(`/api/v1/tasks/${path}`).set(bearer(tokens[who])).send(body);
 
   it("should list the caller's unit's open and claimed tasks by due date, those without one last, with badges", async () => {
     const response = await list('ann').expect(200);
