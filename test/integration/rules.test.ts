@@ -236,6 +236,17 @@ describe('process definitions for designers', () => {
     await http().get('/api/v1/rules/diff?from=beijing&to=preset:beijing').set(as('auditor')).expect(400);
   });
 
+  it('should report a what-if job its API stopped running as interrupted, not running forever', async () => {
+    const [{ id }] = (
+      await pg.query(
+        `INSERT INTO what_if_jobs (subject, document, sample, requested_by, status, updated_at)
+         VALUES ('beijing@1', '{}', '{"last":1}', 'u-test', 'running', now() - interval '1 hour') RETURNING id`,
+      )
+    ).rows as { id: string }[];
+    const job = (await http().get(`/api/v1/rules/what-if/${id}`).set(as('designer')).expect(200)).body as Json;
+    expect(job).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted: no progress/) });
+  });
+
   it('should never let a draft affect a case', async () => {
     const draft = await newDraft();
     const doc = draft.document as Json;

@@ -71,6 +71,9 @@ interface CaseRow extends ScoreFactsRow {
  * same pure decision functions the workflow uses ({@link compareCase}), in this API process, as a job row whose
  * progress is updated every {@link BATCH} cases. Reads cases, never touches one.
  */
+/** Minutes without progress after which a queued or running what-if job counts as interrupted. */
+const STALLED_MINUTES = 10;
+
 @Injectable()
 export class WhatIfService {
   private readonly logger = new Logger(WhatIfService.name);
@@ -109,9 +112,22 @@ export class WhatIfService {
     return { jobId: id, status: 'queued' as const };
   }
 
-  /** @throws NotFoundException for an unknown job id. */
+  /**
+   * A job and its progress. A job that made no progress for {@link STALLED_MINUTES} minutes was cut off (its API
+   * stopped while running it): it is marked failed, so nobody waits on it forever.
+   * @throws NotFoundException for an unknown job id.
+   */
   async find(jobId: string): Promise<WhatIfJobView> {
-    const rows = /^[0-9a-f-]{36}$/i.test(jobId)
+    const known = /^[0-9a-f-]{36}$/i.test(jobId);
+    if (known) {
+      await this.dataSource.query(
+        `UPDATE what_if_jobs SET status = 'failed', finished_at = now(), updated_at = now(),
+           error = 'interrupted: no progress for ${STALLED_MINUTES} minutes (the API running it stopped); start it again'
+         WHERE id = $1 AND status IN ('queued', 'running') AND updated_at < now() - interval '${STALLED_MINUTES} minutes'`,
+        [jobId],
+      );
+    }
+    const rows = known
       ? ((await this.dataSource.query(
           `SELECT id, subject, status, done, total, requested_by AS "requestedBy", created_at AS "createdAt",
              finished_at AS "finishedAt", report, error FROM what_if_jobs WHERE id = $1`,
