@@ -3,17 +3,15 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
 import { ESCALATION_LEVELS, SUPERVISION_LEVELS } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { ID_PATTERN, queryBoolean } from '../common/field-rules';
 
 /*
  * Queries and answers of the auditors' endpoints. Access (auditor, admin) is the controller's business; these
  * classes only check shape.
  */
 
-const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const CATEGORY = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const RULES_VERSION = /^[\w.@:-]{1,100}$/;
 /** Query strings carry text: 'true' / 'false' become booleans, anything else stays and fails `IsBoolean`. */
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 /** An unencoded '+' of a time zone arrives as a space. */
 const plusZone = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.replace(/ (\d{2}:?\d{2})$/, '+$1') : value;
@@ -55,7 +53,7 @@ export class CaseSearchQueryDto {
       "A unit involved: lead, responsible, co- or copy unit, or the case's grid, community, street, district",
   })
   @IsOptional()
-  @Matches(UNIT_ID, { message: '$property must be a unit id: lowercase letters, digits and dashes' })
+  @Matches(ID_PATTERN, { message: '$property must be a unit id: lowercase letters, digits and dashes' })
   unitId?: string;
 
   @ApiPropertyOptional({ enum: ['registered', 'open', 'closed'] })
@@ -65,12 +63,12 @@ export class CaseSearchQueryDto {
 
   @ApiPropertyOptional({ example: 'noise-nuisance' })
   @IsOptional()
-  @Matches(CATEGORY, { message: '$property must be a category id' })
+  @Matches(ID_PATTERN, { message: '$property must be a category id' })
   category?: string;
 
   @ApiPropertyOptional({ description: 'Overdue now (true) or not (false)' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   overdue?: boolean;
 

@@ -5,6 +5,7 @@ import { USER_ROLES } from './auth.decorators';
 import type { Principal, UserRole } from './auth.decorators';
 import type { CreatedApiToken } from './api-token.service';
 import type { Session } from './auth.service';
+import { ID_PATTERN } from '../common/field-rules';
 
 /** Body of `POST /api/v1/auth/login`. */
 export class LoginDto {
@@ -32,7 +33,7 @@ export class CreateApiTokenDto {
   role: UserRole;
 
   @ApiProperty({ example: 'centre-12345', description: 'Org unit the token acts for; must suit the role' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: '$property must be a unit id' })
+  @Matches(ID_PATTERN, { message: '$property must be a unit id' })
   unitId: string;
 
   @ApiPropertyOptional({ default: 90, minimum: 1, maximum: 730 })

@@ -13,14 +13,13 @@ import {
   Min,
 } from 'class-validator';
 import type { ReplyResult, Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { ID_PATTERN, UNIT_ID_MESSAGE } from '../common/field-rules';
 
 /*
  * Bodies of the case actions. The actor never appears here: it comes from the bearer token. The workflow's Update
  * validators apply the process rules (state, unit, deadlines, limits); these classes only check shape.
  */
 
-const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';
 const REPLY_RESULTS: ReplyResult[] = ['solved', 'partly', 'explained'];
 const SATISFACTIONS: Satisfaction[] = [
   'very-satisfied',
@@ -40,7 +39,7 @@ export class ReasonDto {
 
 export class RedispatchDto extends ReasonDto {
   @ApiProperty({ example: 's-wenchang', description: 'The unit that leads the case from now on' })
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   leadUnitId: string;
 
   @ApiProperty({ description: 'True when the centre designates the unit by arbitration: it cannot return again' })
@@ -119,7 +118,7 @@ export class WhistleDto extends ReasonDto {
   @ApiProperty({ example: ['dept-urban-management', 'dept-housing'] })
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
-  @Matches(UNIT_ID, { each: true, message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { each: true, message: UNIT_ID_MESSAGE })
   departmentIds: string[];
 
   @ApiProperty({ example: 'yellow', description: 'A whistle grade of the rules (beijing: blue, yellow, red)' })
@@ -144,7 +143,7 @@ export class WhistleResultDto {
 
 export class WhistleRatingDto {
   @ApiProperty({ example: 'dept-urban-management' })
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   departmentId: string;
 
   @ApiProperty({ minimum: 1, maximum: 5 })
@@ -168,6 +167,6 @@ export class CoordinateDto {
 
   @ApiPropertyOptional({ example: 'dept-housing', description: 'Hand the case to another lead unit' })
   @IsOptional()
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   reassignTo?: string;
 }

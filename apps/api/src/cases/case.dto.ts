@@ -16,9 +16,7 @@ import { EMERGENCY_CHANNELS, INADMISSIBLE_CHANNELS } from '../../../../libs/doma
 import type { EmergencyType, InadmissibleReason } from '../../../../libs/domain/src/intake/intake';
 import { CASE_KINDS, CHANNELS, URGENCIES } from '../../../../libs/domain/src/case/case.types';
 import type { CaseKind, CaseSubmission, Channel, Urgency } from '../../../../libs/domain/src/case/case.types';
-
-const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const UNIT_ID_MESSAGE = '$property must be a unit id: lowercase letters, digits and dashes, at most 64';
+import { ID_PATTERN, UNIT_ID_MESSAGE } from '../common/field-rules';
 
 export class LocationDto {
   @ApiProperty({ example: 39.9087 })
@@ -50,22 +48,22 @@ export class CitizenDto {
 export class PlaceDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   gridId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   communityId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   streetId?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(UNIT_ID, { message: UNIT_ID_MESSAGE })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   districtId?: string;
 }
 
@@ -97,7 +95,7 @@ export class CreateCaseDto {
   kind: CaseKind;
 
   @ApiProperty({ example: 'noise', description: 'Routing catalogue category id' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+  @Matches(ID_PATTERN, {
     message: '$property must be a category id: lowercase letters, digits and dashes',
   })
   category: string;

@@ -15,12 +15,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_SAMPLE } from './what-if.service';
+import { NOT_BLANK_PATTERN, SLUG_PATTERN, VERSION_LABEL_PATTERN } from '../common/field-rules';
 
 /* Bodies of the two actions that reach beyond drafts and versions: moving open cases, and what-if runs. */
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*@[1-9]\d{0,8}$/;
-const NOT_BLANK = /\S/;
 /** Open statuses and phases a migration filter can name. */
 const OPEN_STATES = [
   'registered',
@@ -36,7 +34,7 @@ const OPEN_STATES = [
 export class MigrationFilterDto {
   @ApiPropertyOptional({ example: 'beijing@1', description: 'The version the case is pinned to now' })
   @IsOptional()
-  @Matches(LABEL, { message: '$property must be a version label <id>@<n>' })
+  @Matches(VERSION_LABEL_PATTERN, { message: '$property must be a version label <id>@<n>' })
   fromVersion?: string;
 
   @ApiPropertyOptional({ enum: OPEN_STATES, description: 'The case status or phase' })
@@ -46,19 +44,19 @@ export class MigrationFilterDto {
 
   @ApiPropertyOptional({ example: 's-hubin', description: 'The lead or the responsible (coordinating) unit' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a unit id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   unitId?: string;
 
   @ApiPropertyOptional({ example: 'd-donghu' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a unit id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   districtId?: string;
 }
 
 /** `POST /rules/migrations`: move matching open cases to a published version. */
 export class StartMigrationDto {
   @ApiProperty({ example: 'beijing@2' })
-  @Matches(LABEL, { message: '$property must be a version label <id>@<n>' })
+  @Matches(VERSION_LABEL_PATTERN, { message: '$property must be a version label <id>@<n>' })
   toVersion: string;
 
   @ApiProperty({ type: MigrationFilterDto })
@@ -69,7 +67,7 @@ export class StartMigrationDto {
   @ApiProperty({ example: '新时限自发布之日起适用于在办案件' })
   @IsString()
   @Length(1, 2000)
-  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: '$property must not be blank' })
   reason: string;
 }
 
@@ -102,7 +100,7 @@ export class StartWhatIfDto {
 
   @ApiPropertyOptional({ example: 'beijing@2' })
   @ValidateIf((body: StartWhatIfDto) => body.draftId === undefined)
-  @Matches(LABEL, { message: '$property must be a version label <id>@<n>' })
+  @Matches(VERSION_LABEL_PATTERN, { message: '$property must be a version label <id>@<n>' })
   version?: string;
 
   @ApiProperty({ type: WhatIfSampleDto })

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import type { DefinitionError } from '../../../../libs/domain/src/rules';
 import type { StoredDraft, StoredVersion, VersionScope } from './rules.store';
+import { NOT_BLANK_PATTERN, queryBoolean, SLUG_PATTERN, VERSION_LABEL_PATTERN } from '../common/field-rules';
 
 /*
  * Bodies, queries and answers of the designer API. A definition document travels as a plain object: the domain
@@ -10,28 +11,23 @@ import type { StoredDraft, StoredVersion, VersionScope } from './rules.store';
  * the envelope.
  */
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*@[1-9]\d{0,8}$/;
-const NOT_BLANK = /\S/;
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 /** `POST /rules/drafts`: an empty draft, or a copy of a version, a preset, or a given document (at most one). */
 export class CreateDraftDto {
   @ApiPropertyOptional({ example: '缩短街道协调时限', description: 'Default: the source’s name' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
-  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: '$property must not be blank' })
   name?: string;
 
   @ApiPropertyOptional({ example: 'beijing@1', description: 'Copy this published version' })
   @IsOptional()
-  @Matches(LABEL, { message: '$property must be a version label <id>@<n>, e.g. beijing@1' })
+  @Matches(VERSION_LABEL_PATTERN, { message: '$property must be a version label <id>@<n>, e.g. beijing@1' })
   fromVersion?: string;
 
   @ApiPropertyOptional({ example: 'pinggu', description: 'Copy this preset' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a preset id, e.g. beijing' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a preset id, e.g. beijing' })
   fromPreset?: string;
 
   @ApiPropertyOptional({ type: Object, description: 'Start from this document (it may be invalid)' })
@@ -50,7 +46,7 @@ export class SaveDraftDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
-  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: '$property must not be blank' })
   name?: string;
 }
 
@@ -64,12 +60,12 @@ export class ValidateDocumentDto {
 /** Where a version applies: the city, or one district of it (a district's version beats the city's). */
 export class ScopeDto {
   @ApiProperty({ example: 'city-demo' })
-  @Matches(SLUG, { message: '$property must be a unit id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   cityId: string;
 
   @ApiPropertyOptional({ example: 'd-donghu' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a unit id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   districtId?: string;
 }
 
@@ -78,7 +74,7 @@ export class PublishDto {
   @ApiProperty({ example: '街道协调委员会时限由5个工作日缩短为2个工作日（市政府通知）' })
   @IsString()
   @Length(1, 2000)
-  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: '$property must not be blank' })
   reason: string;
 
   @ApiProperty({ type: ScopeDto })
@@ -92,7 +88,7 @@ export class ArchiveVersionDto {
   @ApiProperty({ example: '被新版本取代' })
   @IsString()
   @Length(1, 2000)
-  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: '$property must not be blank' })
   reason: string;
 }
 
@@ -100,12 +96,12 @@ export class ArchiveVersionDto {
 export class ListQueryDto {
   @ApiPropertyOptional({ example: 'beijing', description: 'Versions of one definition id only' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a definition id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a definition id' })
   definitionId?: string;
 
   @ApiPropertyOptional({ description: 'Include archived drafts or versions (default: versions yes, drafts no)' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   includeArchived?: boolean;
 }
@@ -127,7 +123,7 @@ export class DiffQueryDto {
 export class PublishedQueryDto {
   @ApiPropertyOptional({ example: 'd-donghu', description: 'Absent: the version for the whole city' })
   @IsOptional()
-  @Matches(SLUG, { message: '$property must be a unit id' })
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   districtId?: string;
 }
 

@@ -18,23 +18,20 @@ import { ESCALATION_LEVELS } from '../../../../libs/domain/src/lifecycle/lifecyc
 import { USER_ROLES } from '../auth/auth.decorators';
 import { INBOX_SORTS, InboxRow, TASK_STATUSES } from './inbox-query';
 import { actionsForStep } from './task-actions';
+import { ID_PATTERN, queryBoolean } from '../common/field-rules';
 
 /*
  * Query, bodies and answers of the task inbox. Access (which unit a caller may list or act in) is the service's
  * business; these classes only check shape.
  */
 
-const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const STEP = /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|(coordinate|whistle)-[a-z]+)$/;
-const CATEGORY = /^[a-z0-9][a-z0-9-]{0,63}$/;
-/** Query strings carry text: 'true' / 'false' become booleans, anything else stays and fails `IsBoolean`. */
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** Query of `GET /api/v1/tasks`. */
 export class InboxQueryDto {
   @ApiPropertyOptional({ example: 's-hubin', description: "Defaults to the caller's unit" })
   @IsOptional()
-  @Matches(UNIT_ID, { message: '$property must be a unit id: lowercase letters, digits and dashes' })
+  @Matches(ID_PATTERN, { message: '$property must be a unit id: lowercase letters, digits and dashes' })
   unit?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES, description: 'The role the task waits on' })
@@ -59,7 +56,7 @@ export class InboxQueryDto {
 
   @ApiPropertyOptional({ example: 'noise-nuisance' })
   @IsOptional()
-  @Matches(CATEGORY, { message: '$property must be a category id' })
+  @Matches(ID_PATTERN, { message: '$property must be a category id' })
   category?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30T18:00:00+08:00', description: 'Due strictly before this instant' })
@@ -71,7 +68,7 @@ export class InboxQueryDto {
 
   @ApiPropertyOptional({ description: 'Only overdue (true) or only not overdue (false) tasks' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   overdue?: boolean;
 
