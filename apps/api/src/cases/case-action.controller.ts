@@ -19,6 +19,7 @@ import {
   WhistleReportDto,
   WhistleResultDto,
 } from './case-action.dto';
+import { CASE_ACTION_BODIES as B, WHISTLE_ACTION_BODIES as W } from './case-action.bodies';
 import { CaseActionService } from './case-action.service';
 
 function caseNoOf(value: string): string {
@@ -48,7 +49,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Sign for the case (签收), as a handler of the lead unit' })
   sign(@Param('caseNo') caseNo: string, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'sign' }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.sign.toAction(), actor);
   }
 
   @Post('return')
@@ -56,7 +57,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Return the case (退单) with a reason, within the return window' })
   return(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'return', reason: body.reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.return.toAction(body), actor);
   }
 
   @Post('redispatch')
@@ -64,8 +65,7 @@ export class CaseActionController {
   @Roles('operator')
   @ApiOperation({ summary: 'Re-dispatch a returned case, or designate a unit by arbitration (centre)' })
   redispatch(@Param('caseNo') caseNo: string, @Body() body: RedispatchDto, @CurrentActor() actor: Actor) {
-    const { leadUnitId, arbitrated, reason } = body;
-    return this.actions.act(caseNoOf(caseNo), { type: 'redispatch', leadUnitId, arbitrated, reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.redispatch.toAction(body), actor);
   }
 
   @Post('contact')
@@ -73,7 +73,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Record that the lead unit contacted the citizen' })
   contact(@Param('caseNo') caseNo: string, @Body() body: ContactDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'contact', note: body.note }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.contact.toAction(body), actor);
   }
 
   @Post('extension-request')
@@ -81,8 +81,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Ask for an extension (延期) before the handling deadline' })
   requestExtension(@Param('caseNo') caseNo: string, @Body() body: ExtensionRequestDto, @CurrentActor() actor: Actor) {
-    const action = { type: 'requestExtension', workingDays: body.workingDays, reason: body.reason } as const;
-    return this.actions.act(caseNoOf(caseNo), action, actor);
+    return this.actions.act(caseNoOf(caseNo), B['extension-request'].toAction(body), actor);
   }
 
   @Post('extension-decision')
@@ -90,8 +89,7 @@ export class CaseActionController {
   @Roles('operator')
   @ApiOperation({ summary: 'Approve or refuse the pending extension (centre); the citizen is told' })
   decideExtension(@Param('caseNo') caseNo: string, @Body() body: ExtensionDecisionDto, @CurrentActor() actor: Actor) {
-    const action = { type: 'decideExtension', approved: body.approved, reason: body.reason } as const;
-    return this.actions.act(caseNoOf(caseNo), action, actor);
+    return this.actions.act(caseNoOf(caseNo), B['extension-decision'].toAction(body), actor);
   }
 
   @Post('suspend')
@@ -99,7 +97,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Suspend the case (中止) while waiting on the citizen: every clock stops' })
   suspend(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'suspend', reason: body.reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.suspend.toAction(body), actor);
   }
 
   @Post('resume')
@@ -107,7 +105,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Resume a suspended case: the remaining time is laid on the calendar from now' })
   resume(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'resume', reason: body.reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.resume.toAction(body), actor);
   }
 
   @Post('whistle')
@@ -115,13 +113,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Whistle departments (吹哨) to act together; starts a whistle round' })
   whistle(@Param('caseNo') caseNo: string, @Body() body: WhistleDto, @CurrentActor() actor: Actor) {
-    const action = {
-      type: 'whistle',
-      departmentIds: body.departmentIds,
-      grade: body.grade,
-      reason: body.reason,
-    } as const;
-    return this.actions.act(caseNoOf(caseNo), action, actor);
+    return this.actions.act(caseNoOf(caseNo), B.whistle.toAction(body), actor);
   }
 
   @Post('escalate')
@@ -129,7 +121,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Ask the next coordination committee to take the case up' })
   escalate(@Param('caseNo') caseNo: string, @Body() body: ReasonDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'escalate', reason: body.reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.escalate.toAction(body), actor);
   }
 
   @Post('coordinate')
@@ -137,8 +129,7 @@ export class CaseActionController {
   @Roles('coordinator')
   @ApiOperation({ summary: 'The coordination committee the case is escalated to decides; may reassign the lead' })
   coordinate(@Param('caseNo') caseNo: string, @Body() body: CoordinateDto, @CurrentActor() actor: Actor) {
-    const action = { type: 'coordinate', instruction: body.instruction, reassignTo: body.reassignTo } as const;
-    return this.actions.act(caseNoOf(caseNo), action, actor);
+    return this.actions.act(caseNoOf(caseNo), B.coordinate.toAction(body), actor);
   }
 
   @Post('reply')
@@ -146,7 +137,7 @@ export class CaseActionController {
   @Roles('handler')
   @ApiOperation({ summary: 'Reply with the result (solved, partly, explained)' })
   reply(@Param('caseNo') caseNo: string, @Body() body: ReplyDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'reply', result: body.result, summary: body.summary }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.reply.toAction(body), actor);
   }
 
   @Post('review')
@@ -154,7 +145,7 @@ export class CaseActionController {
   @Roles('operator')
   @ApiOperation({ summary: 'Accept the reply or send it back (centre)' })
   review(@Param('caseNo') caseNo: string, @Body() body: ReviewDto, @CurrentActor() actor: Actor) {
-    return this.actions.act(caseNoOf(caseNo), { type: 'review', accepted: body.accepted, reason: body.reason }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.review.toAction(body), actor);
   }
 
   @Post('callback')
@@ -162,8 +153,7 @@ export class CaseActionController {
   @Roles('operator')
   @ApiOperation({ summary: 'Record a call-back attempt (回访): unreachable, or solved and satisfaction' })
   callback(@Param('caseNo') caseNo: string, @Body() body: CallbackDto, @CurrentActor() actor: Actor) {
-    const { reached, solved, satisfaction, note } = body;
-    return this.actions.act(caseNoOf(caseNo), { type: 'callback', reached, solved, satisfaction, note }, actor);
+    return this.actions.act(caseNoOf(caseNo), B.callback.toAction(body), actor);
   }
 
   @Post('whistle-rounds/:round/report')
@@ -176,7 +166,7 @@ export class CaseActionController {
     @Body() body: WhistleReportDto,
     @CurrentActor() actor: Actor,
   ) {
-    return this.actions.actOnWhistle(caseNoOf(caseNo), round, { type: 'report', note: body.note }, actor);
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, W.report.toAction(body), actor);
   }
 
   @Post('whistle-rounds/:round/result')
@@ -189,7 +179,7 @@ export class CaseActionController {
     @Body() body: WhistleResultDto,
     @CurrentActor() actor: Actor,
   ) {
-    return this.actions.actOnWhistle(caseNoOf(caseNo), round, { type: 'result', summary: body.summary }, actor);
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, W.result.toAction(body), actor);
   }
 
   @Post('whistle-rounds/:round/ratings')
@@ -202,7 +192,6 @@ export class CaseActionController {
     @Body() body: WhistleRatingDto,
     @CurrentActor() actor: Actor,
   ) {
-    const action = { type: 'rate', departmentId: body.departmentId, score: body.score, comment: body.comment } as const;
-    return this.actions.actOnWhistle(caseNoOf(caseNo), round, action, actor);
+    return this.actions.actOnWhistle(caseNoOf(caseNo), round, W.rate.toAction(body), actor);
   }
 }

@@ -3,14 +3,12 @@ import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { decodeCursor, InboxFilter } from './inbox-query';
 import {
-  actionsForStep,
-  isTaskAction,
-  isWhistleTaskAction,
-  TASK_ACTIONS,
-  TaskActionSpec,
-  WHISTLE_TASK_ACTIONS,
-  WhistleTaskActionSpec,
-} from './task-actions';
+  CASE_ACTION_BODIES,
+  CaseActionBody,
+  WHISTLE_ACTION_BODIES,
+  WhistleActionBody,
+} from '../cases/case-action.bodies';
+import { actionsForStep, isTaskAction, isWhistleTaskAction } from './task-actions';
 import type { InboxQueryDto } from './tasks.dto';
 
 /*
@@ -100,7 +98,7 @@ export type TaskActionPlan =
 export function planTaskAction(task: ActionableTask, name: string): TaskActionPlan {
   const accepted: readonly string[] = actionsForStep(task.step);
   if (isTaskAction(name) && accepted.includes(name)) {
-    const spec: TaskActionSpec = TASK_ACTIONS[name];
+    const spec: CaseActionBody = CASE_ACTION_BODIES[name];
     return { target: 'case', body: spec.body, toAction: spec.toAction as (input: unknown) => CaseAction };
   }
   if (!isWhistleTaskAction(name) || !accepted.includes(name)) {
@@ -112,7 +110,7 @@ export function planTaskAction(task: ActionableTask, name: string): TaskActionPl
       `task ${task.id} (${task.step}) has key ${task.task_key}, not <caseNo>:whistle-<round>:<step>:<unit>`,
     );
   }
-  const spec: WhistleTaskActionSpec = WHISTLE_TASK_ACTIONS[name];
+  const spec: WhistleActionBody = WHISTLE_ACTION_BODIES[name];
   const toAction = spec.toAction as (input: unknown) => WhistleAction;
   return {
     target: 'whistle',

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { TASK_ACTIONS, WHISTLE_TASK_ACTIONS } from './task-actions';
+import { CASE_ACTION_BODIES, WHISTLE_ACTION_BODIES } from '../cases/case-action.bodies';
 import { InboxQueryDto, InboxView, ReassignDto, TaskView } from './tasks.dto';
 import { TasksService } from './tasks.service';
 
@@ -73,7 +73,7 @@ export class TasksController {
       'Act on the case through the task: the case action of that name (or, on a whistle task, the round action), ' +
       'with its body; it must fit the step',
   })
-  @ApiParam({ name: 'action', enum: [...Object.keys(TASK_ACTIONS), ...Object.keys(WHISTLE_TASK_ACTIONS)] })
+  @ApiParam({ name: 'action', enum: [...Object.keys(CASE_ACTION_BODIES), ...Object.keys(WHISTLE_ACTION_BODIES)] })
   @ApiBody({
     required: false,
     description:
