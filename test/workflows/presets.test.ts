@@ -29,6 +29,8 @@ describe('presets end to end (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
   let serial = 0;
   const street: Actor = { userId: 'u-hubin', role: 'handler', unitId: 's-hubin', unitKind: 'street' };
+  // The lead unit seen as a community (a case dispatched to the community layer): who may whistle depends on the kind
+  // of the lead unit, which is all these tests vary.
   const community: Actor = { userId: 'u-xiyuan', role: 'handler', unitId: 's-hubin', unitKind: 'community' };
   const operator: Actor = { userId: 'u-centre', role: 'operator', unitId: 'centre-12345' };
 
