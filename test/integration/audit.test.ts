@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { appendAudit, SYSTEM_ACTOR } from '../../libs/persistence/src/audit';
@@ -9,6 +8,7 @@ import { runVerifyAudit } from '../../libs/persistence/src/cli/verify-audit';
 import { bearer, handlerOf } from '../support/auth';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';
+import { noiseComplaintBody } from '../support/case-fixtures';
 
 interface TimelineRowBody {
   time: string;
@@ -66,17 +66,7 @@ describe('auditors', () => {
     http().post(`/api/v1/cases/${no}/${path}`).set(bearer(tokens[who])).send(body);
   const asAuditor = (path: string) => http().get(path).set(bearer(tokens.auditor));
 
-  function submission() {
-    return {
-      kind: 'complaint',
-      category: 'noise-nuisance',
-      channel: 'hotline',
-      description: '楼下商铺夜间噪声扰民',
-      address: `示范市东湖区湖滨路${randomUUID().slice(0, 8)}号`,
-      citizen: { name: '李女士', phone: '13900001111' },
-      place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
-    };
-  }
+  const submission = () => noiseComplaintBody();
 
   async function openCase(): Promise<string> {
     const created = await http().post('/api/v1/cases').send(submission()).expect(201);

@@ -7,6 +7,7 @@ import { BEIJING_DEFINITION } from '../../libs/domain/src/rules';
 import { monthOf } from '../../libs/domain/src/scores';
 import { bearer, handlerOf } from '../support/auth';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';
+import { noiseComplaintBody } from '../support/case-fixtures';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,15 +59,14 @@ describe('process definitions for designers', () => {
   async function submitCase(): Promise<string> {
     const created = await http()
       .post('/api/v1/cases')
-      .send({
-        kind: 'complaint',
-        category: 'noise-nuisance',
-        channel: 'hotline',
-        description: '夜间施工噪声扰民',
-        address: `示范市西山区银杏路${randomUUID().slice(0, 8)}号`,
-        citizen: { name: '赵先生', phone: '13700002222' },
-        place: { communityId: 'c-songtao', streetId: 's-yinxing', districtId: 'd-xishan' },
-      })
+      .send(
+        noiseComplaintBody({
+          description: '夜间施工噪声扰民',
+          address: `示范市西山区银杏路${randomUUID().slice(0, 8)}号`,
+          citizen: { name: '赵先生', phone: '13700002222' },
+          place: { communityId: 'c-songtao', streetId: 's-yinxing', districtId: 'd-xishan' },
+        }),
+      )
       .expect(201);
     const caseNo = created.body.caseNo as string;
     await eventually(async () => expect((await caseOf(caseNo)).case?.phase).toBe('awaiting-sign'));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { bearer, handlerOf } from '../support/auth';
 import { eventually, insertTestUser, startTestStack, TestStack } from '../support/test-stack';
+import { noiseComplaintBody } from '../support/case-fixtures';
 
 /**
  * A whistle round worked entirely through the task inbox, on the Temporal dev server and a database of its own:
@@ -64,15 +65,12 @@ describe('whistle rounds through the task inbox', () => {
   async function whistledCase(): Promise<string> {
     const created = await http()
       .post('/api/v1/cases')
-      .send({
-        kind: 'complaint',
-        category: 'noise-nuisance',
-        channel: 'hotline',
-        description: '商铺违规外摆，夜间噪声扰民',
-        address: `示范市东湖区湖滨路${randomUUID().slice(0, 8)}号`,
-        citizen: { name: '李女士', phone: '13900002222' },
-        place: { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
-      })
+      .send(
+        noiseComplaintBody({
+          description: '商铺违规外摆，夜间噪声扰民',
+          citizen: { name: '李女士', phone: '13900002222' },
+        }),
+      )
       .expect(201);
     const caseNo: string = created.body.caseNo;
     await actOn('street', (await taskOf('street', caseNo, 'sign')).id, 'sign').expect(200);
