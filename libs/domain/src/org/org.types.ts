@@ -82,6 +82,8 @@ export interface OrgTree {
   readonly byId: ReadonlyMap<string, OrgUnit>;
   /** Child ids by parent id, in the order given to the builder; a unit without children has no entry. */
   readonly childIds: ReadonlyMap<string, readonly string[]>;
+  /** The stored org tree version (1, 2, …) the tree was loaded from; absent for a tree built in memory. */
+  readonly version?: number;
 }
 
 /**
