@@ -2,29 +2,35 @@ import type { DataSource } from 'typeorm';
 import type { WorkCalendar } from '../libs/domain/src/calendar';
 import { buildChineseCalendar, chineseDaysCoverage } from '../libs/domain/src/calendar/chinese-days-source';
 import { withLocalDays } from '../libs/domain/src/calendar/local-days';
+import { OfficialYear, withNationalYears } from '../libs/domain/src/calendar/national-years';
 import { CalendarSnapshot, CalendarStore } from '../libs/persistence/src/calendar/calendar.store';
 
 /** Id of the calendar deadlines are laid on: the key of its versions in the database, and its national data. */
 export const DEFAULT_CALENDAR_ID = 'cn-mainland';
 
 /**
- * The national calendar from `chinese-days`, plus one provisional year (weekends only) past the package's last
- * covered year: the State Council publishes next year's holidays late in the year, and a deadline in early January
- * must not fail. The provisional year is named in the calendar id so a case records that its deadline came from it.
+ * The national data package alone: the last two years `chinese-days` covers (2025–2026 in version 1.5.7), id
+ * `cn-mainland`. {@link buildDefaultCalendar} extends it.
  */
-export function buildDefaultCalendar(): WorkCalendar {
+export function buildPackageCalendar(): WorkCalendar {
   const coverage = chineseDaysCoverage();
-  const calendar = buildChineseCalendar({
+  return buildChineseCalendar({
     id: DEFAULT_CALENDAR_ID,
     version: coverage.toYear,
     fromYear: coverage.toYear - 1,
     toYear: coverage.toYear,
   });
-  return {
-    ...calendar,
-    id: `${DEFAULT_CALENDAR_ID}+provisional-${coverage.toYear + 1}`,
-    coversTo: `${coverage.toYear + 1}-12-31`,
-  };
+}
+
+/**
+ * The national calendar: `chinese-days` ({@link buildPackageCalendar}), the official schedules loaded for later years,
+ * and provisional years up to two years past the last official one, which hold the statutory holidays the law fixes
+ * (no make-up days; docs/calendar.md). The State Council publishes next year's holidays late in the year, and a
+ * deadline in early January must neither fail nor land on New Year's Day. The provisional years are named in the
+ * calendar id (`cn-mainland+provisional-2027+provisional-2028`) so a case records that its deadline came from one.
+ */
+export function buildDefaultCalendar(officialYears: readonly OfficialYear[] = []): WorkCalendar {
+  return withNationalYears(buildPackageCalendar(), officialYears);
 }
 
 /**
@@ -55,9 +61,10 @@ export function calendarSourceOf(calendar: WorkCalendar | CalendarSource): Calen
 }
 
 /**
- * The calendar in PostgreSQL: the national data of `chinese-days` (`buildDefaultCalendar`, whose id names the
- * provisional year) with the local days of a stored version laid over it; the calendar's `version` is the stored
- * version. The newest version is cached: each call costs one indexed `max(version)` query.
+ * The calendar in PostgreSQL: the national data of `chinese-days`, the official years and provisional years of a
+ * stored version (`buildDefaultCalendar`, whose id names the provisional years), with that version's local days laid
+ * over it; the calendar's `version` is the stored version. The newest version is cached: each call costs one indexed
+ * `max(version)` query.
  */
 export class PostgresCalendarSource implements CalendarSource {
   /** The stored calendar's id (the key of its versions in the database). */
@@ -71,13 +78,13 @@ export class PostgresCalendarSource implements CalendarSource {
     options: {
       /** The stored calendar's id (default `cn-mainland`). */
       calendarId?: string;
-      /** The national data (default {@link buildDefaultCalendar}). */
+      /** The national data package, before official and provisional years (default {@link buildPackageCalendar}). */
       base?: WorkCalendar;
     } = {},
   ) {
     this.store = new CalendarStore(dataSource);
     this.calendarId = options.calendarId ?? DEFAULT_CALENDAR_ID;
-    this.base = options.base ?? buildDefaultCalendar();
+    this.base = options.base ?? buildPackageCalendar();
   }
 
   async current(): Promise<WorkCalendar> {
@@ -106,6 +113,7 @@ export class PostgresCalendarSource implements CalendarSource {
   async atVersion(version: number): Promise<CalendarVersionView | undefined> {
     const snapshot = await this.store.snapshot(this.calendarId, version);
     if (!snapshot) return undefined;
-    return { calendar: withLocalDays(this.base, version, snapshot.localDays), snapshot };
+    const national = withNationalYears(this.base, snapshot.officialYears);
+    return { calendar: withLocalDays(national, version, snapshot.localDays), snapshot };
   }
 }

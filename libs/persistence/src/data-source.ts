@@ -15,6 +15,7 @@ import { InboxIndexes1700000000007 } from './migrations/1700000000007-inbox-inde
 import { Scores1700000000008 } from './migrations/1700000000008-scores';
 import { ProcessDefinitions1700000000009 } from './migrations/1700000000009-process-definitions';
 import { AuditLog1700000000010 } from './migrations/1700000000010-audit-log';
+import { CalendarOfficialYears1700000000012 } from './migrations/1700000000012-calendar-official-years';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   Scores1700000000008,
   ProcessDefinitions1700000000009,
   AuditLog1700000000010,
+  CalendarOfficialYears1700000000012,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */

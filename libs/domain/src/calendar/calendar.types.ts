@@ -9,8 +9,12 @@ export interface OfficeHoursSpan {
   end: string;
 }
 
-/** Where a per-date override came from: the published national schedule, or an operator's local decision. */
-export type CalendarDaySource = 'chinese-days' | 'local';
+/**
+ * Where a per-date override came from: the national data package (`chinese-days`), an official schedule an operator
+ * loaded for a year the package does not cover yet (`official`), the statutory holidays of a year whose schedule is
+ * not published yet (`provisional`), or an operator's local decision (`local`).
+ */
+export type CalendarDaySource = 'chinese-days' | 'official' | 'provisional' | 'local';
 
 /**
  * A per-date override of the weekday/weekend rule: a public holiday on a weekday (`working: false`), a make-up

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { LocalDay } from '../../../domain/src/calendar/local-days';
+import { OfficialYear, sameSchedule } from '../../../domain/src/calendar/national-years';
 import type { AuditActor } from '../audit/audit.types';
 import { appendAudit } from '../audit/audit.writer';
 import { CalendarDayEntity, CalendarVersionEntity } from '../entities/calendar.entity';
@@ -16,7 +17,12 @@ export interface StoredLocalDay extends LocalDay {
   addedIn: number;
 }
 
-/** One version of a calendar as the database holds it: its record and the local days valid in it. */
+/** A year's official schedule as stored, with the version that loaded it. */
+export interface StoredOfficialYear extends OfficialYear {
+  addedIn: number;
+}
+
+/** One version of a calendar as the database holds it: its record, local days and official years valid in it. */
 export interface CalendarSnapshot {
   calendarId: string;
   version: number;
@@ -25,6 +31,8 @@ export interface CalendarSnapshot {
   reason: string;
   /** Local days of this version, by date. */
   localDays: StoredLocalDay[];
+  /** Official schedules of years past the national data package, by year. */
+  officialYears: StoredOfficialYear[];
 }
 
 /** Codes of {@link CalendarChangeError}. */
@@ -49,7 +57,11 @@ export class CalendarChangeError extends Error {
 }
 
 /** Audit actions of calendar changes (docs/auditors.md, "Actions through the API"). */
-export const CALENDAR_AUDIT_ACTIONS = { added: 'calendar.day-added', removed: 'calendar.day-removed' } as const;
+export const CALENDAR_AUDIT_ACTIONS = {
+  added: 'calendar.day-added',
+  removed: 'calendar.day-removed',
+  yearLoaded: 'calendar.year-loaded',
+} as const;
 
 /** A local day as an audit entry shows it (`addedIn` for a removed day: the version that had added it). */
 type AuditedDay = LocalDay & { addedIn?: number };
@@ -57,7 +69,7 @@ type AuditedDay = LocalDay & { addedIn?: number };
 /**
  * The versioned calendar tables. Each change makes a new version in one transaction, serialised per calendar by an
  * advisory lock, with its audit entry (`calendar.day-added` / `calendar.day-removed`: the version and the day before
- * → after); the database's triggers guarantee that past versions never change, so any version can be rebuilt.
+ * → after; `calendar.year-loaded`: the version and the year's official schedule before → after); the database's triggers guarantee that past versions never change, so any version can be rebuilt.
  */
 export class CalendarStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -91,6 +103,11 @@ export class CalendarStore {
       .andWhere('(d.removedIn IS NULL OR d.removedIn > :version)', { version })
       .orderBy('d.day')
       .getMany();
+    const years = (await manager.query(
+      `SELECT year, days, added_in FROM calendar_official_years
+       WHERE calendar_id = $1 AND added_in <= $2 AND (removed_in IS NULL OR removed_in > $2) ORDER BY year`,
+      [calendarId, version],
+    )) as { year: number; days: LocalDay[]; added_in: number }[];
     return {
       calendarId,
       version,
@@ -98,6 +115,7 @@ export class CalendarStore {
       createdBy: record.createdBy,
       reason: record.reason,
       localDays: days.map((day) => ({ date: day.day, working: day.working, name: day.name, addedIn: day.addedIn })),
+      officialYears: years.map((row) => ({ year: row.year, days: row.days, addedIn: row.added_in })),
     };
   }
 
@@ -145,6 +163,63 @@ export class CalendarStore {
   }
 
   /**
+   * Loads a year's official schedule as a new version and returns it: the year is no longer provisional from that
+   * version on (a schedule loaded before is closed by it, a correction). Audited as `calendar.year-loaded`: the
+   * version before → after and the year's schedule before (null while provisional) → after. The caller validates the
+   * schedule (`officialYearProblems`); this only keeps versions consistent.
+   * @returns `changed: false` and the newest version, writing nothing, when the year's live schedule lists the same
+   * days already (a repeated request).
+   * @throws CalendarChangeError `no-calendar`.
+   */
+  async loadOfficialYear(
+    calendarId: string,
+    schedule: OfficialYear,
+    change: CalendarChange,
+  ): Promise<{ snapshot: CalendarSnapshot; changed: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const latest = await this.lockLatest(manager, calendarId);
+      const [live] = (await manager.query(
+        `SELECT days, added_in FROM calendar_official_years WHERE calendar_id = $1 AND year = $2 AND removed_in IS NULL`,
+        [calendarId, schedule.year],
+      )) as { days: LocalDay[]; added_in: number }[];
+      if (live && sameSchedule(live.days, schedule.days)) {
+        return { snapshot: (await this.snapshot(calendarId, latest, manager))!, changed: false };
+      }
+      const version = latest + 1;
+      await this.insertVersion(manager, calendarId, version, change);
+      const days = schedule.days.map(({ date, working, name }) => ({ date, working, name }));
+      if (live) {
+        await manager.query(
+          `UPDATE calendar_official_years SET removed_in = $3 WHERE calendar_id = $1 AND year = $2 AND removed_in IS NULL`,
+          [calendarId, schedule.year, version],
+        );
+      }
+      await manager.query(
+        `INSERT INTO calendar_official_years (calendar_id, year, days, added_in) VALUES ($1, $2, $3::jsonb, $4)`,
+        [calendarId, schedule.year, JSON.stringify(days), version],
+      );
+      const snapshot = (await this.snapshot(calendarId, version, manager))!;
+      // Last: the audit chain's lock is held from here to commit.
+      await appendAudit(manager, [
+        {
+          at: snapshot.createdAt,
+          actor: change.actor,
+          action: CALENDAR_AUDIT_ACTIONS.yearLoaded,
+          subject: { kind: 'calendar', id: calendarId },
+          before: {
+            version: latest,
+            year: live ? { year: schedule.year, official: true, addedIn: live.added_in, days: live.days } : null,
+          },
+          after: { version, year: { year: schedule.year, official: true, addedIn: version, days } },
+          reason: change.reason,
+          source: 'api',
+        },
+      ]);
+      return { snapshot, changed: true };
+    });
+  }
+
+  /**
    * Makes the next version with `apply` and appends its audit entry, all in one transaction: the entry names the
    * calendar, the version before → after and the local day before → after (null where there was none or is none).
    */
@@ -159,10 +234,7 @@ export class CalendarStore {
     ) => Promise<{ action: string; before: AuditedDay | null; after: AuditedDay | null }>,
   ): Promise<CalendarSnapshot> {
     return this.dataSource.transaction(async (manager) => {
-      // Serialises changes of one calendar: the next version number is read after the lock is held.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shaosheng:calendar:' || $1))`, [calendarId]);
-      const latest = await this.latestVersion(calendarId, manager);
-      if (latest === undefined) throw new CalendarChangeError('no-calendar', `calendar ${calendarId} has no version`);
+      const latest = await this.lockLatest(manager, calendarId);
       const live = await manager
         .getRepository(CalendarDayEntity)
         .createQueryBuilder('d')
@@ -185,6 +257,15 @@ export class CalendarStore {
       ]);
       return snapshot;
     });
+  }
+
+  /** Takes the calendar's change lock (until commit) and returns its newest version. */
+  private async lockLatest(manager: EntityManager, calendarId: string): Promise<number> {
+    // Serialises changes of one calendar: the next version number is read after the lock is held.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shaosheng:calendar:' || $1))`, [calendarId]);
+    const latest = await this.latestVersion(calendarId, manager);
+    if (latest === undefined) throw new CalendarChangeError('no-calendar', `calendar ${calendarId} has no version`);
+    return latest;
   }
 
   private async insertVersion(
