@@ -82,11 +82,11 @@ describe('calendar versions', () => {
   it('should start at version 1: the national data, no local days, the covered range', async () => {
     const current = await as('operator').get('').expect(200);
     expect(current.body).toMatchObject({
-      id: 'cn-mainland+provisional-2027',
+      id: 'cn-mainland+provisional-2027+provisional-2028',
       version: 1,
       createdBy: 'system',
       coversFrom: '2025-01-01',
-      coversTo: '2027-12-31',
+      coversTo: '2028-12-31',
       utcOffsetMinutes: 480,
       weekend: [6, 7],
       localDays: [],
@@ -101,7 +101,11 @@ describe('calendar versions', () => {
     const stamp = () =>
       activities.stampDeadline({ kind: 'handle', duration: '7WD', from: monday, reminderFraction: 0.8 });
     const before = await stamp();
-    expect(before).toMatchObject({ due: dueWithout, calendarId: 'cn-mainland+provisional-2027', calendarVersion: 1 });
+    expect(before).toMatchObject({
+      due: dueWithout,
+      calendarId: 'cn-mainland+provisional-2027+provisional-2028',
+      calendarVersion: 1,
+    });
     const answer = await as('handler')
       .get(`/deadline?${deadlineQuery(monday, '7WD')}&reminderFraction=0.8`)
       .expect(200);
@@ -190,7 +194,7 @@ describe('calendar versions', () => {
     ],
     [
       'a deadline past the covered range',
-      `?${deadlineQuery('2027-12-30T10:00:00Z', '7WD')}`,
+      `?${deadlineQuery('2028-12-30T10:00:00Z', '7WD')}`,
       { field: 'from', rule: 'out-of-range' },
     ],
   ])('should answer 400 for %s, naming the field and the rule', async (_what, query, problem) => {

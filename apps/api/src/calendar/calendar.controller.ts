@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
@@ -11,11 +11,14 @@ import {
   isLocalDate,
   RemoveLocalDayQueryDto,
 } from './calendar.dto';
+import { AffectedCasesView, LoadOfficialYearDto } from './calendar-years.dto';
 import { CalendarService } from './calendar.service';
 
 /** Every staff role reads the calendar; only designers and admins change it. */
 const READERS = ['operator', 'handler', 'coordinator', 'designer', 'auditor', 'admin'] as const;
 const WRITERS = ['designer', 'admin'] as const;
+/** Case numbers across units: only roles that see every case (handlers see their units' cases only). */
+const CASE_WIDE_READERS = ['designer', 'auditor', 'admin'] as const;
 
 @ApiTags('calendars')
 @ApiBearerAuth()
@@ -56,6 +59,37 @@ export class CalendarController {
   @ApiResponse({ status: 404, description: 'No such version' })
   versionDeadline(@Param('version') version: string, @Query() query: DeadlineQueryDto): Promise<DeadlineView> {
     return this.calendars.deadline(query, parseVersion(version));
+  }
+
+  @Get('versions/:version/affected-cases')
+  @Roles(...CASE_WIDE_READERS)
+  @ApiOperation({ summary: "Open cases' running deadlines this version moves (read-only; the case recomputes them)" })
+  @ApiResponse({ status: 200, type: AffectedCasesView })
+  @ApiResponse({ status: 404, description: 'No such version' })
+  affectedCases(@Param('version') version: string): Promise<AffectedCasesView> {
+    return this.calendars.affectedCases(parseVersion(version));
+  }
+
+  @Put('years/:year')
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary:
+      "Load a year's official holiday schedule (days off, make-up days); makes a new version, the year no longer provisional",
+  })
+  @ApiResponse({ status: 200, type: CalendarView, description: 'The new version (the current one if nothing changed)' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Not a provisional or official year, a date outside the year or twice, a make-up weekday, a statutory holiday worked',
+  })
+  loadOfficialYear(
+    @Param('year') year: string,
+    @Body() body: LoadOfficialYearDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CalendarView> {
+    if (!/^\d{4}$/.test(year)) throw invalid('year', 'format', 'year must be a 4-digit year, e.g. 2027');
+    const days = body.days.map(({ date, working, name }) => ({ date, working, name }));
+    return this.calendars.loadOfficialYear(Number(year), days, body.reason, actor);
   }
 
   @Post('days')

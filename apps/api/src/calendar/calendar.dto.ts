@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { nationalYearsOf } from '../../../../libs/domain/src/calendar/national-years';
 import { DurationFormatError, parseDuration } from '../../../../libs/domain/src/calendar/duration';
 import { parseLocalDate } from '../../../../libs/domain/src/calendar/local-time';
 import type { CalendarVersionView } from '../../../../activities/calendar-source';
+import { OfficialYearView } from './calendar-years.dto';
 
 const NOT_BLANK = /\S/;
 
@@ -118,7 +120,10 @@ export class LocalDayView {
   @ApiProperty({ description: 'The version that added the day' }) addedIn: number;
 }
 
-/** One version of the calendar: national data from `chinese-days` plus the local days of that version. */
+/**
+ * One version of the calendar: national data from `chinese-days`, the official schedules loaded for later years,
+ * provisional years (the statutory holidays only), and the local days of that version.
+ */
 export class CalendarView {
   @ApiProperty({ example: 'cn-mainland+provisional-2027', description: 'Recorded on every deadline' })
   id: string;
@@ -132,6 +137,10 @@ export class CalendarView {
   @ApiProperty({ example: [{ start: '09:00', end: '12:00' }] }) officeHours: { start: string; end: string }[];
   @ApiProperty({ example: [6, 7] }) weekend: number[];
   @ApiProperty({ type: [LocalDayView] }) localDays: LocalDayView[];
+  @ApiProperty({ type: [OfficialYearView], description: 'Official schedules loaded for years past chinese-days' })
+  officialYears: OfficialYearView[];
+  @ApiProperty({ example: [2027, 2028], description: 'Years holding the statutory holidays only, until loaded' })
+  provisionalYears: number[];
 }
 
 export class DeadlineView {
@@ -157,5 +166,11 @@ export function toCalendarView({ calendar, snapshot }: CalendarVersionView): Cal
     officeHours: calendar.officeHours,
     weekend: calendar.weekend,
     localDays: snapshot.localDays.map(({ date, working, name, addedIn }) => ({ date, working, name, addedIn })),
+    officialYears: snapshot.officialYears.map(({ year, addedIn, days }) => ({
+      year,
+      addedIn,
+      days: days.map(({ date, working, name }) => ({ date, working, name })),
+    })),
+    provisionalYears: nationalYearsOf(calendar).provisional,
   };
 }

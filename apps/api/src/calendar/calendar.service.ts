@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import {
   addDuration,
   CalendarError,
@@ -6,11 +7,15 @@ import {
   parseDuration,
   WorkCalendar,
 } from '../../../../libs/domain/src/calendar';
+import { affectedDeadlines, stampedVersions } from '../../../../libs/domain/src/calendar/affected-deadlines';
 import { LocalDay, localDayProblem } from '../../../../libs/domain/src/calendar/local-days';
+import { officialYearProblems } from '../../../../libs/domain/src/calendar/national-years';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CalendarChangeError, CalendarStore } from '../../../../libs/persistence/src/calendar/calendar.store';
+import { openCaseDeadlines } from '../../../../libs/persistence/src/calendar/open-case-deadlines';
 import { CalendarVersionView, PostgresCalendarSource } from '../../../../activities/calendar-source';
 import { ApiError, ApiErrorCode } from '../common/api-error';
+import { AffectedCasesView } from './calendar-years.dto';
 import { CalendarView, DeadlineView, toCalendarView } from './calendar.dto';
 
 /** A deadline question: from which instant, how long, and optionally where the reminder falls. */
@@ -30,6 +35,7 @@ export class CalendarService {
   constructor(
     private readonly source: PostgresCalendarSource,
     private readonly store: CalendarStore,
+    private readonly dataSource: DataSource,
   ) {}
 
   async current(): Promise<CalendarView> {
@@ -82,6 +88,48 @@ export class CalendarService {
         throw new NotFoundException(error.message);
       throw error;
     }
+  }
+
+  /**
+   * Loads a year's official schedule (days off and make-up working days) as a new version, made by `actor`, audited
+   * as `calendar.year-loaded` in the same transaction: the year is no longer provisional from that version on. A
+   * repeated request with the same days makes no version and answers the current one.
+   * @throws ApiError ValidationFailed (400) naming every problem at once (`officialYearProblems`): a year that is
+   * neither provisional nor official, a date outside the year or listed twice, a make-up day on a weekday, a
+   * statutory holiday that is not a day off. Nothing is written then.
+   */
+  async loadOfficialYear(year: number, days: LocalDay[], reason: string, actor: Actor): Promise<CalendarView> {
+    const { calendar } = await this.source.newest();
+    const problems = officialYearProblems(calendar, { year, days });
+    if (problems.length > 0) {
+      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', problems);
+    }
+    const { snapshot } = await this.store.loadOfficialYear(this.source.calendarId, { year, days }, { actor, reason });
+    return this.version(snapshot.version);
+  }
+
+  /**
+   * The open cases' running deadlines that `version` moves, against the version each deadline was laid on (read-only:
+   * the case workflow recomputes them). Deadlines already laid on `version` or later, already passed, in natural time,
+   * or of suspended cases are not listed.
+   * @throws NotFoundException when the calendar has no such version.
+   */
+  async affectedCases(version: number, now = new Date()): Promise<AffectedCasesView> {
+    const { calendar } = await this.versionView(version);
+    const cases = await openCaseDeadlines(this.dataSource);
+    const stampedOn = new Map<number, WorkCalendar>();
+    for (const stamped of stampedVersions(cases)) {
+      const view = stamped < version ? await this.source.atVersion(stamped) : undefined;
+      if (view) stampedOn.set(stamped, view.calendar);
+    }
+    const result = affectedDeadlines(cases, calendar, stampedOn, now);
+    return {
+      calendarId: calendar.id,
+      version,
+      at: now.toISOString(),
+      caseNos: [...new Set(result.changed.map((deadline) => deadline.caseNo))],
+      ...result,
+    };
   }
 
   private async versionView(version: number): Promise<CalendarVersionView> {

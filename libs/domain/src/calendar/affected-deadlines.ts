@@ -66,7 +66,7 @@ export interface AffectedDeadlines {
 export function recomputeDeadline(
   stampedOn: WorkCalendar,
   current: WorkCalendar,
-  deadline: { duration: string; from: Instant; due: Instant },
+  deadline: { duration: string; from: Instant | string; due: Instant | string },
 ): DeadlineResult {
   const from = new Date(deadline.from);
   const due = new Date(deadline.due);
@@ -88,7 +88,7 @@ export function affectedDeadlines(
   cases: readonly CaseDeadlines[],
   calendar: WorkCalendar,
   stampedOn: ReadonlyMap<number, WorkCalendar>,
-  now: Instant,
+  now: Instant | string,
 ): AffectedDeadlines {
   const result: AffectedDeadlines = { changed: [], unchecked: [] };
   const family = calendarFamily(calendar.id);

@@ -199,17 +199,17 @@ describe('officialYearProblems', () => {
     [
       'a date of another year',
       with2027((days) => [...days, { date: '2028-01-01', working: false, name: '元旦' }]),
-      [{ field: `days[${official2027.days.length}].date`, rule: 'outside-year' }],
+      [{ field: `days.${official2027.days.length}.date`, rule: 'outside-year' }],
     ],
     [
       'a date listed twice',
       with2027((days) => [...days, { date: '2027-02-20', working: false, name: '春节' }]),
-      [{ field: `days[${official2027.days.length}].date`, rule: 'duplicate-day' }],
+      [{ field: `days.${official2027.days.length}.date`, rule: 'duplicate-day' }],
     ],
     [
       'a make-up working day on a weekday',
       with2027((days) => [...days, { date: '2027-02-17', working: true, name: '春节调休上班' }]),
-      [{ field: `days[${official2027.days.length}].working`, rule: 'no-effect' }],
+      [{ field: `days.${official2027.days.length}.working`, rule: 'no-effect' }],
     ],
     [
       'a statutory holiday left out (Mid-Autumn)',

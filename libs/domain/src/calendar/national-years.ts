@@ -123,7 +123,7 @@ export type OfficialYearRule =
   | 'no-effect'
   | 'statutory-holiday-missing';
 
-/** One problem with an official schedule: the field (`year`, `days`, `days[3].date` …), the rule, and a sentence. */
+/** One problem with an official schedule: the field as a JSON path (`year`, `days`, `days.3.date` …), rule, sentence. */
 export interface OfficialYearProblem {
   field: string;
   rule: OfficialYearRule;
@@ -160,20 +160,20 @@ export function officialYearProblems(calendar: WorkCalendar, schedule: OfficialY
     const dayNumber = parseLocalDate(day.date);
     if (dayNumber === undefined || !day.date.startsWith(`${year}-`)) {
       problems.push({
-        field: `days[${index}].date`,
+        field: `days.${index}.date`,
         rule: 'outside-year',
         message: `${day.date} is not a date of ${year}`,
       });
       return;
     }
     if (seen.has(day.date)) {
-      problems.push({ field: `days[${index}].date`, rule: 'duplicate-day', message: `${day.date} is listed twice` });
+      problems.push({ field: `days.${index}.date`, rule: 'duplicate-day', message: `${day.date} is listed twice` });
       return;
     }
     seen.set(day.date, day);
     if (day.working && isoWeekday(dayNumber) < 6) {
       problems.push({
-        field: `days[${index}].working`,
+        field: `days.${index}.working`,
         rule: 'no-effect',
         message: `${day.date} is a weekday: a make-up working day (调休上班) falls on a Saturday or Sunday`,
       });
