@@ -528,6 +528,22 @@ describe('authorization matrix', () => {
         return { path: `/api/v1/calendars/current/days/${date}?reason=${encodeURIComponent('撤回')}` };
       },
     },
+    {
+      method: 'GET',
+      route: '/api/v1/calendars/current/versions/:version/affected-cases',
+      expect: only({ designer: 200, auditor: 200, admin: 200 }),
+      call: () => ({ path: '/api/v1/calendars/current/versions/1/affected-cases' }),
+    },
+    {
+      method: 'PUT',
+      route: '/api/v1/calendars/current/years/:year',
+      note: 'a year the national data covers: refused after the role check, so no version is made',
+      expect: only({ designer: 400, admin: 400 }),
+      call: () => ({
+        path: '/api/v1/calendars/current/years/2026',
+        body: { days: [{ date: '2026-01-01', working: false, name: '元旦' }], reason: '权限矩阵' },
+      }),
+    },
     // tasks
     {
       method: 'GET',
