@@ -1,8 +1,23 @@
 import type { DataSource } from 'typeorm';
+import { toLifecycleRules } from '../libs/domain/src/rules/process-definition';
+import { PRESETS } from '../libs/domain/src/rules/presets';
+import { DEMO_CITY } from '../libs/domain/src/org/demo-city';
+import { DEMO_CATALOGUE } from '../libs/domain/src/routing/demo-catalogue';
 import { buildDefaultCalendar, createLifecycleActivities } from './lifecycle.activities';
 
 describe('lifecycle activities without a database', () => {
-  const activities = createLifecycleActivities({ dataSource: {} as DataSource });
+  const activities = createLifecycleActivities({
+    dataSource: {} as DataSource,
+    trees: async () => DEMO_CITY,
+    catalogue: DEMO_CATALOGUE,
+  });
+  const noise = {
+    kind: 'complaint' as const,
+    category: 'noise-nuisance',
+    urgency: 'normal' as const,
+    channel: 'hotline' as const,
+    place: { gridId: 'g-xiyuan-1', communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
+  };
 
   it('should stamp a 7-working-day deadline at 18:00 China time with its calendar and an 80 % reminder', async () => {
     // Monday 2026-11-23 10:00 (UTC+8): counting starts Tuesday, the 7th working day is Wednesday 2026-12-02.
@@ -54,6 +69,26 @@ describe('lifecycle activities without a database', () => {
       leadUnitId: 's-hubin',
       copyUnitIds: ['d-donghu'],
       ladderUnits: { community: 'cc-c-xiyuan', street: 'cc-s-hubin', district: 'cc-d-donghu' },
+      serviceCentreId: 'centre-12345',
+    });
+  });
+
+  it('should resolve every rung of a pinned ladder at the place, in climbing order', async () => {
+    const plan = await activities.planDispatch(noise, 'beijing@1', toLifecycleRules(PRESETS.beijing));
+    expect(plan.rungUnits).toEqual(['cc-c-xiyuan', 'cc-s-hubin', 'cc-d-donghu', 'centre-12345']);
+    const grid = await activities.planDispatch(noise, 'ningbo-dl@1', toLifecycleRules(PRESETS['ningbo-dl']));
+    expect(grid.rungUnits).toEqual(['g-xiyuan-1', 'cc-c-xiyuan', 'cc-s-hubin']);
+  });
+
+  it('should refuse for good a ladder whose rung the place does not have, naming the rung', async () => {
+    const { place, ...rest } = noise;
+    const streetOnly = { ...rest, place: { streetId: place.streetId, districtId: place.districtId } };
+    await expect(
+      activities.planDispatch(streetOnly, 'ningbo-dl@1', toLifecycleRules(PRESETS['ningbo-dl'])),
+    ).rejects.toMatchObject({
+      type: 'LadderUnresolved',
+      nonRetryable: true,
+      message: expect.stringContaining("rung 'grid'"),
     });
   });
 });

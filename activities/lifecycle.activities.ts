@@ -19,9 +19,12 @@ import type {
   PausedDeadline,
 } from '../libs/domain/src/lifecycle';
 import { notificationsOf, OUTBOX_CHANNEL } from '../libs/domain/src/lifecycle';
-import { committeeFor, DEMO_CITY, DEMO_SERVICE_CENTRE_ID, OrgError, OrgTree } from '../libs/domain/src/org';
-import { DEMO_CATALOGUE, DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
+import { LadderError, resolveRungUnits, serviceCentreFor } from '../libs/domain/src/lifecycle/ladder';
+import type { LifecycleRules } from '../libs/domain/src/lifecycle/lifecycle.types';
+import { committeeFor, OrgError, OrgTree } from '../libs/domain/src/org';
+import { DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
 import { appendAudit } from '../libs/persistence/src/audit/audit.writer';
+import { loadOrgTree } from '../libs/persistence/src/org/org.store';
 import { auditEntriesOfCaseEvents } from '../libs/persistence/src/audit/case-event-audit';
 import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
 import type { CatalogueSource } from './catalogue-source';
@@ -36,8 +39,12 @@ export interface LifecycleActivityDeps {
    * PostgreSQL one), or a fixed calendar (tests). Default: the national calendar, fixed.
    */
   calendar?: WorkCalendar | CalendarSource;
-  tree?: OrgTree;
-  /** The catalogue of cases whose version has none stored (and of tests). Default: the demo catalogue. */
+  /**
+   * The org tree as stored now: the worker passes a cached source; default: read from `dataSource` on every call.
+   * Workflow tests pass a fixed tree.
+   */
+  trees?: () => Promise<OrgTree>;
+  /** The catalogue of cases whose version has none stored (tests). Without it such a case cannot be routed. */
   catalogue?: RoutingCatalogue;
   /** The routing catalogue of a case's pinned process definition version (the worker reads PostgreSQL). */
   catalogues?: CatalogueSource;
@@ -59,6 +66,8 @@ export interface AppendCaseEventsInput {
   /** Sequence number of the first event within its stream (1-based). */
   firstSeq: number;
   events: LifecycleEvent[];
+  /** The service centre of the case (notifications to operators); absent: the city's. */
+  serviceCentreId?: string;
 }
 
 /** What the case projection mirrors of the workflow's state. */
@@ -72,6 +81,8 @@ export interface CaseProjection {
   copyUnitIds: string[];
   responsibleUnitId?: string;
   escalationLevel: string;
+  /** Position on the ladder: 0 not escalated, 1 the first rung, … (absent in projections of old workflows). */
+  escalationPosition?: number;
   supervision: string;
   overdue: boolean;
   outcome?: string;
@@ -96,19 +107,30 @@ export interface CaseProjection {
  */
 export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   const calendars = calendarSourceOf(deps.calendar ?? buildDefaultCalendar());
-  const tree = deps.tree ?? DEMO_CITY;
-  const catalogue = deps.catalogue ?? DEMO_CATALOGUE;
   const { dataSource } = deps;
+  const trees = deps.trees ?? (() => loadOrgTree(dataSource.manager));
 
   return {
     /**
-     * Routes a case by the routing catalogue of its pinned version (`rulesVersion`; the default catalogue when the
-     * version has none stored or none is given) and finds the committees its escalation ladder climbs through.
+     * Routes a case by the routing catalogue of its pinned version (`rulesVersion`; the `catalogue` given to the
+     * factory when the version has none stored), on the org tree as stored now; names the service centre that
+     * dispatches it (under two-level command, the district's command centre where it has one); and resolves the bodies
+     * of its ladder at its place: the committees of the fixed ladder, or each rung of `rules.rungs` (the pinned
+     * version's ladder) — every rung must resolve, there are no fallbacks.
      */
-    async planDispatch(facts: CaseFacts, rulesVersion?: string): Promise<DispatchPlan> {
+    async planDispatch(
+      facts: CaseFacts,
+      rulesVersion?: string,
+      rules?: Pick<LifecycleRules, 'rungs' | 'command'>,
+    ): Promise<DispatchPlan> {
+      const tree = await trees();
       const pinned = rulesVersion && deps.catalogues ? await deps.catalogues(rulesVersion) : undefined;
+      const catalogue = pinned ?? deps.catalogue;
+      const twoLevel = rules?.command === 'city-and-district';
+      const rungs = rules?.rungs;
       try {
-        const decision = evaluateRoute(pinned ?? catalogue, tree, facts);
+        if (!catalogue) throw new Error(`no routing catalogue is stored for version ${rulesVersion ?? '(none)'}`);
+        const decision = evaluateRoute(catalogue, tree, facts);
         const place: Partial<DispatchPlace> = decision.place ?? {};
         const committee = (localityId: string | undefined, level: 'community' | 'street' | 'district') => {
           if (!localityId) return undefined;
@@ -119,6 +141,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
             throw error;
           }
         };
+        const serviceCentreId = serviceCentreFor(tree, place.districtId, twoLevel).id;
         return {
           leadUnitId: decision.leadUnitId,
           coUnitIds: [...decision.coUnitIds],
@@ -129,9 +152,12 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
             street: committee(place.streetId, 'street'),
             district: committee(place.districtId, 'district'),
           },
+          ...(rungs ? { rungUnits: resolveRungUnits(tree, rungs, place, serviceCentreId) } : {}),
+          serviceCentreId,
         };
       } catch (error) {
-        throw ApplicationFailure.nonRetryable((error as Error).message, 'RoutingFailed');
+        const type = error instanceof LadderError ? 'LadderUnresolved' : 'RoutingFailed';
+        throw ApplicationFailure.nonRetryable((error as Error).message, type);
       }
     },
 
@@ -228,7 +254,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
            replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
            repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
            whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
-           updated_at = now()
+           escalation_position = COALESCE($26, escalation_position), updated_at = now()
          WHERE case_no = $1`,
         [
           projection.caseNo,
@@ -256,6 +282,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           projection.priority ?? null,
           projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
           projection.rulesVersion ?? null,
+          projection.escalationPosition ?? null,
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
@@ -275,6 +302,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<void> {
       if (input.events.length === 0) return;
       const stream = input.stream ?? 'case';
+      const centreId = input.serviceCentreId ?? serviceCentreFor(await trees(), undefined, false).id;
       const values: unknown[] = [];
       const rows = input.events.map((event, i) => {
         values.push(
@@ -291,7 +319,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
       });
       const notifications = input.events.flatMap((event, i) =>
-        notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, DEMO_SERVICE_CENTRE_ID),
+        notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, centreId),
       );
       const audit = auditEntriesOfCaseEvents({
         caseNo: input.caseNo,

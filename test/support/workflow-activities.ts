@@ -8,6 +8,8 @@ import {
   type LifecycleActivityDeps,
 } from '../../activities/lifecycle.activities';
 import type { LifecycleEvent, OpenTask } from '../../libs/domain/src/lifecycle';
+import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
+import { DEMO_CATALOGUE } from '../../libs/domain/src/routing/demo-catalogue';
 
 /** What a workflow test worker's activities recorded, by case number (and event stream). */
 export interface RecordedMirror {
@@ -27,8 +29,13 @@ export function testCaseActivities(
   deps: Omit<LifecycleActivityDeps, 'dataSource'> = {},
 ): { activities: CaseActivities & LifecycleActivities; mirror: RecordedMirror } {
   const dataSource = {} as DataSource;
-  const lifecycle = createLifecycleActivities({ dataSource, ...deps });
-  const intake = createCaseActivities({ dataSource });
+  const lifecycle = createLifecycleActivities({
+    dataSource,
+    trees: async () => DEMO_CITY,
+    catalogue: DEMO_CATALOGUE,
+    ...deps,
+  });
+  const intake = createCaseActivities({ dataSource, catalogue: deps.catalogue ?? DEMO_CATALOGUE });
   const mirror: RecordedMirror = { events: new Map(), projections: new Map(), whistleTasks: new Map() };
   const activities: CaseActivities & LifecycleActivities = {
     ...lifecycle,

@@ -58,7 +58,18 @@ describe('presets end to end (time-skipping)', () => {
       const handle = await env.client.workflow.start(complaintCase, {
         workflowId: `case-${caseNo}`,
         taskQueue,
-        args: [{ ...noiseComplaintInput(caseNo), rulesVersion: `${id}@1`, rules: toLifecycleRules(definition) }],
+        args: [
+          {
+            ...noiseComplaintInput(caseNo),
+            // At a grid: ningbo-dl's ladder starts at the grid.
+            facts: {
+              ...noiseComplaintInput(caseNo).facts,
+              place: { ...noiseComplaintInput(caseNo).facts.place, gridId: 'g-xiyuan-1' },
+            },
+            rulesVersion: `${id}@1`,
+            rules: toLifecycleRules(definition),
+          },
+        ],
       });
       for (let i = 0; i < 100 && (await handle.query(caseStateQuery)).stage !== 'awaiting-sign'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -174,21 +185,29 @@ describe('presets end to end (time-skipping)', () => {
     }
   });
 
-  it('ningbo-dl: the district rung gives 5 working days where beijing gives 7', async () => {
+  it('ningbo-dl: a handler escalating by hand climbs grid → community → street and no further; beijing goes on', async () => {
     for (const [id, expected] of [
-      ['ningbo-dl', '5WD'],
-      ['beijing', '7WD'],
+      ['ningbo-dl', ['grid', 'community', 'street']],
+      ['beijing', ['community', 'street', 'district', 'city']],
     ] as const) {
       await withCase(id, async (handle) => {
-        let state = (await handle.query(caseStateQuery)).lifecycle!;
-        while (state.escalationLevel !== 'district') {
-          state = (
-            await handle.executeUpdate(escalateCaseUpdate, {
+        const climbed: string[] = [];
+        for (;;) {
+          const escalated = await handle
+            .executeUpdate(escalateCaseUpdate, {
               args: [{ actor: street, action: { type: 'escalate', reason: '需要上级协调' } }],
             })
-          ).lifecycle!;
+            .then(
+              (snapshot) => snapshot.lifecycle!.escalationLevel,
+              (error: unknown) => error,
+            );
+          if (typeof escalated !== 'string') {
+            expect(((escalated as WorkflowUpdateFailedError).cause as Error).message).toMatch(/^LimitReached/);
+            break;
+          }
+          climbed.push(escalated);
         }
-        expect([id, state.deadlines.escalation?.duration]).toEqual([id, expected]);
+        expect([id, climbed]).toEqual([id, expected]);
       });
     }
   });

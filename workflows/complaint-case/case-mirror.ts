@@ -47,7 +47,13 @@ export class CaseMirror {
     const projection = caseProjection(snapshot, lifecycle);
     upsertSearchAttributes(caseSearchAttributes(snapshot, lifecycle));
     this.syncing = this.syncing.then(async () => {
-      await activities.appendCaseEvents({ caseNo: snapshot.caseNo, firstSeq, events });
+      const serviceCentreId = lifecycle.state.plan?.serviceCentreId;
+      await activities.appendCaseEvents({
+        caseNo: snapshot.caseNo,
+        firstSeq,
+        events,
+        ...(serviceCentreId ? { serviceCentreId } : {}),
+      });
       if (snapshot.lifecycle) await activities.projectCase(projection);
     });
     return this.syncing;

@@ -65,7 +65,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     setHandler(
       update,
       async (request: CaseActionRequest) => {
-        const requests = lifecycle.apply(request.action, request.actor, now());
+        const action = await withLadder(request);
+        const requests = lifecycle.apply(action, request.actor, now());
         if (request.action.type === 'migrateRules') {
           rules = request.action.rules;
           snapshot.rulesVersion = request.action.toVersion;
@@ -83,6 +84,19 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     lifecycle.recordRepeat(repeat, now());
     void changed();
   });
+
+  /**
+   * A migration to a version with a ladder resolves that ladder's bodies at the case's place (the planning activity)
+   * before the move; the state is validated again after that wait, and a refusal fails the Update, not the case.
+   */
+  async function withLadder({ action, actor }: CaseActionRequest): Promise<CaseAction> {
+    if (action.type !== 'migrateRules' || !action.rules?.rungs) return action;
+    const plan = await activities.planDispatch(input.facts, action.toVersion, action.rules);
+    const resolved = { ...action, rungUnits: plan.rungUnits };
+    const refusal = lifecycle.validate(resolved, actor, now());
+    if (refusal) throw ApplicationFailure.nonRetryable(`${refusal.code}: ${refusal.message}`, ACTION_REFUSED);
+    return resolved;
+  }
 
   function validateAction(type: string, request: CaseActionRequest): void {
     const refuse = (code: string, message: string) => {
@@ -117,7 +131,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     if (decision.outcome === 'answer-on-the-spot') lifecycle.closeAtIntake('answered-at-intake', decision, now());
   }
   if (lifecycle.state.phase !== 'closed') {
-    const plan = await activities.planDispatch(input.facts, input.rulesVersion);
+    // Cases pinned to a ladder resolve its bodies at dispatch; older cases keep the fixed ladder's committees.
+    const plan = await activities.planDispatch(input.facts, input.rulesVersion, rules);
     await mirror.stamp(lifecycle.dispatch(plan, now()));
   }
   snapshot.lifecycle = lifecycle.state;

@@ -2,8 +2,15 @@ import { defineSearchAttributeKey, SearchAttributeType, SearchAttributeUpdatePai
 import { CASE_SEARCH_ATTRIBUTES as A } from '../../libs/domain/src/case/search-attributes';
 import type { CaseLifecycle } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import { ESCALATION_LEVELS } from '../../libs/domain/src/lifecycle/lifecycle.types';
+
+type EscalationLevelName = (typeof ESCALATION_LEVELS)[number];
+
+/**
+ * The service centre of cases dispatched before dispatch plans named theirs (`DispatchPlan.serviceCentreId`): only
+ * the demo city ran then, and this was its 12345 centre. Recorded histories still need it.
+ */
+const LEGACY_SERVICE_CENTRE_ID = 'centre-12345';
 import { openTasks } from '../../libs/domain/src/lifecycle/open-tasks';
-import { DEMO_SERVICE_CENTRE_ID } from '../../libs/domain/src/org/demo-city';
 import type { CaseProjection } from '../../activities/lifecycle.activities';
 import type { CaseSnapshot } from './messages';
 
@@ -16,6 +23,7 @@ const streetKey = keyword(A.street.name);
 const districtKey = keyword(A.district.name);
 const unitKey = keyword(A.responsibleUnit.name);
 const levelKey = defineSearchAttributeKey(A.escalationLevel.name, SearchAttributeType.INT);
+const rungKey = keyword(A.escalationRung.name);
 const deadlineKey = defineSearchAttributeKey(A.nextDeadline.name, SearchAttributeType.DATETIME);
 const overdueKey = defineSearchAttributeKey(A.overdue.name, SearchAttributeType.BOOL);
 
@@ -34,8 +42,11 @@ export function caseSearchAttributes(snapshot: CaseSnapshot, lifecycle?: CaseLif
   const unit = lifecycle.responsibleUnit();
   const timer = lifecycle.nextTimer();
   const due = timer && state.deadlines[timer.kind]?.due;
+  // A pinned ladder: the rung's position and id; the fixed ladder: the level's index (its cases never set the rung).
+  const level = state.rung?.position ?? ESCALATION_LEVELS.indexOf(state.escalationLevel as EscalationLevelName);
+  if (state.plan?.rungUnits) pairs.push({ key: rungKey, value: state.rung?.id ?? null });
   pairs.push(
-    { key: levelKey, value: ESCALATION_LEVELS.indexOf(state.escalationLevel) },
+    { key: levelKey, value: Math.max(0, level) },
     { key: overdueKey, value: state.overdue },
     { key: unitKey, value: unit ?? null },
     { key: deadlineKey, value: due ? new Date(due) : null },
@@ -57,6 +68,8 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     copyUnitIds: state.copyUnitIds,
     responsibleUnitId: lifecycle.responsibleUnit(),
     escalationLevel: state.escalationLevel,
+    escalationPosition:
+      state.rung?.position ?? Math.max(0, ESCALATION_LEVELS.indexOf(state.escalationLevel as EscalationLevelName)),
     supervision: state.supervision,
     overdue: state.overdue,
     outcome: state.outcome,
@@ -66,7 +79,7 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     suspendedSince: state.suspension?.since,
     category: snapshot.facts.category,
     rulesVersion: snapshot.rulesVersion,
-    tasks: openTasks(state, snapshot.caseNo, DEMO_SERVICE_CENTRE_ID),
+    tasks: openTasks(state, snapshot.caseNo, state.plan?.serviceCentreId ?? LEGACY_SERVICE_CENTRE_ID),
     repeatCount: state.repeatCount,
     priority: state.priority,
     whistleRounds: state.whistleRounds.map(({ round, departmentIds, grade, status, startedAt, finishedAt }) => ({

@@ -16,6 +16,7 @@ import { Scores1700000000008 } from './migrations/1700000000008-scores';
 import { ProcessDefinitions1700000000009 } from './migrations/1700000000009-process-definitions';
 import { AuditLog1700000000010 } from './migrations/1700000000010-audit-log';
 import { CalendarOfficialYears1700000000012 } from './migrations/1700000000012-calendar-official-years';
+import { LadderPosition1700000000013 } from './migrations/1700000000013-ladder-position';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   ProcessDefinitions1700000000009,
   AuditLog1700000000010,
   CalendarOfficialYears1700000000012,
+  LadderPosition1700000000013,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */

@@ -1,7 +1,7 @@
 import { addDuration, WorkCalendar } from '../../../../libs/domain/src/calendar';
 import type { EscalationLevel } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
-import { ProcessDefinition, toLifecycleRules } from '../../../../libs/domain/src/rules';
+import { ladderChain, ProcessDefinition } from '../../../../libs/domain/src/rules';
 import { DeadlineSet, evaluateRoute, RouteFacts } from '../../../../libs/domain/src/routing';
 import type { RecordedScoreFacts } from './what-if-scores';
 
@@ -30,7 +30,8 @@ export interface RecordedCase {
 }
 
 /** Where a case climbs from: the handling stage (its handling deadline) or a committee rung (the rung's deadline). */
-export type WhatIfStage = 'handle' | 'community' | 'street' | 'district';
+/** `handle`, or the id of a ladder rung (on the fixed ladder: community, street, district). */
+export type WhatIfStage = 'handle' | (string & {});
 
 /** One deadline laid from the same instant under both definitions. */
 export interface DeadlineShift {
@@ -135,8 +136,8 @@ export function compareCase(
     responseBefore = responseOf(recorded, sign.before.due, contact.before.due, context.now);
     responseAfter = responseOf(recorded, sign.after.due, contact.after.due, context.now);
 
-    const ladderBefore = toLifecycleRules(before).ladder;
-    const ladderAfter = toLifecycleRules(after).ladder;
+    const rungDeadline = (definition: ProcessDefinition, id: string): string | undefined =>
+      ladderChain(definition.lifecycle.ladder).find((rung) => rung.id === id)?.deadline;
     // Climbs of the current dispatch only: a re-dispatch starts the ladder afresh.
     const climbs = recorded.escalations.filter((climb) => climb.at >= dispatchedAt);
     // The handling stage ends with the first climb, each rung with the next one.
@@ -144,10 +145,16 @@ export function compareCase(
       { stage: 'handle', from: dispatchedAt, before: limitsBefore.handle, after: limitsAfter.handle, exit: climbs[0] },
     ];
     climbs.forEach((climb, index) => {
-      const level = climb.level;
-      if (level !== 'community' && level !== 'street' && level !== 'district') return;
-      const rung = { before: ladderBefore[level], after: ladderAfter[level] };
-      stages.push({ stage: level, from: climb.at, ...rung, exit: climbs[index + 1] });
+      // A rung is compared by id; a rung either version lacks (or the final rung, which has no deadline) is not.
+      const rung = { before: rungDeadline(before, climb.level), after: rungDeadline(after, climb.level) };
+      if (rung.before === undefined || rung.after === undefined) return;
+      stages.push({
+        stage: climb.level,
+        from: climb.at,
+        before: rung.before,
+        after: rung.after,
+        exit: climbs[index + 1],
+      });
     });
     for (const stage of stages) {
       const entry = shift(stage.stage, stage.from, stage.before, stage.after);

@@ -11,7 +11,10 @@ export const CASE_SEARCH_ATTRIBUTES = {
   responsibleUnit: { name: 'ResponsibleUnit', type: 'Keyword' },
   street: { name: 'CaseStreet', type: 'Keyword' },
   district: { name: 'CaseDistrict', type: 'Keyword' },
+  /** Position on the ladder: 0 not escalated, 1 the first rung, … */
   escalationLevel: { name: 'EscalationLevel', type: 'Int' },
+  /** Id of the rung of the pinned ladder the case is on (cases pinned to a ladder from their process version). */
+  escalationRung: { name: 'EscalationRung', type: 'Keyword' },
   nextDeadline: { name: 'NextDeadline', type: 'Datetime' },
   overdue: { name: 'Overdue', type: 'Bool' },
   rulesVersion: { name: 'RulesVersion', type: 'Keyword' },

@@ -12,6 +12,7 @@ import {
   PausedDeadline,
   Refusal,
   ReplyResult,
+  RungRules,
   SATISFIED,
   SUPERVISION_LEVELS,
   SupervisionLevel,
@@ -61,6 +62,8 @@ export interface LifecycleState {
   contacted: boolean;
   escalationLevel: EscalationLevel;
   escalationUnitId?: string;
+  /** The rung of the pinned ladder the case is on (1-based position); absent when not escalated or on the fixed ladder. */
+  rung?: { id: string; name: string; position: number; role: RungRules['role'] };
   supervision: SupervisionLevel;
   /** Supervision steps taken while overdue: 0 until the overdue reminder, then one per step. */
   supervisionSteps: number;
@@ -109,7 +112,8 @@ function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
       return (
         (state.phase === 'handling' || state.phase === 'awaiting-sign') &&
         state.escalationLevel !== 'none' &&
-        state.escalationLevel !== 'city'
+        // On a pinned ladder only a rung with a deadline holds an escalation deadline; the fixed ladder's top is city.
+        (state.rung !== undefined || state.escalationLevel !== 'city')
       );
     case 'callback':
       return state.phase === 'awaiting-callback';
@@ -249,6 +253,7 @@ export class CaseLifecycle {
     // A new lead unit starts afresh: the previous unit's escalation and pending extension do not carry over.
     s.escalationLevel = 'none';
     s.escalationUnitId = undefined;
+    delete s.rung;
     s.extension.pending = undefined;
     s.timestamps.dispatched = now;
     s.deadlines = {};
@@ -370,15 +375,7 @@ export class CaseLifecycle {
             : undefined)
         );
       case 'escalate':
-        return (
-          phase('handling') ??
-          leadHandler() ??
-          running() ??
-          text(action.reason, 'reason') ??
-          (s.escalationLevel === 'city'
-            ? refuse('LimitReached', 'the case is already under city supervision')
-            : undefined)
-        );
+        return phase('handling') ?? leadHandler() ?? running() ?? text(action.reason, 'reason') ?? this.topOfLadder();
       case 'suspend':
         return (
           phase('handling') ??
@@ -411,13 +408,24 @@ export class CaseLifecycle {
           text(action.reason, 'reason') ??
           (action.rules && typeof action.rules === 'object'
             ? undefined
-            : refuse('InvalidArgument', 'rules must be the lifecycle rules of the new version'))
+            : refuse('InvalidArgument', 'rules must be the lifecycle rules of the new version')) ??
+          this.validateLadderMove(action.rules, action.toVersion)
         );
-      case 'coordinate':
+      case 'coordinate': {
+        const rung = this.currentRung();
+        const role = rung?.role ?? 'coordinator';
+        const allowed = rung?.actions ?? ['instruct', 'reassign'];
+        const needs = [
+          ...(action.decision ? ['decide'] : ['instruct']),
+          ...(action.reassignTo !== undefined ? ['reassign'] : []),
+          ...(action.convene !== undefined ? ['convene'] : []),
+        ] as RungRules['actions'];
+        const missing = needs.find((needed) => !allowed.includes(needed));
+        const convene = Array.isArray(action.convene) ? action.convene : [];
         return (
           phase('awaiting-sign', 'handling') ??
-          (actor.role !== 'coordinator'
-            ? refuse('WrongRole', 'coordinate is for a coordinator of the committee the case is escalated to')
+          (actor.role !== role
+            ? refuse('WrongRole', `coordinate is for a ${role} of the body the case is escalated to`)
             : undefined) ??
           (s.escalationUnitId === undefined
             ? refuse('WrongState', 'the case is not before a coordination committee')
@@ -426,11 +434,24 @@ export class CaseLifecycle {
               : undefined) ??
           running() ??
           text(action.instruction, 'instruction') ??
+          (missing
+            ? refuse(
+                'InvalidArgument',
+                `${missing} is not an action of rung '${s.escalationLevel}' (it may: ${allowed.join(', ')})`,
+              )
+            : undefined) ??
           (action.reassignTo !== undefined ? text(action.reassignTo, 'reassignTo') : undefined) ??
           (action.reassignTo === s.leadUnitId
             ? refuse('InvalidArgument', 'reassignTo is already the lead unit')
+            : undefined) ??
+          (action.convene !== undefined &&
+          (convene.length === 0 ||
+            new Set(convene).size !== convene.length ||
+            convene.some((id) => typeof id !== 'string' || id.trim() === ''))
+            ? refuse('InvalidArgument', 'convene must name distinct, non-empty unit ids')
             : undefined)
         );
+      }
     }
   }
 
@@ -546,21 +567,28 @@ export class CaseLifecycle {
       case 'migrateRules':
         return this.migrateRules(action, actor, now);
       case 'coordinate': {
-        this.record('coordinated', now, actor, {
+        const rung = this.currentRung();
+        const convened = (action.convene ?? []).filter((id) => !s.coUnitIds.includes(id) && id !== s.leadUnitId);
+        this.record(action.decision ? 'decided' : 'coordinated', now, actor, {
           level: s.escalationLevel,
           instruction: action.instruction,
+          ...(s.rung ? { rung: s.rung.id, position: s.rung.position } : {}),
           ...(action.reassignTo ? { reassignedFrom: s.leadUnitId, reassignedTo: action.reassignTo } : {}),
+          ...(action.convene ? { convened } : {}),
         });
+        s.coUnitIds.push(...convened);
         if (!action.reassignTo) return [];
-        // The committee hands the case to another unit, which answers to the committee within the rung's deadline.
+        // The body hands the case to another unit, which answers to it within the rung's deadline.
         s.leadUnitId = action.reassignTo;
         s.phase = 'awaiting-sign';
         s.contacted = false;
+        const sign: DeadlineRequest = { kind: 'sign', duration: s.plan?.deadlines.sign ?? '1WD', from: now };
+        if (this.rules.rungs) {
+          delete s.deadlines.escalation;
+          return rung?.deadline ? [sign, { kind: 'escalation', duration: rung.deadline, from: now }] : [sign];
+        }
         const level = s.escalationLevel as 'community' | 'street' | 'district';
-        return [
-          { kind: 'sign', duration: s.plan?.deadlines.sign ?? '1WD', from: now },
-          { kind: 'escalation', duration: this.rules.ladder[level], from: now },
-        ];
+        return [sign, { kind: 'escalation', duration: this.rules.ladder[level], from: now }];
       }
       case 'whistle': {
         const round = s.whistleRounds.length + 1;
@@ -662,6 +690,7 @@ export class CaseLifecycle {
       s.reply = undefined;
       s.escalationLevel = 'none';
       s.escalationUnitId = undefined;
+      delete s.rung;
       this.record('rehandling', now, undefined, { round: s.rehandles, unitId: s.leadUnitId });
       return [{ kind: 'handle', duration: this.rules.rehandle.duration, from: now }];
     }
@@ -669,8 +698,47 @@ export class CaseLifecycle {
     return this.close('accountability', now);
   }
 
-  /** Moves the case one rung up the ladder (skipping levels the case has no committee for). */
+  /** The rung of the pinned ladder the case is on, if any. */
+  private currentRung(): RungRules | undefined {
+    const position = this.state.rung?.position;
+    return position === undefined ? undefined : this.rules.rungs?.[position - 1];
+  }
+
+  /** Refuses escalating a case that is already on the top of its ladder. */
+  private topOfLadder(): Refusal | undefined {
+    const s = this.state;
+    const rungs = this.rules.rungs;
+    if (rungs) {
+      return (s.rung?.position ?? 0) >= rungs.length
+        ? {
+            code: 'LimitReached',
+            message: `the case is already on the final rung '${s.escalationLevel}' of its ladder`,
+          }
+        : undefined;
+    }
+    return s.escalationLevel === 'city'
+      ? { code: 'LimitReached', message: 'the case is already under city supervision' }
+      : undefined;
+  }
+
+  /**
+   * A case escalated on one ladder moves to another only if the new ladder has a rung with the same id (a case on
+   * the fixed ladder: the id of its level); otherwise the migration skips it, saying why.
+   */
+  private validateLadderMove(rules: LifecycleRules, toVersion: string): Refusal | undefined {
+    const level = this.state.escalationLevel;
+    if (level === 'none' || !rules.rungs) return undefined;
+    return rules.rungs.some((rung) => rung.id === level)
+      ? undefined
+      : {
+          code: 'WrongState',
+          message: `the case is on rung '${level}', which the ladder of ${toVersion} does not have`,
+        };
+  }
+
+  /** Moves the case one rung up its pinned ladder, or the fixed ladder (skipping levels with no committee). */
   private climb(now: string, actor: Actor | undefined, reason: string): DeadlineRequest[] {
+    if (this.rules.rungs) return this.climbRungs(this.rules.rungs, now, actor, reason);
     const s = this.state;
     const units = s.plan?.ladderUnits ?? {};
     for (const level of LADDER.slice(LADDER.indexOf(s.escalationLevel) + 1)) {
@@ -693,6 +761,30 @@ export class CaseLifecycle {
     return [];
   }
 
+  /** Climbs to the next rung of the pinned ladder: exactly its rungs, its bodies, its deadlines. */
+  private climbRungs(rungs: RungRules[], now: string, actor: Actor | undefined, reason: string): DeadlineRequest[] {
+    const s = this.state;
+    const index = s.rung?.position ?? 0;
+    const rung = rungs[index];
+    if (!rung) return [];
+    const unitId = s.plan?.rungUnits?.[index];
+    s.escalationLevel = rung.id;
+    s.escalationUnitId = unitId;
+    s.rung = { id: rung.id, name: rung.name, position: index + 1, role: rung.role };
+    delete s.deadlines.escalation;
+    if (rung.supervision) this.raiseSupervisionTo(rung.supervision);
+    this.record('escalated', now, actor, {
+      level: rung.id,
+      rung: rung.id,
+      position: index + 1,
+      name: rung.name,
+      unitId,
+      reason,
+      ...(rung.supervision ? { supervision: s.supervision } : {}),
+    });
+    return rung.deadline ? [{ kind: 'escalation', duration: rung.deadline, from: now }] : [];
+  }
+
   /**
    * Adopts a newer version's rules and asks for every pending deadline whose duration the new rules change, laid
    * again from the instant it started (so time already spent counts); others stay as stamped.
@@ -706,6 +798,17 @@ export class CaseLifecycle {
     const old = { rules: this.rules, plan: s.plan?.deadlines };
     this.rules = action.rules;
     if (s.plan && action.deadlines) s.plan = { ...s.plan, deadlines: { ...action.deadlines } };
+    const rungs = action.rules.rungs;
+    if (rungs) {
+      // The case keeps its rung by id (validated), now at the new ladder's position with the new ladder's bodies.
+      if (s.plan && action.rungUnits) s.plan = { ...s.plan, rungUnits: [...action.rungUnits] };
+      const index = rungs.findIndex((rung) => rung.id === s.escalationLevel);
+      if (index >= 0) {
+        const rung = rungs[index];
+        s.rung = { id: rung.id, name: rung.name, position: index + 1, role: rung.role };
+        s.escalationUnitId = s.plan?.rungUnits?.[index] ?? s.escalationUnitId;
+      }
+    }
     const plan = s.plan?.deadlines;
     const level = s.escalationLevel as 'community' | 'street' | 'district';
     const durationFor = (entry: DeadlineEntry): string | undefined => {
@@ -720,7 +823,7 @@ export class CaseLifecycle {
           if (entry.duration === old.rules.rehandle.duration) return this.rules.rehandle.duration;
           return undefined;
         case 'escalation':
-          return this.rules.ladder[level];
+          return rungs ? this.currentRung()?.deadline : this.rules.ladder[level];
         case 'callback':
           return this.rules.callback.window;
         case 'return-window':

@@ -3,3 +3,4 @@ export * from './lifecycle.types';
 export * from './presets';
 export * from './open-tasks';
 export * from './notifications';
+export * from './ladder';

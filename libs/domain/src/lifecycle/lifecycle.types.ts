@@ -10,9 +10,16 @@ export type LifecyclePhase =
   | 'awaiting-callback'
   | 'closed';
 
-/** Rungs of the escalation ladder: no escalation, then each coordination committee, then city supervision. */
+/**
+ * Rungs of the fixed escalation ladder of cases started before ladders were data (`LifecycleRules.rungs` absent): no
+ * escalation, then each coordination committee, then city supervision.
+ */
 export const ESCALATION_LEVELS = ['none', 'community', 'street', 'district', 'city'] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+/**
+ * Where a case stands on its ladder: `none`, a level of the fixed ladder ({@link ESCALATION_LEVELS}), or the id of a
+ * rung of its pinned ladder ({@link LifecycleRules.rungs}).
+ */
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number] | (string & {});
 
 export type ActorRole = 'operator' | 'handler' | 'coordinator' | 'designer' | 'auditor' | 'admin' | 'system';
 
@@ -50,13 +57,25 @@ export type CaseAction =
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason: string }
   | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
-  /** The coordinating committee decides on an escalated case; `reassignTo` names a new lead unit. */
-  | { type: 'coordinate'; instruction: string; reassignTo?: string }
+  /**
+   * The body the case is escalated to acts: an instruction (or, where the rung allows `decide`, a decision) on the
+   * record; `reassignTo` names a new lead unit; `convene` summons departments as co-units. What a body may do is its
+   * rung's `actions` (fixed ladder: instruct and reassign).
+   */
+  | { type: 'coordinate'; instruction: string; reassignTo?: string; convene?: string[]; decision?: boolean }
   /**
    * A designer moves the case to a newer process definition version: the new rules, and the case's sign / contact /
    * handle limits under the new routing catalogue. Every pending deadline is recomputed from its start.
    */
-  | { type: 'migrateRules'; toVersion: string; rules: LifecycleRules; deadlines?: DeadlineSet; reason: string };
+  | {
+      type: 'migrateRules';
+      toVersion: string;
+      rules: LifecycleRules;
+      deadlines?: DeadlineSet;
+      reason: string;
+      /** The new ladder's bodies at the case's place, one per rung; filled in by the workflow, never by a client. */
+      rungUnits?: string[];
+    };
 
 /** Why an action was refused: a stable code for clients and a plain message. */
 export type RefusalCode =
@@ -141,13 +160,43 @@ export interface WhistleRules {
   maxDepartments: number;
 }
 
+/**
+ * One rung of a ladder as the lifecycle enacts it (from `LadderRung` of the process definition, in climbing order).
+ * The body is resolved to a unit of the org tree when the case is dispatched (`DispatchPlan.rungUnits`).
+ */
+export interface RungRules {
+  /** Stable slug, recorded in histories; migrations map a case's rung by it. */
+  id: string;
+  name: string;
+  /** Where the body is found (exactly one key): see `RungCoordinator` of the process definition. */
+  body: { committee?: string; place?: string; office?: string; serviceCentre?: true; unitId?: string };
+  /** Time on the rung before the case climbs; absent on the final rung. */
+  deadline?: string;
+  /** Supervision level the case is put under on arrival. */
+  supervision?: 'daily' | 'posted' | 'interview';
+  /** The role that acts for the body. */
+  role: 'coordinator' | 'handler' | 'operator';
+  /** What the body may do with the case. */
+  actions: Array<'instruct' | 'reassign' | 'convene' | 'decide'>;
+}
+
 /** Process rules the lifecycle reads (the `beijing` preset's defaults; versioned rules replace them). */
 export interface LifecycleRules {
   /** A unit may return a case within this window after dispatch (Shandong: 2 working days). */
   returnWindow: string;
   extension: { maxCount: number; maxWorkingDays: number };
-  /** Committee deadlines in order: community, street, district; city supervision has none. */
+  /** Fixed-ladder committee deadlines in order: community, street, district; city supervision has none. */
   ladder: { community: string; street: string; district: string };
+  /**
+   * The ladder of the pinned version, first rung to final: the case climbs exactly these rungs. Absent (cases pinned
+   * before ladders were data): the fixed ladder community → street → district → city of `ladder`.
+   */
+  rungs?: RungRules[];
+  /**
+   * Who dispatches: the city's service centre (`city`, default), or under two-level command (`city-and-district`,
+   * Nanjing) the command centre of the case's district where it has one.
+   */
+  command?: 'city' | 'city-and-district';
   /** Fraction of a deadline at which a reminder goes out. */
   reminderFraction: number;
   callback: { window: string; maxAttempts: number };
@@ -167,8 +216,12 @@ export interface DispatchPlan {
   coUnitIds: string[];
   copyUnitIds: string[];
   deadlines: DeadlineSet;
-  /** Locality ids the ladder climbs through (absent levels are skipped). */
+  /** Fixed ladder: the committees it climbs through (absent levels are skipped). */
   ladderUnits: { community?: string; street?: string; district?: string };
+  /** Ladder from the pinned version (`LifecycleRules.rungs`): the unit of each rung at the case's place, in order. */
+  rungUnits?: string[];
+  /** The service centre that dispatched the case (reviews, calls back, decides extensions); absent in old plans. */
+  serviceCentreId?: string;
 }
 
 /** One fact recorded in the case's history and mirrored to the domain events table. */

@@ -59,7 +59,7 @@ export function openTasks(state: LifecycleState, caseNo: string, centreUnitId: s
       break;
   }
   if ((state.phase === 'handling' || state.phase === 'awaiting-sign') && state.escalationUnitId) {
-    add(`coordinate-${state.escalationLevel}`, state.escalationUnitId, 'coordinator', d.escalation);
+    add(`coordinate-${state.escalationLevel}`, state.escalationUnitId, state.rung?.role ?? 'coordinator', d.escalation);
   }
   return tasks;
 }

@@ -6,7 +6,9 @@ const countOf = (kind: OrgUnitKind) => DEMO_CITY.units.filter((unit) => unit.kin
 describe('demo city 示范市', () => {
   it.each<[OrgUnitKind, number]>([
     ['city', 1],
-    ['service-centre', 1],
+    // The 12345 centre and 东湖区's command centre (two-level command).
+    ['service-centre', 2],
+    ['office', 4],
     ['district', 3],
     ['street', 6],
     ['township', 3],

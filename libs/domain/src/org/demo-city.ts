@@ -29,6 +29,8 @@ interface DistrictSeed {
   readonly id: string;
   /** Also the prefix of the district's own departments' names, e.g. `东湖区` → `东湖区市场监督管理局`. */
   readonly name: string;
+  /** The district's own command centre (two-level command, e.g. the `nanjing` preset): [id, name]. */
+  readonly commandCentre?: readonly [id: string, name: string];
   readonly streets: readonly StreetSeed[];
 }
 
@@ -39,6 +41,7 @@ const DISTRICTS: readonly DistrictSeed[] = [
   {
     id: 'd-donghu',
     name: '东湖区',
+    commandCentre: ['centre-donghu', '东湖区城市运行联勤指挥中心'],
     streets: [
       {
         id: 's-hubin',
@@ -182,6 +185,18 @@ export const DEMO_SERVICE_CENTRE_ID = 'centre-12345';
 const GRID_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 /** Id of the committee of a locality, by the demo city's convention `cc-<locality id>`. */
+/**
+ * The city's named bodies that ladders and accountability name by function: the government office (Jinan's second
+ * rung), the executive meeting (its last), the discipline office (Suyu's accountability) and the joint-patrol command
+ * centre (Nanjing's city command).
+ */
+const CITY_OFFICES: ReadonlyArray<readonly [id: string, name: string, fn: string]> = [
+  ['o-government-office', '示范市人民政府办公厅', 'government-office'],
+  ['o-executive-meeting', '示范市人民政府常务会议', 'executive-meeting'],
+  ['o-discipline-office', '示范市纪委监委', 'discipline-office'],
+  ['o-command-centre', '示范市城市运行联勤指挥中心', 'command-centre'],
+];
+
 export const committeeIdOf = (localityId: string): string => `cc-${localityId}`;
 
 /**
@@ -193,6 +208,9 @@ export function demoCityUnits(): OrgUnit[] {
     { id: DEMO_CITY_ID, kind: 'city', name: '示范市', parentId: null },
     { id: DEMO_SERVICE_CENTRE_ID, kind: 'service-centre', name: '示范市12345市民服务热线中心', parentId: DEMO_CITY_ID },
   ];
+  for (const [id, name, fn] of CITY_OFFICES) {
+    units.push({ id, kind: 'office', name, parentId: DEMO_CITY_ID, function: fn });
+  }
   for (const [id, name, duty, utility] of CITY_DEPARTMENTS) {
     units.push({ id, kind: 'department', name, parentId: DEMO_CITY_ID, duty, ...(utility ? { utility } : {}) });
   }
@@ -208,6 +226,10 @@ export function demoCityUnits(): OrgUnit[] {
   for (const district of DISTRICTS) {
     const districtUnit: OrgUnit = { id: district.id, kind: 'district', name: district.name, parentId: DEMO_CITY_ID };
     units.push(districtUnit, committee(districtUnit, 'district'));
+    if (district.commandCentre) {
+      const [id, name] = district.commandCentre;
+      units.push({ id, kind: 'service-centre', name, parentId: district.id });
+    }
     for (const [suffix, name, duty] of DISTRICT_DEPARTMENTS) {
       const id = `dept-${district.id.slice('d-'.length)}-${suffix}`;
       units.push({ id, kind: 'department', name: `${district.name}${name}`, parentId: district.id, duty });
@@ -256,6 +278,7 @@ export function buildDemoCity(): OrgTree {
 
 /**
  * The demo city 示范市, frozen: 3 districts, 9 streets/townships, 24 communities/villages, 31 grids, 28 departments
- * and utility companies, a committee at every community/village, street/township and district, and the 12345 centre.
+ * and utility companies, a committee at every community/village, street/township and district, the 12345 centre and
+ * four offices (government office, executive meeting, discipline office, command centre).
  */
 export const DEMO_CITY: OrgTree = buildDemoCity();

@@ -9,8 +9,52 @@ const gradeOf = (definition: ProcessDefinition, id: string) =>
 const rungIds = (definition: ProcessDefinition) => ladderChain(definition.lifecycle.ladder).map((rung) => rung.id);
 
 describe('toLifecycleRules', () => {
-  it('should give exactly BEIJING_LIFECYCLE_RULES for the beijing preset', () => {
-    expect(toLifecycleRules(PRESETS.beijing)).toStrictEqual(BEIJING_LIFECYCLE_RULES);
+  it('should give BEIJING_LIFECYCLE_RULES plus the ladder as rungs for the beijing preset', () => {
+    const { rungs, command, ...rest } = toLifecycleRules(PRESETS.beijing);
+    expect(rest).toStrictEqual(BEIJING_LIFECYCLE_RULES);
+    expect(command).toBe('city');
+    expect(rungs).toEqual([
+      {
+        id: 'community',
+        name: '社区协调委员会',
+        body: { committee: 'community' },
+        deadline: '3WD',
+        role: 'coordinator',
+        actions: ['instruct', 'reassign'],
+      },
+      {
+        id: 'street',
+        name: '街道（乡镇）协调委员会',
+        body: { committee: 'street' },
+        deadline: '5WD',
+        role: 'coordinator',
+        actions: ['instruct', 'reassign'],
+      },
+      {
+        id: 'district',
+        name: '区协调委员会',
+        body: { committee: 'district' },
+        deadline: '7WD',
+        role: 'coordinator',
+        actions: ['instruct', 'reassign'],
+      },
+      {
+        id: 'city',
+        name: '市级挂牌督办',
+        body: { serviceCentre: true },
+        supervision: 'posted',
+        role: 'operator',
+        actions: ['instruct', 'reassign', 'convene'],
+      },
+    ]);
+  });
+
+  it.each(PRESET_IDS)('should give the %s preset’s ladder to the lifecycle rung by rung, in climbing order', (id) => {
+    const rules = toLifecycleRules(PRESETS[id]);
+    const chain = ladderChain(PRESETS[id].lifecycle.ladder);
+    expect(rules.rungs?.map((rung) => rung.id)).toEqual(chain.map((rung) => rung.id));
+    expect(rules.rungs?.map((rung) => rung.deadline)).toEqual(chain.map((rung) => rung.deadline));
+    expect(rules.rungs?.at(-1)?.deadline).toBeUndefined();
   });
 
   it.each(PRESET_IDS)('should carry the %s preset’s grades, whistlers and lifecycle limits', (id) => {
@@ -21,14 +65,16 @@ describe('toLifecycleRules', () => {
     expect(rules.returnWindow).toBe(definition.lifecycle.returnWindow);
     expect(rules.rehandle).toEqual(definition.lifecycle.rehandle);
     for (const rung of ladderChain(definition.lifecycle.ladder)) {
-      if (rung.coordinator.committee) expect(rules.ladder[rung.coordinator.committee]).toBe(rung.deadline);
+      if (rung.coordinator.committee && rung.deadline) {
+        expect(rules.ladder[rung.coordinator.committee]).toBe(rung.deadline);
+      }
     }
   });
 
   it("should give a committee level the ladder skips the last timed rung's deadline", () => {
-    // nanjing climbs street 3WD → district 5WD → city: no community rung.
+    // nanjing climbs the street committee 3WD → district command 5WD → city command: one committee rung.
     expect(toLifecycleRules(PRESETS.nanjing).ladder).toEqual({ community: '5WD', street: '3WD', district: '5WD' });
-    expect(ladderCommitteeLevels(PRESETS.nanjing)).toEqual(['street', 'district']);
+    expect(ladderCommitteeLevels(PRESETS.nanjing)).toEqual(['street']);
   });
 
   it('should fall back to the supervision step when no rung is timed', () => {
@@ -36,7 +82,7 @@ describe('toLifecycleRules', () => {
       ...PRESETS.beijing,
       lifecycle: {
         ...PRESETS.beijing.lifecycle,
-        ladder: { rungs: [{ id: 'city', name: '市级督办', coordinator: { unitId: 'centre-12345' } }] },
+        ladder: { rungs: [{ id: 'city', name: '市级督办', coordinator: { serviceCentre: true } }] },
       },
     };
     expect(toLifecycleRules(definition).ladder).toEqual({ community: '5WD', street: '5WD', district: '5WD' });
@@ -94,6 +140,7 @@ describe('the presets', () => {
     expect(definition.whistle.whistlers).toContainEqual({ kind: 'community', answeredBy: 'street' });
     expect(definition.dispatch.localityLevel).toBe('grid');
     expect(ladderCommitteeLevels(definition)).toEqual(['community', 'street']);
+    expect(rungIds(definition)).toEqual(['grid', 'community', 'street']);
   });
 
   it('should send a second suyu dissatisfaction to the discipline office and audit call-backs', () => {
@@ -123,6 +170,6 @@ describe('the presets', () => {
     const definition = PRESETS.malu;
     expect(definition.whistle.whistlers.map((rule) => rule.kind)).toEqual(['community', 'village']);
     expect(definition.dispatch.localityLevel).toBe('community');
-    expect(rungIds(definition)).toEqual(['community-layer', 'town', 'district', 'city']);
+    expect(rungIds(definition)).toEqual(['village-residence', 'community-layer', 'town']);
   });
 });

@@ -1,4 +1,4 @@
-import type { LifecycleRules, SupervisionLevel } from '../lifecycle/lifecycle.types';
+import type { LifecycleRules, RungRules, SupervisionLevel } from '../lifecycle/lifecycle.types';
 import type { CommitteeLevel, OrgUnitKind } from '../org/org.types';
 import type { RoutingCatalogue } from '../routing/routing.types';
 
@@ -113,22 +113,49 @@ export interface SuspensionPolicy {
   readonly reasons: readonly SuspensionReason[];
 }
 
+/** Levels of the case's place whose own unit can be a rung's body (`community` may be a village, `street` a township, `district` a county). */
+export const RUNG_PLACE_LEVELS = ['grid', 'community', 'street', 'district'] as const;
+export type RungPlaceLevel = (typeof RUNG_PLACE_LEVELS)[number];
+
+/** Roles that can act for a rung's body. */
+export const RUNG_ROLES = ['coordinator', 'handler', 'operator'] as const;
+export type RungRole = (typeof RUNG_ROLES)[number];
+
 /**
- * Who coordinates a case on a rung: the coordination committee of a level at the case's place (`committee`), or a
- * fixed unit of the org tree (`unitId`: the 12345 centre, the city government). Exactly one of the two.
+ * What the body of a rung may do with an escalated case (`coordinateCase`): give an instruction on the record
+ * (`instruct`), hand the case to another lead unit (`reassign`), summon departments as co-units (`convene`), or
+ * take a decision on the record (`decide`, e.g. an executive meeting).
+ */
+export const RUNG_ACTIONS = ['instruct', 'reassign', 'convene', 'decide'] as const;
+export type RungAction = (typeof RUNG_ACTIONS)[number];
+
+/**
+ * The body that takes up a case on a rung, resolved from the case's place when it is dispatched. Exactly one of:
+ * - `committee`: the coordination committee of that level at the case's place;
+ * - `place`: the place's own unit at that level (a grid, a community or village, a street or township);
+ * - `office`: the nearest office of that function walking up from the place (the district's before the city's),
+ *   e.g. `government-office`, `executive-meeting`, `discipline-office`;
+ * - `serviceCentre: true`: the service centre that dispatched the case;
+ * - `unitId`: a fixed unit of the org tree.
  */
 export interface RungCoordinator {
   readonly committee?: CommitteeLevel;
+  readonly place?: RungPlaceLevel;
+  readonly office?: string;
+  readonly serviceCentre?: true;
   readonly unitId?: string;
 }
+
+/** The keys of {@link RungCoordinator}; a rung names exactly one. */
+export const RUNG_COORDINATOR_KEYS = ['committee', 'place', 'office', 'serviceCentre', 'unitId'] as const;
 
 /**
  * One rung of the escalation ladder. Rungs form one chain through `next`: the rung nothing leads to is the first
  * (where a case lands when its handling deadline passes or its handler escalates), the rung without `next` is the
- * final one. Order in the array does not matter.
+ * final one. Order in the array does not matter. A case climbs exactly these rungs: no more, no fewer.
  */
 export interface LadderRung {
-  /** Stable ASCII slug, e.g. `street-committee`. */
+  /** Stable ASCII slug, e.g. `street-committee`; recorded in case histories and used to map cases on migration. */
   readonly id: string;
   /** What the model calls the rung, e.g. `街道协调委员会`. */
   readonly name: string;
@@ -139,7 +166,14 @@ export interface LadderRung {
   readonly next?: string;
   /** Supervision level the case is put under when it reaches the rung (city supervision: `posted`). */
   readonly supervision?: (typeof RUNG_SUPERVISION_LEVELS)[number];
+  /** The role that acts for the body on this rung; default `coordinator`. */
+  readonly role?: RungRole;
+  /** What the body may do; default `instruct` and `reassign`. */
+  readonly actions?: readonly RungAction[];
 }
+
+/** Default {@link LadderRung.actions}. */
+export const DEFAULT_RUNG_ACTIONS: readonly RungAction[] = ['instruct', 'reassign'];
 
 /** The escalation ladder (community → street → district committee → city supervision in `beijing`). */
 export interface LadderPolicy {
@@ -297,8 +331,7 @@ export function ladderChain(ladder: LadderPolicy): LadderRung[] {
 }
 
 /**
- * The committee levels the ladder climbs through, in order. A case's dispatch plan should name committees only at
- * these levels (`DispatchPlan.ladderUnits`): the lifecycle skips the levels the plan leaves out.
+ * The committee levels the ladder climbs through, in order (rungs whose body is another kind are left out).
  */
 export function ladderCommitteeLevels(definition: ProcessDefinition): CommitteeLevel[] {
   return ladderChain(definition.lifecycle.ladder).flatMap((rung) =>
@@ -306,16 +339,23 @@ export function ladderCommitteeLevels(definition: ProcessDefinition): CommitteeL
   );
 }
 
+/** The ladder as the lifecycle enacts it: every rung in climbing order, with its body, role and actions. */
+export function toRungRules(ladder: LadderPolicy): RungRules[] {
+  return ladderChain(ladder).map((rung) => ({
+    id: rung.id,
+    name: rung.name,
+    body: { ...rung.coordinator },
+    ...(rung.deadline !== undefined ? { deadline: rung.deadline } : {}),
+    ...(rung.supervision !== undefined ? { supervision: rung.supervision } : {}),
+    role: rung.role ?? 'coordinator',
+    actions: [...(rung.actions ?? DEFAULT_RUNG_ACTIONS)],
+  }));
+}
+
 /**
- * What the case lifecycle reads today (`LifecycleRules`), from a valid definition. For the `beijing` preset it equals
- * `BEIJING_LIFECYCLE_RULES`.
- *
- * The lifecycle knows three committee deadlines (community, street, district), then city supervision. Each comes
- * from the rung coordinated by that committee level. A level the ladder does not climb through gets the deadline of
- * the ladder's last timed rung (or, with no timed rung, `supervision.raiseAfter`) so the result stays well-formed;
- * the lifecycle must not reach it, because the dispatch plan names committees only at
- * {@link ladderCommitteeLevels}. Rungs coordinated by a fixed unit (Jinan's convening by the hotline) are carried by
- * the definition but not yet enacted by the lifecycle.
+ * What the case lifecycle reads (`LifecycleRules`), from a valid definition: the case climbs exactly the rungs of
+ * the definition's ladder (`rungs`). `ladder` (the fixed ladder's committee deadlines, read only by cases pinned before
+ * ladders were data) carries each committee rung's deadline, or the ladder's last timed deadline for a level it lacks.
  */
 export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules {
   const { lifecycle, whistle } = definition;
@@ -328,6 +368,8 @@ export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules 
     returnWindow: lifecycle.returnWindow,
     extension: { maxCount: lifecycle.extension.maxCount, maxWorkingDays: lifecycle.extension.maxWorkingDays },
     ladder: { community: deadlineOf('community'), street: deadlineOf('street'), district: deadlineOf('district') },
+    rungs: toRungRules(lifecycle.ladder),
+    command: definition.dispatch.command,
     reminderFraction: lifecycle.reminderFraction,
     callback: { window: lifecycle.callback.window, maxAttempts: lifecycle.callback.maxAttempts },
     rehandle: { duration: lifecycle.rehandle.duration, maxCount: lifecycle.rehandle.maxCount },

@@ -1,8 +1,8 @@
 import { Duration, parseDuration } from '../calendar/duration';
 import { URGENCIES } from '../case/case.types';
-import type { OrgTree, OrgUnitKind } from '../org/org.types';
+import type { OrgTree, OrgUnit, OrgUnitKind } from '../org/org.types';
 import { LOCALITY_HANDLER } from '../routing/routing.types';
-import { COMMITTEE_LEVELS, ProcessDefinition } from './process-definition';
+import { COMMITTEE_LEVELS, ProcessDefinition, RUNG_COORDINATOR_KEYS } from './process-definition';
 import { PROCESS_DEFINITION_SCHEMA } from './process-definition.schema';
 import { checkSchema, DefinitionError, pointer } from './schema-check';
 
@@ -98,8 +98,18 @@ export function mayOutlast(a: Duration, b: Duration): boolean {
   return a.ms > b.ms;
 }
 
-/** Kinds of unit that may coordinate a ladder rung by id: the city, the service centre, a district, a committee. */
-const COORDINATOR_KINDS: readonly OrgUnitKind[] = ['city', 'service-centre', 'district', 'committee'];
+/** Kinds of unit that may be a ladder rung's body by id: the root, the service centre, a district, an office, a committee. */
+const COORDINATOR_KINDS: readonly OrgUnitKind[] = [
+  'city',
+  'county',
+  'service-centre',
+  'district',
+  'committee',
+  'office',
+];
+
+/** The function slug of an office unit (`government-office`, …); undefined for any other unit. */
+const officeFunction = (unit: OrgUnit): string | undefined => (unit.kind === 'office' ? unit.function : undefined);
 
 class SemanticCheck {
   private districtId: string | undefined;
@@ -227,7 +237,6 @@ class SemanticCheck {
 
   private ladder(rungs: unknown[]): void {
     const base = '/lifecycle/ladder/rungs';
-    const tree = this.context.tree;
     const ids = this.uniqueIds(rungs, base, 'rung');
     const nextOf = new Map<number, number | undefined>();
     // A rung the schema refused, or a repeated id, leaves the chain ambiguous: its shape is not judged.
@@ -239,26 +248,7 @@ class SemanticCheck {
         return;
       }
       const coordinator = field(rung, 'coordinator');
-      if (isRecord(coordinator)) {
-        if ((coordinator.committee === undefined) === (coordinator.unitId === undefined)) {
-          this.fail(pointer(path, 'coordinator'), 'coordinator', 'name exactly one of committee and unitId');
-        }
-        const unitId = text(coordinator.unitId);
-        const unit = unitId === undefined ? undefined : tree.byId.get(unitId);
-        if (unitId !== undefined && !unit) {
-          this.fail(
-            pointer(pointer(path, 'coordinator'), 'unitId'),
-            'unknown-unit',
-            `no unit '${unitId}' in the org tree`,
-          );
-        } else if (unit && !COORDINATOR_KINDS.includes(unit.kind)) {
-          this.fail(
-            pointer(pointer(path, 'coordinator'), 'unitId'),
-            'wrong-kind',
-            `'${unitId}' is a ${unit.kind}; a rung is coordinated by the city, the service centre, a district or a committee`,
-          );
-        }
-      }
+      if (isRecord(coordinator)) this.rungBody(coordinator, pointer(path, 'coordinator'));
       const next = field(rung, 'next');
       const hasDeadline = field(rung, 'deadline') !== undefined;
       if (next === undefined) {
@@ -296,6 +286,39 @@ class SemanticCheck {
     const final = rungs.some((rung) => isRecord(rung) && rung.next === undefined);
     if (rungs.length > 0 && !final && shape !== 'loop') {
       this.fail(base, 'ladder-no-end', 'no rung is final (without next): the ladder never ends');
+    }
+  }
+
+  /** A rung's body: exactly one way to find it, and one the org tree can give. */
+  private rungBody(coordinator: Json, path: string): void {
+    const tree = this.context.tree;
+    const named = RUNG_COORDINATOR_KEYS.filter((key) => coordinator[key] !== undefined);
+    if (named.length !== 1) {
+      this.fail(path, 'coordinator', `name exactly one of ${RUNG_COORDINATOR_KEYS.join(', ')}`);
+      return;
+    }
+    if (coordinator.serviceCentre === false) {
+      this.fail(pointer(path, 'serviceCentre'), 'coordinator', 'serviceCentre is true or absent');
+    }
+    const unitId = text(coordinator.unitId);
+    const unit = unitId === undefined ? undefined : tree.byId.get(unitId);
+    if (unitId !== undefined && !unit) {
+      this.fail(pointer(path, 'unitId'), 'unknown-unit', `no unit '${unitId}' in the org tree`);
+    } else if (unit && !COORDINATOR_KINDS.includes(unit.kind)) {
+      this.fail(
+        pointer(path, 'unitId'),
+        'wrong-kind',
+        `'${unitId}' is a ${unit.kind}; a rung is coordinated by the city, the service centre, a district, an ` +
+          'office or a committee',
+      );
+    }
+    const office = text(coordinator.office);
+    if (office !== undefined && !tree.units.some((candidate) => officeFunction(candidate) === office)) {
+      this.fail(pointer(path, 'office'), 'unknown-office', `the org tree has no office of function '${office}'`);
+    }
+    const committee = text(coordinator.committee);
+    if (committee !== undefined && !tree.units.some((candidate) => candidate.level === committee)) {
+      this.fail(pointer(path, 'committee'), 'unknown-committee', `the org tree has no ${committee} committee`);
     }
   }
 

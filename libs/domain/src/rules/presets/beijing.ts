@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { DEMO_CATALOGUE } from '../../routing/demo-catalogue';
 import { PROCESS_DEFINITION_SCHEMA_VERSION, ProcessDefinition } from '../process-definition';
 
@@ -45,7 +45,14 @@ export const BEIJING_DEFINITION: ProcessDefinition = {
           next: 'district',
         },
         { id: 'district', name: '区协调委员会', coordinator: { committee: 'district' }, deadline: '7WD', next: 'city' },
-        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+        {
+          id: 'city',
+          name: '市级挂牌督办',
+          coordinator: { serviceCentre: true },
+          supervision: 'posted',
+          role: 'operator',
+          actions: ['instruct', 'reassign', 'convene'],
+        },
       ],
     },
     reminderFraction: 0.8,

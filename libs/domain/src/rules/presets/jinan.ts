@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { DEMO_CATALOGUE } from '../../routing/demo-catalogue';
 import { CategoryDeadlines, RoutingCatalogue } from '../../routing/routing.types';
 import { ProcessDefinition } from '../process-definition';
@@ -25,8 +25,7 @@ const JINAN_CATALOGUE: RoutingCatalogue = {
  * `jinan`: Jinan's 12345 hotline. Differences from `beijing`: ordinary requests are handled in 5 working days; a
  * dissatisfied citizen sends the case back for re-handling; a case the units cannot settle is taken up by the city,
  * not by committees: the hotline convenes the units (会商), then the city government office coordinates, then the
- * city government's executive meeting decides. The lifecycle enacts the re-handling and deadlines today; the city
- * rungs are carried by the definition (see `toLifecycleRules`).
+ * city government's executive meeting decides. A case climbs exactly these three rungs.
  */
 export const JINAN_DEFINITION: ProcessDefinition = {
   ...BEIJING_DEFINITION,
@@ -44,22 +43,26 @@ export const JINAN_DEFINITION: ProcessDefinition = {
         {
           id: 'hotline-convenes',
           name: '12345热线会商',
-          coordinator: { unitId: DEMO_SERVICE_CENTRE_ID },
+          coordinator: { serviceCentre: true },
+          role: 'operator',
+          actions: ['convene', 'instruct', 'reassign'],
           deadline: '5WD',
           next: 'city-government-office',
         },
         {
           id: 'city-government-office',
           name: '市政府办公厅协调',
-          coordinator: { unitId: DEMO_CITY_ID },
+          coordinator: { office: 'government-office' },
+          actions: ['instruct', 'reassign', 'convene'],
           deadline: '5WD',
           next: 'executive-meeting',
         },
         {
           id: 'executive-meeting',
           name: '市政府常务会议研究',
-          coordinator: { unitId: DEMO_CITY_ID },
+          coordinator: { office: 'executive-meeting' },
           supervision: 'posted',
+          actions: ['decide'],
         },
       ],
     },

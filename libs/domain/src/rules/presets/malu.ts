@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { ProcessDefinition } from '../process-definition';
 import { BEIJING_DEFINITION } from './beijing';
 
@@ -24,15 +24,29 @@ export const MALU_DEFINITION: ProcessDefinition = {
     ladder: {
       rungs: [
         {
+          id: 'village-residence',
+          name: '村（居）委会',
+          coordinator: { place: 'community' },
+          role: 'handler',
+          actions: ['instruct', 'convene'],
+          deadline: '3WD',
+          next: 'community-layer',
+        },
+        {
           id: 'community-layer',
-          name: '社区（镇管社区）',
+          name: '社区（镇管社区，条专块统）',
           coordinator: { committee: 'community' },
+          actions: ['instruct', 'reassign', 'convene'],
           deadline: '3WD',
           next: 'town',
         },
-        { id: 'town', name: '镇协调委员会', coordinator: { committee: 'street' }, deadline: '5WD', next: 'district' },
-        { id: 'district', name: '区协调委员会', coordinator: { committee: 'district' }, deadline: '7WD', next: 'city' },
-        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+        {
+          id: 'town',
+          name: '镇协调委员会',
+          coordinator: { committee: 'street' },
+          supervision: 'posted',
+          actions: ['instruct', 'reassign', 'convene', 'decide'],
+        },
       ],
     },
   },

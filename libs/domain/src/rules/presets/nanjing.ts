@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { DEADLINE_PRESETS, DEMO_CATALOGUE } from '../../routing/demo-catalogue';
 import { RoutingCategory } from '../../routing/routing.types';
 import { ProcessDefinition } from '../process-definition';
@@ -50,16 +50,24 @@ export const NANJING_DEFINITION: ProcessDefinition = {
           name: '街道联勤工作站',
           coordinator: { committee: 'street' },
           deadline: '3WD',
-          next: 'district',
+          next: 'district-command',
         },
         {
-          id: 'district',
+          id: 'district-command',
           name: '区联勤指挥中心',
-          coordinator: { committee: 'district' },
+          coordinator: { serviceCentre: true },
+          role: 'operator',
+          actions: ['instruct', 'reassign', 'convene'],
           deadline: '5WD',
-          next: 'city',
+          next: 'city-command',
         },
-        { id: 'city', name: '市联勤指挥中心', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+        {
+          id: 'city-command',
+          name: '市联勤指挥中心',
+          coordinator: { office: 'command-centre' },
+          supervision: 'posted',
+          actions: ['instruct', 'reassign', 'convene', 'decide'],
+        },
       ],
     },
   },

@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { ProcessDefinition } from '../process-definition';
 import { BEIJING_DEFINITION } from './beijing';
 
@@ -23,6 +23,15 @@ export const NINGBO_DL_DEFINITION: ProcessDefinition = {
     ladder: {
       rungs: [
         {
+          id: 'grid',
+          name: '网格（小事在网格）',
+          coordinator: { place: 'grid' },
+          role: 'handler',
+          actions: ['instruct'],
+          deadline: '2WD',
+          next: 'community',
+        },
+        {
           id: 'community',
           name: '社区（难事在社区）',
           coordinator: { committee: 'community' },
@@ -33,10 +42,9 @@ export const NINGBO_DL_DEFINITION: ProcessDefinition = {
           id: 'street',
           name: '街道（大事在街道）',
           coordinator: { committee: 'street' },
-          deadline: '5WD',
-          next: 'city',
+          supervision: 'posted',
+          actions: ['instruct', 'reassign', 'convene', 'decide'],
         },
-        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
       ],
     },
   },

@@ -1,4 +1,4 @@
-import { DEMO_CITY_ID, DEMO_SERVICE_CENTRE_ID } from '../../org/demo-city';
+import { DEMO_CITY_ID } from '../../org/demo-city';
 import { ProcessDefinition } from '../process-definition';
 import { BEIJING_DEFINITION } from './beijing';
 
@@ -28,8 +28,13 @@ export const PINGGU_DEFINITION: ProcessDefinition = {
           deadline: '5WD',
           next: 'district',
         },
-        { id: 'district', name: '区协调委员会', coordinator: { committee: 'district' }, deadline: '7WD', next: 'city' },
-        { id: 'city', name: '市级挂牌督办', coordinator: { unitId: DEMO_SERVICE_CENTRE_ID }, supervision: 'posted' },
+        {
+          id: 'district',
+          name: '区协调委员会',
+          coordinator: { committee: 'district' },
+          supervision: 'posted',
+          actions: ['instruct', 'reassign', 'convene', 'decide'],
+        },
       ],
     },
   },
