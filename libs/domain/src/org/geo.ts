@@ -23,3 +23,45 @@ export function isValidGeoPoint(point: GeoPoint): boolean {
     Number.isFinite(point.lat) && Number.isFinite(point.lng) && Math.abs(point.lat) <= 90 && Math.abs(point.lng) <= 180
   );
 }
+
+/**
+ * True when `point` lies inside the polygon `ring` (at least three points; closing the ring is optional), by the
+ * even-odd ray-casting rule on plain lat/lng — exact enough for grid and village outlines, which are small and never
+ * cross the antimeridian. A point exactly on an edge may count as either side.
+ */
+export function isPointInPolygon(point: GeoPoint, ring: readonly GeoPoint[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[i];
+    const b = ring[j];
+    if (a.lat > point.lat !== b.lat > point.lat) {
+      const lngAtLat = a.lng + ((point.lat - a.lat) / (b.lat - a.lat)) * (b.lng - a.lng);
+      if (point.lng < lngAtLat) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+/**
+ * The centroid of the polygon `ring` by the shoelace formula on plain lat/lng (small areas), rounded to 6 decimals;
+ * the mean of its points when the ring has no area (collinear points).
+ */
+export function polygonCentroid(ring: readonly GeoPoint[]): GeoPoint {
+  let area = 0;
+  let lat = 0;
+  let lng = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const cross = ring[j].lng * ring[i].lat - ring[i].lng * ring[j].lat;
+    area += cross;
+    lng += (ring[j].lng + ring[i].lng) * cross;
+    lat += (ring[j].lat + ring[i].lat) * cross;
+  }
+  const round = (value: number) => Math.round(value * 1e6) / 1e6;
+  if (Math.abs(area) < 1e-12) {
+    return {
+      lat: round(ring.reduce((sum, p) => sum + p.lat, 0) / ring.length),
+      lng: round(ring.reduce((sum, p) => sum + p.lng, 0) / ring.length),
+    };
+  }
+  return { lat: round(lat / (3 * area)), lng: round(lng / (3 * area)) };
+}

@@ -1,5 +1,5 @@
 import { DEMO_CITY } from './demo-city';
-import { ancestorsOf, buildOrgTree, childrenOf, committeeFor, findUnit, getUnit } from './org-tree';
+import { ancestorsOf, buildOrgTree, childrenOf, committeeFor, findUnit, getUnit, officeFor } from './org-tree';
 import { CommitteeLevel, OrgError, OrgUnit } from './org.types';
 
 /** A minimal valid tree: city → district → street → community → grid, with committees and a department. */
@@ -12,6 +12,49 @@ function smallTree(): OrgUnit[] {
     { id: 'g-a-1', kind: 'grid', name: '甲社区第一网格', parentId: 'c-a', centroid: { lat: 39.9, lng: 116.4 } },
     { id: 'dept-x', kind: 'department', name: '市某局', parentId: 'city-x', duty: 'x' },
     { id: 'cc-s-a', kind: 'committee', name: '甲街道协调委员会', parentId: 's-a', level: 'street', localityId: 's-a' },
+  ];
+}
+
+/**
+ * A minimal county (县): the county root with a township directly under it (no district level), a village and its
+ * grid, committees at every level, a county department, offices and the county's 12345 centre.
+ */
+function countyTree(): OrgUnit[] {
+  return [
+    { id: 'county-y', kind: 'county', name: '乙县', parentId: null },
+    { id: 't-y', kind: 'township', name: '乙镇', parentId: 'county-y' },
+    { id: 'v-y', kind: 'village', name: '乙村', parentId: 't-y' },
+    { id: 'g-y-1', kind: 'grid', name: '乙村第一网格', parentId: 'v-y', centroid: { lat: 30.1, lng: 114.1 } },
+    {
+      id: 'cc-county-y',
+      kind: 'committee',
+      name: '乙县协调委员会',
+      parentId: 'county-y',
+      level: 'district',
+      localityId: 'county-y',
+    },
+    { id: 'cc-t-y', kind: 'committee', name: '乙镇协调委员会', parentId: 't-y', level: 'street', localityId: 't-y' },
+    { id: 'cc-v-y', kind: 'committee', name: '乙村协调委员会', parentId: 'v-y', level: 'community', localityId: 'v-y' },
+    { id: 'dept-y-water', kind: 'department', name: '乙县水利局', parentId: 'county-y', duty: 'water' },
+    { id: 'o-y-gov', kind: 'office', name: '乙县人民政府办公室', parentId: 'county-y', function: 'government-office' },
+    { id: 'centre-y', kind: 'service-centre', name: '乙县12345热线', parentId: 'county-y' },
+  ];
+}
+
+/** The small city with offices at city and district level and a district command centre. */
+function cityWithOffices(): OrgUnit[] {
+  return [
+    ...smallTree(),
+    { id: 'o-x-gov', kind: 'office', name: '测试市政府办公厅', parentId: 'city-x', function: 'government-office' },
+    {
+      id: 'o-x-meeting',
+      kind: 'office',
+      name: '测试市政府常务会议',
+      parentId: 'city-x',
+      function: 'executive-meeting',
+    },
+    { id: 'o-a-gov', kind: 'office', name: '甲区政府办公室', parentId: 'd-a', function: 'government-office' },
+    { id: 'centre-a', kind: 'service-centre', name: '甲区指挥中心', parentId: 'd-a' },
   ];
 }
 
@@ -40,7 +83,103 @@ describe('buildOrgTree', () => {
     ['an upper-case id', (u) => [...u, { ...u[3], id: 'C-B' }], "unit id 'C-B' is not an ASCII slug"],
     ['an unknown parent', (u) => [...u, { ...u[3], id: 'c-b', parentId: 's-zzz' }], "unknown parent 's-zzz'"],
     ['a second root', (u) => [...u, { ...u[1], id: 'd-b', parentId: null }], "unit 'd-b' (district) has no parent"],
-    ['no city', (u) => u.slice(1).map((x) => (x.id === 'd-a' ? { ...x, parentId: null } : x)), 'exactly one city'],
+    ['two roots', (u) => [...u, { ...u[0], id: 'county-z', kind: 'county' }], 'exactly one root (a city or a county)'],
+    [
+      'a district as the root',
+      (u) => u.slice(1).map((x) => (x.id === 'd-a' ? { ...x, parentId: null } : x)),
+      "unit 'd-a' (district) has no parent; only the root city or county may",
+    ],
+    ['a city under a city', (u) => [...u, { ...u[0], id: 'city-y', parentId: 'city-x' }], '(city) cannot be under'],
+    [
+      'a county under a city',
+      (u) => [...u, { ...u[0], id: 'county-z', kind: 'county', parentId: 'city-x' }],
+      'cannot be under',
+    ],
+    [
+      'a district under a county',
+      () => [...countyTree(), { id: 'd-z', kind: 'district', name: '区', parentId: 'county-y' }],
+      "(district) cannot be under 'county-y' (county)",
+    ],
+    [
+      'a street committee at a county',
+      () => [
+        ...countyTree().filter((x) => x.id !== 'cc-county-y'),
+        { ...countyTree()[5], id: 'cc-c', parentId: 'county-y', localityId: 'county-y' },
+      ],
+      'of level street cannot coordinate a county',
+    ],
+    [
+      'an office under a street',
+      (u) => [...u, { id: 'o-s', kind: 'office', name: '办', parentId: 's-a', function: 'government-office' }],
+      "(office) cannot be under 's-a' (street)",
+    ],
+    [
+      'an office without a function',
+      (u) => [...u, { id: 'o-x', kind: 'office', name: '办', parentId: 'city-x' }],
+      "office 'o-x' needs a function slug",
+    ],
+    [
+      'an office with a function that is not a slug',
+      (u) => [...u, { id: 'o-x', kind: 'office', name: '办', parentId: 'city-x', function: '办公厅' }],
+      'needs a function slug',
+    ],
+    [
+      'a function on a department',
+      (u) => [...u.slice(0, 5), { ...u[5], function: 'x' }, ...u.slice(6)],
+      'is not an office but has a function',
+    ],
+    [
+      'a service centre under a street',
+      (u) => [...u, { id: 'centre-s', kind: 'service-centre', name: '中心', parentId: 's-a' }],
+      'cannot be under',
+    ],
+    [
+      'a boundary of two points',
+      (u) => [
+        ...u,
+        {
+          ...u[4],
+          id: 'g-b',
+          boundary: [
+            { lat: 39.9, lng: 116.4 },
+            { lat: 39.91, lng: 116.4 },
+          ],
+        },
+      ],
+      "unit 'g-b' has a boundary of fewer than 3 points",
+    ],
+    [
+      'an invalid boundary point',
+      (u) => [
+        ...u,
+        {
+          ...u[4],
+          id: 'g-b',
+          boundary: [
+            { lat: 39.9, lng: 116.4 },
+            { lat: 39.91, lng: 116.4 },
+            { lat: 91, lng: 116.41 },
+          ],
+        },
+      ],
+      "unit 'g-b' has an invalid boundary point",
+    ],
+    [
+      'a boundary on a department',
+      (u) => [
+        ...u.slice(0, 5),
+        {
+          ...u[5],
+          boundary: [
+            { lat: 1, lng: 1 },
+            { lat: 2, lng: 1 },
+            { lat: 2, lng: 2 },
+          ],
+        },
+        ...u.slice(6),
+      ],
+      'is not an area but has a boundary',
+    ],
     ['a grid under a street', (u) => [...u, { ...u[4], id: 'g-b', parentId: 's-a' }], "cannot be under 's-a'"],
     ['a department under a street', (u) => [...u, { ...u[5], id: 'dept-y', parentId: 's-a' }], 'cannot be under'],
     ['an empty name', (u) => [...u, { ...u[3], id: 'c-b', name: ' ' }], "unit 'c-b' has an empty name"],
@@ -64,6 +203,38 @@ describe('buildOrgTree', () => {
   ])('should reject %s', (_title, mutate, expected) => {
     const problems = problemsOf(mutate(smallTree()));
     expect(problems.some((problem) => problem.includes(expected))).toBe(true);
+  });
+
+  it.each<[string, () => OrgUnit[], string, string[]]>([
+    [
+      'a county root with a township, village and grid directly under it',
+      countyTree,
+      'county-y',
+      ['t-y', 'cc-county-y', 'dept-y-water', 'o-y-gov', 'centre-y'],
+    ],
+    [
+      'a city with offices and a district command centre',
+      cityWithOffices,
+      'city-x',
+      ['d-a', 'dept-x', 'o-x-gov', 'o-x-meeting'],
+    ],
+  ])('should accept %s', (_title, units, rootId, rootChildren) => {
+    const tree = buildOrgTree(units());
+    expect(tree.rootId).toBe(rootId);
+    expect(tree.childIds.get(rootId)).toEqual(rootChildren);
+    expect(tree.version).toBeUndefined();
+  });
+
+  it('should keep the stored version it is given, and freeze boundaries', () => {
+    const boundary = [
+      { lat: 39.9, lng: 116.4 },
+      { lat: 39.91, lng: 116.4 },
+      { lat: 39.91, lng: 116.41 },
+    ];
+    const tree = buildOrgTree([...smallTree(), { ...smallTree()[4], id: 'g-b', boundary }], { version: 7 });
+    expect(tree.version).toBe(7);
+    expect(Object.isFrozen(tree.byId.get('g-b')?.boundary)).toBe(true);
+    expect(Object.isFrozen(tree.byId.get('g-b')?.boundary?.[0])).toBe(true);
   });
 
   it('should report every problem at once, not only the first', () => {
@@ -122,6 +293,16 @@ describe('committeeFor', () => {
     expect(() => committeeFor(DEMO_CITY, localityId, level)).toThrow(expect.objectContaining({ code }));
   });
 
+  it.each<[string, CommitteeLevel, string]>([
+    ['g-y-1', 'community', 'cc-v-y'],
+    ['g-y-1', 'street', 'cc-t-y'],
+    ['g-y-1', 'district', 'cc-county-y'],
+    ['dept-y-water', 'district', 'cc-county-y'],
+    ['county-y', 'district', 'cc-county-y'],
+  ])('should find the committee of %s at %s level in a county: %s', (localityId, level, expected) => {
+    expect(committeeFor(buildOrgTree(countyTree()), localityId, level).id).toBe(expected);
+  });
+
   it('should refuse a locality whose committee is missing', () => {
     const tree = buildOrgTree(smallTree());
     expect(() => committeeFor(tree, 'g-a-1', 'community')).toThrow(
@@ -129,6 +310,41 @@ describe('committeeFor', () => {
         code: 'no-committee',
         message: "locality 'c-a' has no community coordination committee",
       }),
+    );
+  });
+});
+
+describe('officeFor', () => {
+  const city = buildOrgTree(cityWithOffices());
+  const county = buildOrgTree(countyTree());
+
+  it.each<[string, ReturnType<typeof buildOrgTree>, string, string, string]>([
+    ["a grid: its district's own office before the city's", city, 'g-a-1', 'government-office', 'o-a-gov'],
+    [
+      "a street: the city's, when its district has none of that function",
+      city,
+      's-a',
+      'executive-meeting',
+      'o-x-meeting',
+    ],
+    ['the district itself: its own office', city, 'd-a', 'government-office', 'o-a-gov'],
+    ["a city department: the city's", city, 'dept-x', 'government-office', 'o-x-gov'],
+    ['the city itself', city, 'city-x', 'executive-meeting', 'o-x-meeting'],
+    ["a county grid: the county's", county, 'g-y-1', 'government-office', 'o-y-gov'],
+  ])('should find for %s', (_title, tree, unitId, fn, expected) => {
+    expect(officeFor(tree, unitId, fn).id).toBe(expected);
+  });
+
+  it.each<[string, string, string, string]>([
+    ['a function no unit has', 'g-y-1', 'discipline-office', 'no-office'],
+    ['an unknown unit', 'g-nowhere', 'government-office', 'unknown-unit'],
+  ])('should refuse %s with %s', (_title, unitId, fn, code) => {
+    expect(() => officeFor(county, unitId, fn)).toThrow(expect.objectContaining({ name: 'OrgError', code }));
+  });
+
+  it('should say which function and unit found no office', () => {
+    expect(() => officeFor(county, 'v-y', 'discipline-office')).toThrow(
+      "no discipline-office office at or above org unit 'v-y' (village)",
     );
   });
 });

@@ -1,43 +1,67 @@
 import { isValidGeoPoint } from './geo';
-import { CommitteeLevel, OrgError, OrgTree, OrgUnit, OrgUnitKind } from './org.types';
+import { CommitteeLevel, OrgError, OrgTree, OrgUnit, OrgUnitKind, ROOT_KINDS } from './org.types';
 
 /** Stable ASCII slug: lower-case letters and digits in hyphen-separated words, e.g. `s-hubin`, `dept-housing`. */
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Which parent kinds each kind of unit may hang under (committees are checked by level instead). */
-const PARENT_KINDS: Readonly<Record<Exclude<OrgUnitKind, 'city' | 'committee'>, readonly OrgUnitKind[]>> = {
+/** Which parent kinds each kind of unit may hang under (committees are checked by level instead; roots have none). */
+const PARENT_KINDS: Readonly<Record<Exclude<OrgUnitKind, 'committee'>, readonly OrgUnitKind[]>> = {
+  city: [],
+  county: [],
   district: ['city'],
-  street: ['district'],
-  township: ['district'],
+  street: ['district', 'county'],
+  township: ['district', 'county'],
   community: ['street', 'township'],
   village: ['street', 'township'],
   grid: ['community', 'village'],
-  department: ['city', 'district'],
-  'service-centre': ['city'],
+  department: ['city', 'district', 'county'],
+  'service-centre': ['city', 'county', 'district'],
+  office: ['city', 'district', 'county'],
 };
 
-/** The locality kinds that a committee of each level coordinates. */
+/** The kinds whose units may have a boundary (areas); departments, committees, centres and offices are bodies. */
+const AREA_KINDS: readonly OrgUnitKind[] = [
+  'city',
+  'county',
+  'district',
+  'street',
+  'township',
+  'community',
+  'village',
+  'grid',
+];
+
+/** The locality kinds that a committee of each level coordinates (a county root is coordinated at district level). */
 export const LOCALITY_KINDS_BY_LEVEL: Readonly<Record<CommitteeLevel, readonly OrgUnitKind[]>> = {
   community: ['community', 'village'],
   street: ['street', 'township'],
-  district: ['district'],
+  district: ['district', 'county'],
 };
 
-const KINDS = new Set<string>(['city', 'committee', ...Object.keys(PARENT_KINDS)]);
+const KINDS = new Set<string>(['committee', ...Object.keys(PARENT_KINDS)]);
+
+/** Options of {@link buildOrgTree}. */
+export interface BuildOrgTreeOptions {
+  /** The stored version the units were loaded from, kept as {@link OrgTree.version}. */
+  readonly version?: number;
+}
 
 /**
  * Validates `units` and returns an indexed, deeply frozen {@link OrgTree}.
  *
- * Checks: ids are unique ASCII slugs; names are non-empty; exactly one `city`, the only unit without a parent; every
- * `parentId` exists and has a kind allowed for the child (district under city, street/township under district,
- * community/village under street/township, grid under community/village, department under city or district,
- * service centre under city); committees carry `level` and `localityId === parentId` of the matching locality kind,
- * one per locality; `duty`/`utility` appear only on departments; centroids are valid WGS-84 points. The kind
- * constraints make cycles impossible.
+ * Checks: ids are unique ASCII slugs; names are non-empty; exactly one root, a `city` or a `county`, the only unit
+ * without a parent; every `parentId` exists and has a kind allowed for the child (district under a city;
+ * street/township under a district or a county; community/village under street/township; grid under
+ * community/village; department and office under the root or a district; service centre under the root or a
+ * district); committees carry `level` and `localityId === parentId` of the matching locality kind (a district
+ * committee coordinates a district or a county), one per locality; `duty`/`utility` appear only on departments,
+ * `function` (a slug) on every office and nowhere else; centroids and boundary points are valid WGS-84 points, a
+ * boundary has at least three and belongs to an area (not a body such as a department). The kind constraints make
+ * cycles impossible.
  *
  * @throws OrgError `invalid-tree` listing every problem found.
  */
-export function buildOrgTree(units: readonly OrgUnit[]): OrgTree {
+export function buildOrgTree(units: readonly OrgUnit[], options: BuildOrgTreeOptions = {}): OrgTree {
   const problems: string[] = [];
   const byId = new Map<string, OrgUnit>();
   for (const unit of units) {
@@ -46,19 +70,24 @@ export function buildOrgTree(units: readonly OrgUnit[]): OrgTree {
     if (!KINDS.has(unit.kind)) problems.push(`unit '${unit.id}' has unknown kind '${unit.kind}'`);
     if (unit.name.trim() === '') problems.push(`unit '${unit.id}' has an empty name`);
     if (unit.centroid && !isValidGeoPoint(unit.centroid)) problems.push(`unit '${unit.id}' has an invalid centroid`);
+    problems.push(...boundaryProblems(unit));
     byId.set(unit.id, freezeUnit(unit));
   }
 
   const roots = units.filter((unit) => unit.parentId === null);
-  const cities = units.filter((unit) => unit.kind === 'city');
-  if (cities.length !== 1) problems.push(`the tree needs exactly one city unit, found ${cities.length}`);
+  if (roots.length !== 1) {
+    problems.push(`the tree needs exactly one root (a city or a county), found ${roots.length}`);
+  }
   for (const root of roots) {
-    if (root.kind !== 'city') problems.push(`unit '${root.id}' (${root.kind}) has no parent; only the city may`);
+    if (!ROOT_KINDS.includes(root.kind)) {
+      problems.push(`unit '${root.id}' (${root.kind}) has no parent; only the root city or county may`);
+    }
   }
 
   const childIds = new Map<string, string[]>();
   const committeeOf = new Map<string, string>();
   for (const unit of units) {
+    problems.push(...fieldProblems(unit));
     if (unit.parentId === null) continue;
     const parent = byId.get(unit.parentId);
     if (!parent) {
@@ -80,13 +109,15 @@ export function buildOrgTree(units: readonly OrgUnit[]): OrgTree {
   const frozenChildIds = new Map<string, readonly string[]>();
   for (const [parentId, ids] of childIds) frozenChildIds.set(parentId, Object.freeze(ids));
   return Object.freeze({
-    rootId: cities[0].id,
+    rootId: roots[0].id,
     units: Object.freeze(units.map((unit) => byId.get(unit.id) as OrgUnit)),
     byId,
     childIds: frozenChildIds,
+    ...(options.version === undefined ? {} : { version: options.version }),
   });
 }
 
+/** Where a unit hangs: its kind against its parent's (committees by level). */
 function kindProblems(unit: OrgUnit, parent: OrgUnit): string[] {
   const problems: string[] = [];
   if (unit.kind === 'committee') {
@@ -99,22 +130,47 @@ function kindProblems(unit: OrgUnit, parent: OrgUnit): string[] {
       problems.push(`committee '${unit.id}' must have localityId equal to its parentId '${unit.parentId}'`);
     }
   } else {
-    const allowed = PARENT_KINDS[unit.kind as keyof typeof PARENT_KINDS] ?? [];
-    if (unit.kind !== 'city' && !allowed.includes(parent.kind)) {
+    const allowed = PARENT_KINDS[unit.kind as keyof typeof PARENT_KINDS];
+    if (allowed && !allowed.includes(parent.kind)) {
       problems.push(`unit '${unit.id}' (${unit.kind}) cannot be under '${parent.id}' (${parent.kind})`);
     }
-    if (unit.level !== undefined || unit.localityId !== undefined) {
-      problems.push(`unit '${unit.id}' (${unit.kind}) is not a committee but has level/localityId`);
-    }
-  }
-  if (unit.kind !== 'department' && (unit.duty !== undefined || unit.utility !== undefined)) {
-    problems.push(`unit '${unit.id}' (${unit.kind}) is not a department but has duty/utility`);
   }
   return problems;
 }
 
+/** The fields a unit may only carry as a department, committee or office. */
+function fieldProblems(unit: OrgUnit): string[] {
+  const problems: string[] = [];
+  if (unit.kind !== 'committee' && (unit.level !== undefined || unit.localityId !== undefined)) {
+    problems.push(`unit '${unit.id}' (${unit.kind}) is not a committee but has level/localityId`);
+  }
+  if (unit.kind !== 'department' && (unit.duty !== undefined || unit.utility !== undefined)) {
+    problems.push(`unit '${unit.id}' (${unit.kind}) is not a department but has duty/utility`);
+  }
+  if (unit.kind === 'office') {
+    if (unit.function === undefined || !ID_PATTERN.test(unit.function)) {
+      problems.push(`office '${unit.id}' needs a function slug (e.g. government-office)`);
+    }
+  } else if (unit.function !== undefined) {
+    problems.push(`unit '${unit.id}' (${unit.kind}) is not an office but has a function`);
+  }
+  return problems;
+}
+
+function boundaryProblems(unit: OrgUnit): string[] {
+  if (unit.boundary === undefined) return [];
+  if (!AREA_KINDS.includes(unit.kind)) return [`unit '${unit.id}' (${unit.kind}) is not an area but has a boundary`];
+  if (unit.boundary.length < 3) return [`unit '${unit.id}' has a boundary of fewer than 3 points`];
+  if (!unit.boundary.every(isValidGeoPoint)) return [`unit '${unit.id}' has an invalid boundary point`];
+  return [];
+}
+
 function freezeUnit(unit: OrgUnit): OrgUnit {
-  const copy: OrgUnit = unit.centroid ? { ...unit, centroid: Object.freeze({ ...unit.centroid }) } : { ...unit };
+  const copy: OrgUnit = {
+    ...unit,
+    ...(unit.centroid ? { centroid: Object.freeze({ ...unit.centroid }) } : {}),
+    ...(unit.boundary ? { boundary: Object.freeze(unit.boundary.map((point) => Object.freeze({ ...point }))) } : {}),
+  };
   return Object.freeze(copy);
 }
 
@@ -149,7 +205,7 @@ export function childrenOf(tree: OrgTree, id: string): OrgUnit[] {
 }
 
 /**
- * The ancestors of a unit, nearest first, ending with the city; the unit itself is not included (the city has none).
+ * The ancestors of a unit, nearest first, ending with the root; the unit itself is not included (the root has none).
  *
  * @throws OrgError `unknown-unit`.
  */
@@ -183,4 +239,20 @@ export function committeeFor(tree: OrgTree, localityId: string, level: Committee
     throw new OrgError('no-committee', `locality '${locality.id}' has no ${level} coordination committee`);
   }
   return committee;
+}
+
+/**
+ * The office of function `fn` nearest to a unit, walking up from it: an office among the children of the unit
+ * itself, else of its parent, and so on to the root. So for a street, its district's own office comes before the
+ * city's; for a county's township, the county's.
+ *
+ * @throws OrgError `unknown-unit`; `no-office` when neither the unit nor any ancestor has such an office.
+ */
+export function officeFor(tree: OrgTree, placeUnitId: string, fn: string): OrgUnit {
+  const self = getUnit(tree, placeUnitId);
+  for (const unit of [self, ...ancestorsOf(tree, placeUnitId)]) {
+    const office = childrenOf(tree, unit.id).find((child) => child.kind === 'office' && child.function === fn);
+    if (office) return office;
+  }
+  throw new OrgError('no-office', `no ${fn} office at or above org unit '${placeUnitId}' (${self.kind})`);
 }

@@ -8,18 +8,25 @@
 /**
  * Kinds of unit.
  *
- * - `city`: the root (one per tree).
+ * - `city` (市): a root with districts under it.
+ * - `county` (县 / 县级市): a root at district level, with townships and streets directly under it (no district
+ *   level). For place resolution and district committees a county plays the district's part.
  * - `district` (区), under the city.
- * - `street` (街道) and `township` (乡镇): the locality level under a district; both handle direct dispatch.
+ * - `street` (街道) and `township` (乡镇): the locality level under a district or a county root; both handle direct
+ *   dispatch.
  * - `community` (社区) and `village` (村): under a street or township.
  * - `grid` (网格): the smallest area, under a community or village; has a centroid.
- * - `department` (职能部门): a functional department at city or district level, or a public-utility company
+ * - `department` (职能部门): a functional department at city, district or county level, or a public-utility company
  *   (`utility: true`) that receives cases like a department.
- * - `committee` (协调委员会): the coordination committee of one community/village, street/township or district.
- * - `service-centre`: the 12345 service centre (the dispatcher and arbiter), under the city.
+ * - `committee` (协调委员会): the coordination committee of one community/village, street/township or district/county.
+ * - `service-centre`: the 12345 service centre (the dispatcher and arbiter), under the root, or a district's command
+ *   centre under its district (a two-level command, as in Nanjing).
+ * - `office`: a named body with a {@link OrgUnit.function} under the root or a district: the government office
+ *   (政府办公厅), the executive meeting (常务会议), the discipline office (纪委监委), a command centre (指挥中心) …
  */
 export type OrgUnitKind =
   | 'city'
+  | 'county'
   | 'district'
   | 'street'
   | 'township'
@@ -28,9 +35,22 @@ export type OrgUnitKind =
   | 'grid'
   | 'department'
   | 'committee'
-  | 'service-centre';
+  | 'service-centre'
+  | 'office';
 
-/** The three levels that have a coordination committee (the escalation ladder: community → street → district). */
+/** The kinds that may be the root of a tree. */
+export const ROOT_KINDS: readonly OrgUnitKind[] = ['city', 'county'];
+
+/**
+ * The kinds that play the district's part for place resolution, district committees and district-level departments:
+ * a district, or a county root.
+ */
+export const DISTRICT_LEVEL_KINDS: readonly OrgUnitKind[] = ['district', 'county'];
+
+/**
+ * The three levels that have a coordination committee (the escalation ladder: community → street → district). A
+ * `district` committee coordinates a district or a county root.
+ */
 export type CommitteeLevel = 'community' | 'street' | 'district';
 
 /** A WGS-84 point in decimal degrees. */
@@ -44,17 +64,22 @@ export interface GeoPoint {
  *
  * `id` is a stable ASCII slug (lower-case letters, digits and single hyphens), conventionally prefixed by kind:
  * `d-` district, `s-` street, `t-` township, `c-` community, `v-` village, `g-` grid, `dept-` department,
- * `cc-<locality id>` committee. Ids are recorded in case histories: never rename one.
+ * `cc-<locality id>` committee, `o-` office. Ids are recorded in case histories: never rename one.
  */
 export interface OrgUnit {
   readonly id: string;
   readonly kind: OrgUnitKind;
   /** Chinese display name, e.g. `湖滨街道`. */
   readonly name: string;
-  /** The parent unit; `null` only for the city. A committee's parent is its locality. */
+  /** The parent unit; `null` only for the root (city or county). A committee's parent is its locality. */
   readonly parentId: string | null;
   /** Representative point of a grid (required for place resolution by point) or community/village (optional). */
   readonly centroid?: GeoPoint;
+  /**
+   * The area's outline as a closed ring of at least three points (the last need not repeat the first), e.g. a
+   * grid's boundary. A point inside a grid's boundary resolves to that grid whatever the centroid distances.
+   */
+  readonly boundary?: readonly GeoPoint[];
   /**
    * Departments only: the line of duty (条) the department belongs to, e.g. `urban-management`. A district-level
    * department shares the duty key of its city-level counterpart; routing prefers the district-level one when the
@@ -67,14 +92,28 @@ export interface OrgUnit {
   readonly level?: CommitteeLevel;
   /** Committees only: the locality the committee coordinates; always equal to `parentId`. */
   readonly localityId?: string;
+  /**
+   * Offices only: what the office does, as a slug: `government-office` (政府办公厅/办公室), `executive-meeting`
+   * (常务会议), `discipline-office` (纪委监委), `command-centre` (指挥中心), or any other slug a city needs.
+   * Looked up by `officeFor`.
+   */
+  readonly function?: string;
 }
+
+/** Office functions the product knows by name (a city may add others; any slug is a valid function). */
+export const OFFICE_FUNCTIONS = [
+  'government-office',
+  'executive-meeting',
+  'discipline-office',
+  'command-centre',
+] as const;
 
 /**
  * An indexed, validated org tree. Build it with `buildOrgTree(units)`; to pass a tree across a serialisation boundary
  * (workflow input, JSON column) pass `units` and rebuild.
  */
 export interface OrgTree {
-  /** The id of the city unit. */
+  /** The id of the root unit: the city, or the county. */
   readonly rootId: string;
   /** Every unit, in the order given to the builder. */
   readonly units: readonly OrgUnit[];
@@ -94,13 +133,14 @@ export interface PlaceQuery {
   readonly gridId?: string;
   readonly communityId?: string;
   readonly streetId?: string;
+  /** A district, or the county root of a county. */
   readonly districtId?: string;
   readonly point?: GeoPoint;
 }
 
 /**
  * A place resolved through the org tree. `district` is always known; the finer levels are present only when the
- * query determined them. `community` may be a village and `street` a township.
+ * query determined them. `community` may be a village, `street` a township, and `district` a county root.
  */
 export interface ResolvedPlace {
   readonly grid?: OrgUnit;
@@ -124,7 +164,11 @@ export type OrgErrorCode =
   /** The ids of a place query contradict each other (e.g. the grid is not in the given street). */
   | 'place-inconsistent'
   /** No coordination committee exists for the locality at the requested level. */
-  | 'no-committee';
+  | 'no-committee'
+  /** No office of the requested function exists at the unit or above it. */
+  | 'no-office'
+  /** No stored org tree has the requested version. */
+  | 'unknown-version';
 
 /** Error thrown by org-tree functions; `code` is stable and machine-readable, `message` explains it to a developer. */
 export class OrgError extends Error {

@@ -1,6 +1,7 @@
 import { DEMO_CITY } from './demo-city';
 import { haversineMeters } from './geo';
-import { PlaceQuery } from './org.types';
+import { buildOrgTree } from './org-tree';
+import { OrgUnit, PlaceQuery } from './org.types';
 import { isEmptyPlaceQuery, resolvePlace } from './resolve-place';
 
 interface Expected {
@@ -10,8 +11,8 @@ interface Expected {
   district: string;
 }
 
-const idsOf = (query: PlaceQuery, maxGridDistanceMeters?: number): Expected => {
-  const place = resolvePlace(DEMO_CITY, query, { maxGridDistanceMeters });
+const idsOf = (query: PlaceQuery, maxGridDistanceMeters?: number, tree = DEMO_CITY): Expected => {
+  const place = resolvePlace(tree, query, { maxGridDistanceMeters });
   return {
     ...(place.grid ? { grid: place.grid.id } : {}),
     ...(place.community ? { community: place.community.id } : {}),
@@ -107,5 +108,81 @@ describe('isEmptyPlaceQuery', () => {
     [{ point: { lat: 39.9, lng: 116.4 } }, false],
   ])('should say %j is empty: %s', (query, expected) => {
     expect(isEmptyPlaceQuery(query)).toBe(expected);
+  });
+});
+
+/**
+ * A county root with a township directly under it (no district level); its two grids are outlined: g-k-1 is a long
+ * strip whose centroid lies far from its northern end, g-k-2 a small square next to that end.
+ */
+const COUNTY_UNITS: OrgUnit[] = [
+  { id: 'county-k', kind: 'county', name: '丙县', parentId: null },
+  { id: 't-k', kind: 'township', name: '丙镇', parentId: 'county-k' },
+  { id: 's-k', kind: 'street', name: '城关街道', parentId: 'county-k' },
+  { id: 'v-k', kind: 'village', name: '丙村', parentId: 't-k' },
+  { id: 'c-k', kind: 'community', name: '城关社区', parentId: 's-k' },
+  {
+    id: 'g-k-1',
+    kind: 'grid',
+    name: '丙村第一网格',
+    parentId: 'v-k',
+    centroid: { lat: 30.01, lng: 114.0005 },
+    boundary: [
+      { lat: 30, lng: 114 },
+      { lat: 30, lng: 114.001 },
+      { lat: 30.02, lng: 114.001 },
+      { lat: 30.02, lng: 114 },
+    ],
+  },
+  {
+    id: 'g-k-2',
+    kind: 'grid',
+    name: '丙村第二网格',
+    parentId: 'v-k',
+    centroid: { lat: 30.0195, lng: 114.0015 },
+    boundary: [
+      { lat: 30.019, lng: 114.001 },
+      { lat: 30.019, lng: 114.002 },
+      { lat: 30.02, lng: 114.002 },
+      { lat: 30.02, lng: 114.001 },
+    ],
+  },
+  { id: 'g-k-3', kind: 'grid', name: '城关社区第一网格', parentId: 'c-k', centroid: { lat: 30.05, lng: 114.05 } },
+];
+
+describe('resolvePlace in a county', () => {
+  const county = buildOrgTree(COUNTY_UNITS);
+
+  it.each<[string, PlaceQuery, Expected]>([
+    [
+      'a grid id: the county plays the district',
+      { gridId: 'g-k-3' },
+      { grid: 'g-k-3', community: 'c-k', street: 's-k', district: 'county-k' },
+    ],
+    ['a township id', { streetId: 't-k' }, { street: 't-k', district: 'county-k' }],
+    ['the county given as districtId', { districtId: 'county-k' }, { district: 'county-k' }],
+    [
+      'a point inside a grid outline, though another centroid is nearer',
+      { point: { lat: 30.0195, lng: 114.0009 } },
+      { grid: 'g-k-1', community: 'v-k', street: 't-k', district: 'county-k' },
+    ],
+    [
+      'a point just outside that outline, by the nearest centroid',
+      { point: { lat: 30.0195, lng: 114.0011 } },
+      { grid: 'g-k-2', community: 'v-k', street: 't-k', district: 'county-k' },
+    ],
+    [
+      'a point in an outline outside the given street, by centroid within the street',
+      { streetId: 's-k', point: { lat: 30.0195, lng: 114.0009 } },
+      { street: 's-k', district: 'county-k' },
+    ],
+  ])('should resolve %s', (_title, query, expected) => {
+    expect(idsOf(query, undefined, county)).toEqual(expected);
+  });
+
+  it('should refuse a county id given as a street', () => {
+    expect(() => resolvePlace(county, { streetId: 'county-k' })).toThrow(
+      expect.objectContaining({ code: 'wrong-kind' }),
+    );
   });
 });

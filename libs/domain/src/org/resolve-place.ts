@@ -1,6 +1,15 @@
-import { haversineMeters, isValidGeoPoint } from './geo';
+import { haversineMeters, isPointInPolygon, isValidGeoPoint } from './geo';
 import { ancestorsOf, getUnit } from './org-tree';
-import { GeoPoint, OrgError, OrgTree, OrgUnit, OrgUnitKind, PlaceQuery, ResolvedPlace } from './org.types';
+import {
+  DISTRICT_LEVEL_KINDS,
+  GeoPoint,
+  OrgError,
+  OrgTree,
+  OrgUnit,
+  OrgUnitKind,
+  PlaceQuery,
+  ResolvedPlace,
+} from './org.types';
 
 /**
  * Default for {@link ResolvePlaceOptions.maxGridDistanceMeters}: a point farther than 2 km from every grid centroid is
@@ -16,11 +25,14 @@ export interface ResolvePlaceOptions {
 }
 
 /** Query fields from the most specific to the least, with the unit kinds each may name. */
-const LEVELS: ReadonlyArray<{ key: 'gridId' | 'communityId' | 'streetId' | 'districtId'; kinds: OrgUnitKind[] }> = [
+const LEVELS: ReadonlyArray<{
+  key: 'gridId' | 'communityId' | 'streetId' | 'districtId';
+  kinds: readonly OrgUnitKind[];
+}> = [
   { key: 'gridId', kinds: ['grid'] },
   { key: 'communityId', kinds: ['community', 'village'] },
   { key: 'streetId', kinds: ['street', 'township'] },
-  { key: 'districtId', kinds: ['district'] },
+  { key: 'districtId', kinds: DISTRICT_LEVEL_KINDS },
 ];
 
 /** True when the query names no unit and has no point, i.e. the place is not known at all. */
@@ -29,13 +41,15 @@ export function isEmptyPlaceQuery(query: PlaceQuery): boolean {
 }
 
 /**
- * Resolves a place to grid → community → street → district through the org tree.
+ * Resolves a place to grid → community → street → district through the org tree. In a county (a county root, no
+ * district level) the county plays the district's part: `districtId` may name it and `district` is the county.
  *
  * 1. Every id given is looked up and must be of the right kind; the most specific one is the anchor, and every
  *    coarser id given must be one of its ancestors.
- * 2. If the anchor is not a grid and a point is given, the point picks the nearest grid (by centroid) under the anchor
- *    — or anywhere in the tree when no id was given — within `maxGridDistanceMeters`. Ties go to the grid listed
- *    first. A point near no grid leaves the anchor as it is.
+ * 2. If the anchor is not a grid and a point is given, the point picks the grid under the anchor — or anywhere in the
+ *    tree when no id was given — whose boundary contains it (the first listed, if outlines overlap), else the nearest
+ *    grid by centroid within `maxGridDistanceMeters`. Ties go to the grid listed first. A point in and near no grid
+ *    leaves the anchor as it is.
  * 3. The result holds the anchor and its locality ancestors. If only a district is known, only `district` is set.
  *
  * @throws OrgError `unknown-unit` / `wrong-kind` for a bad id; `place-inconsistent` when ids contradict each other;
@@ -78,9 +92,9 @@ export function resolvePlace(tree: OrgTree, query: PlaceQuery, options: ResolveP
 
   const chain = [anchor, ...ancestorsOf(tree, anchor.id)];
   const pick = (kinds: readonly OrgUnitKind[]) => chain.find((unit) => kinds.includes(unit.kind));
-  const district = pick(['district']);
+  const district = pick(DISTRICT_LEVEL_KINDS);
   if (!district) {
-    // Unreachable for a valid tree: every locality kind lies under a district.
+    // Unreachable for a valid tree: every locality kind lies under a district or a county root.
     throw new OrgError('place-unresolved', `org unit '${anchor.id}' lies in no district`);
   }
   return {
@@ -104,9 +118,19 @@ function nearestGrid(
   maxDistance: number,
 ): { grid: OrgUnit; distanceMeters: number } | undefined {
   let best: { grid: OrgUnit; distanceMeters: number } | undefined;
-  for (const unit of tree.units) {
-    if (unit.kind !== 'grid' || !unit.centroid) continue;
-    if (within && !ancestorsOf(tree, unit.id).some((ancestor) => ancestor.id === within.id)) continue;
+  const grids = tree.units.filter(
+    (unit) =>
+      unit.kind === 'grid' && (!within || ancestorsOf(tree, unit.id).some((ancestor) => ancestor.id === within.id)),
+  );
+  const containing = grids.find((grid) => grid.boundary && isPointInPolygon(point, grid.boundary));
+  if (containing) {
+    return {
+      grid: containing,
+      distanceMeters: containing.centroid ? haversineMeters(point, containing.centroid) : 0,
+    };
+  }
+  for (const unit of grids) {
+    if (!unit.centroid) continue;
     const distanceMeters = haversineMeters(point, unit.centroid);
     if (distanceMeters <= maxDistance && (!best || distanceMeters < best.distanceMeters)) {
       best = { grid: unit, distanceMeters };
