@@ -1,15 +1,22 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import { CaseEntity } from '../libs/persistence/src/entities/case.entity';
 import { IntakeRequestEntity } from '../libs/persistence/src/entities/intake-request.entity';
 import type { CaseFacts, CaseStage, CaseStatus } from '../libs/domain/src/case/case.types';
 import { classifyIntake, IntakeDecision, IntakeDirections, normalizeAddressKey } from '../libs/domain/src/intake';
-import { DEMO_CATALOGUE, RoutingCatalogue } from '../libs/domain/src/routing';
+import type { RoutingCatalogue } from '../libs/domain/src/routing/routing.types';
+import type { CatalogueSource, CurrentCatalogueSource } from './catalogue-source';
 
 /** What the worker gives the case activities. */
 export interface CaseActivityDeps {
   dataSource: DataSource;
-  catalogue?: RoutingCatalogue;
+  /**
+   * The routing catalogue of a case whose pinned version has none stored: fixed (tests), or chosen by what is
+   * stored now (the worker: the catalogue stored last). Without it such a case cannot be decided.
+   */
+  catalogue?: RoutingCatalogue | CurrentCatalogueSource;
+  /** The routing catalogue of a process definition version (the worker reads PostgreSQL). */
+  catalogues?: CatalogueSource;
 }
 
 /** Arguments of {@link CaseActivities.recordCaseIntake}. */
@@ -27,15 +34,30 @@ export interface RecordCaseIntakeInput {
  * Activities of the case workflow: thin, idempotent adapters over PostgreSQL, keyed by case number so a retry
  * rewrites the same row.
  */
-export function createCaseActivities({ dataSource, catalogue = DEMO_CATALOGUE }: CaseActivityDeps) {
+export function createCaseActivities({ dataSource, catalogue, catalogues }: CaseActivityDeps) {
+  /** The catalogue of the calling case's pinned version (its case row, written before intake is decided). */
+  const pinnedCatalogue = async (): Promise<RoutingCatalogue | undefined> => {
+    const workflowId = catalogues && Context.current().info.workflowExecution?.workflowId;
+    if (!catalogues || !workflowId) return undefined;
+    const rows = (await dataSource.query(`SELECT rules_version FROM cases WHERE workflow_id = $1`, [workflowId])) as {
+      rules_version: string;
+    }[];
+    return rows[0] ? catalogues(rows[0].rules_version) : undefined;
+  };
+
   return {
     /**
      * Decides what intake does with a request (emergency diversion, inadmissible, answered on the spot, or dispatch)
-     * by the routing catalogue; recorded in the history as this activity's result.
+     * by the routing catalogue of the case's pinned version (else the `catalogue` given to the factory); recorded in
+     * the history as this activity's result.
      */
     async decideIntake(input: { facts: CaseFacts; directions?: IntakeDirections }): Promise<IntakeDecision> {
+      const routing = (await pinnedCatalogue()) ?? (typeof catalogue === 'function' ? await catalogue() : catalogue);
+      if (!routing) {
+        throw ApplicationFailure.nonRetryable('no routing catalogue is stored for the case', 'IntakeFailed');
+      }
       try {
-        return classifyIntake(catalogue, {
+        return classifyIntake(routing, {
           ...input.directions,
           kind: input.facts.kind,
           category: input.facts.category,

@@ -4,9 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CaseKind } from '../libs/domain/src/case/case.types';
 import type { CaseOutcome } from '../libs/domain/src/lifecycle/case-lifecycle';
 import type { Satisfaction } from '../libs/domain/src/lifecycle/lifecycle.types';
-import { DEMO_CITY, findUnit, OrgTree } from '../libs/domain/src/org';
-import type { OrgUnitKind } from '../libs/domain/src/org/org.types';
-import { DEMO_CATALOGUE } from '../libs/domain/src/routing/demo-catalogue';
+import { findUnit } from '../libs/domain/src/org/org-tree';
+import type { OrgTree, OrgUnitKind } from '../libs/domain/src/org/org.types';
+import type { RoutingCatalogue } from '../libs/domain/src/routing/routing.types';
 import {
   CaseScoreFacts,
   computeScores,
@@ -25,12 +25,17 @@ import {
 export interface ScoreActivityDeps {
   dataSource: DataSource;
   /**
-   * The policy runs use. Default: {@link DEFAULT_SCORING_POLICY} with the demo catalogue's enforcement/mediation
-   * categories excluded from satisfaction (the worker routes by the same catalogue).
+   * The policy runs use. Default: {@link DEFAULT_SCORING_POLICY} with the enforcement/mediation categories of
+   * `catalogue` excluded from satisfaction.
    */
   policy?: ScoringPolicy;
-  /** Where a lead unit's kind is found when `org_units` does not know it. Default: the demo city. */
-  tree?: OrgTree;
+  /**
+   * The routing catalogue whose marked categories the default policy excludes, asked once per run (the worker: the
+   * catalogue of the version published for the city). Without it, or when it answers none, the default policy as is.
+   */
+  catalogue?: () => Promise<RoutingCatalogue | undefined>;
+  /** Where a lead unit's kind is found when the case row's join does not give it, asked once per month loaded. */
+  trees?: () => Promise<OrgTree>;
   /** The clock runs are computed "as of"; tests pass a fixed one. */
   now?: () => Date;
 }
@@ -200,7 +205,7 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 }
 
-function toFacts(row: CaseFactsRow, tree: OrgTree): CaseScoreFacts {
+function toFacts(row: CaseFactsRow, tree: OrgTree | undefined): CaseScoreFacts {
   const leadUnitId = row.lead_unit_id ?? undefined;
   const satisfaction = row.callback?.satisfaction as Satisfaction;
   const reached = row.callback && typeof row.callback.solved === 'boolean' && SATISFACTIONS.includes(satisfaction);
@@ -212,7 +217,7 @@ function toFacts(row: CaseFactsRow, tree: OrgTree): CaseScoreFacts {
     receivedAt: iso(row.received_at) as string,
     firstDispatchedAt: iso(row.first_dispatched_at),
     leadUnitId,
-    leadUnitKind: row.lead_unit_kind ?? (leadUnitId ? findUnit(tree, leadUnitId)?.kind : undefined),
+    leadUnitKind: row.lead_unit_kind ?? (leadUnitId && tree ? findUnit(tree, leadUnitId)?.kind : undefined),
     streetId: row.street_id ?? undefined,
     districtId: row.district_id ?? undefined,
     response: row.last_dispatched_at
@@ -297,8 +302,11 @@ const RUN_SQL = `SELECT r.id, r.workflow_id, r.month, r.trigger, r.status, r.com
  */
 export function createScoreActivities(deps: ScoreActivityDeps) {
   const { dataSource } = deps;
-  const policy = deps.policy ?? withCatalogueExclusions(DEFAULT_SCORING_POLICY, DEMO_CATALOGUE);
-  const tree = deps.tree ?? DEMO_CITY;
+  const policyOfRun = async (): Promise<ScoringPolicy> => {
+    if (deps.policy) return deps.policy;
+    const catalogue = await deps.catalogue?.();
+    return catalogue ? withCatalogueExclusions(DEFAULT_SCORING_POLICY, catalogue) : DEFAULT_SCORING_POLICY;
+  };
   const now = deps.now ?? (() => new Date());
 
   const checkMonth = (month: string) => {
@@ -338,6 +346,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
       const previous = previousMonthOf(month);
       const baselineWindow = monthWindow(previous);
       const rows = (await dataSource.query(CASE_FACTS_SQL, [window.from, window.to])) as CaseFactsRow[];
+      const tree = await deps.trees?.();
       const baseline = (await dataSource.query(BASELINE_SQL, [baselineWindow.from, baselineWindow.to])) as {
         case_no: string;
         category: string;
@@ -467,6 +476,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
       const run = await readRun(dataSource, input.runId);
       if (run.status !== 'running') return summaryOf(run);
       const facts = await activities.loadMonthFacts(run.month);
+      const policy = await policyOfRun();
       let report: ScoreReport;
       try {
         report = computeScores({

@@ -15,8 +15,8 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEMO_CITY } from '../libs/domain/src/org';
-import { DEMO_CATALOGUE } from '../libs/domain/src/routing';
+import { DEMO_CITY } from '../libs/domain/src/org/demo-city';
+import { DEMO_CATALOGUE } from '../libs/domain/src/routing/demo-catalogue';
 import { runMigrations } from '../libs/persistence/src';
 import { freePort } from '../libs/platform/src';
 import { RunningPostgres, startEmbeddedPostgres } from '../libs/platform/src/postgres/embedded-postgres';

@@ -11,6 +11,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OrgTreeModule } from './org-tree/org-tree.module';
 import type { NotificationOptions } from './notifications/notification.settings';
 import { RulesModule } from './rules/rules.module';
 import { ScoresModule } from './scores/scores.module';
@@ -37,6 +38,7 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: { logger: settings.logger, autoLogging: true, quietReqLogger: true } }),
         TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl)),
         TemporalModule.forRoot(settings.temporal),
+        OrgTreeModule,
         AuthModule.forRoot(settings.auth),
         HealthModule,
         CaseModule,

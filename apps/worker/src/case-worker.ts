@@ -7,24 +7,40 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCaseActivities, createLifecycleActivities } from '../../../activities';
 import { PostgresCalendarSource } from '../../../activities/calendar-source';
-import { postgresCatalogueSource } from '../../../activities/catalogue-source';
+import {
+  postgresCatalogueSource,
+  postgresCityCatalogue,
+  postgresLatestCatalogue,
+} from '../../../activities/catalogue-source';
 import { createScoreActivities } from '../../../activities/scores.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
+import { OrgTreeSource, postgresOrgTreeSource } from '../../../libs/persistence/src/org/org-tree-source';
 
-/** Builds the case activities from the application context's providers. */
+/**
+ * Builds the case activities from the application context's providers. Every decision reads the org tree and the
+ * routing catalogues stored in PostgreSQL: the tree through one cached {@link OrgTreeSource} (so a city imported by
+ * another process is seen within seconds), the catalogue of each case's pinned version.
+ */
 @Injectable()
 export class CaseActivitiesFactory {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly trees: OrgTreeSource,
+  ) {}
 
   create() {
+    const { dataSource } = this;
+    const trees = () => this.trees.current();
+    const catalogues = postgresCatalogueSource(dataSource);
     return {
-      ...createCaseActivities({ dataSource: this.dataSource }),
+      ...createCaseActivities({ dataSource, catalogues, catalogue: postgresLatestCatalogue(dataSource, trees) }),
       ...createLifecycleActivities({
-        dataSource: this.dataSource,
-        calendar: new PostgresCalendarSource(this.dataSource),
-        catalogues: postgresCatalogueSource(this.dataSource),
+        dataSource,
+        calendar: new PostgresCalendarSource(dataSource),
+        catalogues,
+        trees,
       }),
-      ...createScoreActivities({ dataSource: this.dataSource }),
+      ...createScoreActivities({ dataSource, trees, catalogue: postgresCityCatalogue(dataSource, trees) }),
     };
   }
 }
@@ -59,7 +75,14 @@ export function defaultWorkflowBundlePath(): string | undefined {
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<CaseWorker> {
   @Module({
     imports: [TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl))],
-    providers: [CaseActivitiesFactory],
+    providers: [
+      {
+        provide: OrgTreeSource,
+        useFactory: (dataSource: DataSource) => postgresOrgTreeSource(dataSource),
+        inject: [DataSource],
+      },
+      CaseActivitiesFactory,
+    ],
   })
   class WorkerModule {}
 

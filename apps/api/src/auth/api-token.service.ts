@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { ApiTokenEntity } from '../../../../libs/persistence/src';
 import { appendAudit, AuditActor } from '../../../../libs/persistence/src/audit';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { Principal, UserRole } from './auth.decorators';
 import { AUTH_AUDIT_ACTIONS } from './auth.service';
@@ -41,13 +41,14 @@ export class ApiTokenService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly trees: OrgTreeSource,
   ) {}
 
   /**
    * Creates a token.
    *
-   * @throws ApiError `ValidationFailed` for an admin role, or a unit that is not in the org tree or does not suit the
-   *   role.
+   * @throws ApiError `ValidationFailed` for an admin role, or a unit that is not in the stored org tree or does not
+   *   suit the role.
    */
   async create(request: ApiTokenRequest, creator: Principal, now: Date = new Date()): Promise<CreatedApiToken> {
     if (request.role === 'admin') {
@@ -55,7 +56,8 @@ export class ApiTokenService {
         { field: 'role', rule: 'not-admin', message: 'an API token cannot have the admin role' },
       ]);
     }
-    const problem = membershipProblem(DEMO_CITY, request.role, request.unitId);
+    const tree = await this.trees.currentIfStored();
+    const problem = tree ? membershipProblem(tree, request.role, request.unitId) : 'no org tree is stored yet';
     if (problem) {
       throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
         { field: 'unitId', rule: 'org-unit', message: problem },

@@ -1,9 +1,9 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { UserEntity } from '../../../../libs/persistence/src';
 import { appendAudit, AuditActor, AuditEntry } from '../../../../libs/persistence/src/audit';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import type { Principal, UserRole } from './auth.decorators';
 import { actorOf } from './membership';
 import { decoyHash, verifyPassword } from './password';
@@ -61,6 +61,7 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly trees: OrgTreeSource,
   ) {}
 
   /**
@@ -182,7 +183,7 @@ export class AuthService {
       tokenType: 'Bearer',
       expiresAt: issued.expiresAt,
       principal: {
-        actor: actorOf(DEMO_CITY, user.id, user.role, user.unitId),
+        actor: actorOf(await this.trees.currentIfStored(), user.id, user.role, user.unitId),
         username: user.username,
         displayName: user.displayName,
         kind: 'jwt',
@@ -203,7 +204,7 @@ export class AuthService {
     const user = rows[0];
     if (!user) return undefined;
     return {
-      actor: actorOf(DEMO_CITY, user.id, user.role, user.unit_id),
+      actor: actorOf(await this.trees.currentIfStored(), user.id, user.role, user.unit_id),
       username: user.username,
       displayName: user.display_name,
       kind: 'jwt',
@@ -222,7 +223,7 @@ export class AuthService {
     if (!row) return undefined;
     return {
       // An integration is not a person: its actor id names the token, so the audit log says which one acted.
-      actor: actorOf(DEMO_CITY, `api-token:${row.id}`, row.role, row.unit_id),
+      actor: actorOf(await this.trees.currentIfStored(), `api-token:${row.id}`, row.role, row.unit_id),
       username: `api-token:${row.name}`,
       displayName: row.name,
       kind: 'api-token',

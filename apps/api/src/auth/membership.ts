@@ -29,8 +29,11 @@ export function membershipProblem(tree: OrgTree, role: UserRole, unitId: string)
   return undefined;
 }
 
-/** The domain {@link Actor} of an account: its unit kind looked up in the tree (absent if the unit left it). */
-export function actorOf(tree: OrgTree, userId: string, role: UserRole, unitId: string): Actor {
-  const kind = findUnit(tree, unitId)?.kind;
+/**
+ * The domain {@link Actor} of an account: its unit kind looked up in the tree (absent if the unit left it, or while
+ * no tree is stored).
+ */
+export function actorOf(tree: OrgTree | undefined, userId: string, role: UserRole, unitId: string): Actor {
+  const kind = tree && findUnit(tree, unitId)?.kind;
   return kind ? { userId, role, unitId, unitKind: kind } : { userId, role, unitId };
 }

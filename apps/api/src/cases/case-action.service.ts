@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
 import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
-import { DEMO_CITY, findUnit } from '../../../../libs/domain/src/org';
+import { findUnit } from '../../../../libs/domain/src/org/org-tree';
+import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import type { Actor, CaseAction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.types';
 import {
@@ -23,6 +24,7 @@ import {
   whistleRoundWorkflowId,
   WhistleRoundState,
 } from '../../../../workflows/whistle-round/messages';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
 
 /** How a refusal code from a workflow validator reaches the client. */
@@ -42,11 +44,14 @@ const REFUSAL_STATUS: Record<string, ApiErrorCode> = {
  */
 @Injectable()
 export class CaseActionService {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly trees: OrgTreeSource,
+  ) {}
 
   /** Sends `action` to the case; returns the case state after it. */
   async act(caseNo: string, action: CaseAction, actor: Actor): Promise<CaseSnapshot> {
-    checkUnits(action);
+    checkUnits(action, await this.trees.current());
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
     // One Update per action type; the request's action type always matches the Update's (the validator checks it).
     const update = CASE_ACTION_UPDATES[action.type] as UpdateDefinition<CaseSnapshot, [CaseActionRequest]>;
@@ -83,17 +88,17 @@ export class CaseActionService {
   }
 }
 
-/** Unit ids in an action must name units of the org tree of the right kind (the workflow cannot look them up). */
-function checkUnits(action: CaseAction): void {
+/** Unit ids in an action must name units of the stored org tree of the right kind (the workflow cannot look them up). */
+function checkUnits(action: CaseAction, tree: OrgTree): void {
   const problems: FieldProblem[] = [];
-  if (action.type === 'redispatch' && !findUnit(DEMO_CITY, action.leadUnitId)) {
+  if (action.type === 'redispatch' && !findUnit(tree, action.leadUnitId)) {
     problems.push({
       field: 'leadUnitId',
       rule: 'unknownUnit',
       message: `no unit ${action.leadUnitId} in the org tree`,
     });
   }
-  if (action.type === 'coordinate' && action.reassignTo && !findUnit(DEMO_CITY, action.reassignTo)) {
+  if (action.type === 'coordinate' && action.reassignTo && !findUnit(tree, action.reassignTo)) {
     problems.push({
       field: 'reassignTo',
       rule: 'unknownUnit',
@@ -102,7 +107,7 @@ function checkUnits(action: CaseAction): void {
   }
   if (action.type === 'whistle') {
     action.departmentIds.forEach((id, i) => {
-      if (findUnit(DEMO_CITY, id)?.kind !== 'department') {
+      if (findUnit(tree, id)?.kind !== 'department') {
         problems.push({ field: `departmentIds[${i}]`, rule: 'department', message: `${id} is not a department` });
       }
     });

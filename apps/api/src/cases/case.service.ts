@@ -7,8 +7,15 @@ import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
-import { DEMO_CITY, findUnit, OrgError } from '../../../../libs/domain/src/org';
-import { DEMO_CATALOGUE, evaluateRoute, RoutingError } from '../../../../libs/domain/src/routing';
+import { findUnit } from '../../../../libs/domain/src/org/org-tree';
+import { OrgError, OrgTree } from '../../../../libs/domain/src/org/org.types';
+import {
+  evaluateRoute,
+  RoutingCatalogue,
+  RoutingError,
+  validateRoutingCatalogue,
+} from '../../../../libs/domain/src/routing';
+import { loadLatestCatalogue, OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import {
   CaseSnapshot,
   caseStateQuery,
@@ -18,7 +25,7 @@ import {
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
-import { RulesService } from '../rules/rules.service';
+import { PublishedDefinition, RulesService } from '../rules/rules.service';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
@@ -58,6 +65,8 @@ export interface CaseView {
 export class CaseService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CaseService.name);
   private retryTimer?: NodeJS.Timeout;
+  /** Problems of each published version's catalogue with a loaded tree: checked once per tree load, not per request. */
+  private readonly catalogueProblems = new WeakMap<OrgTree, Map<string, string[]>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,6 +74,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly temporal: TemporalSettings,
     private readonly repeats: RepeatContactService,
     private readonly rules: RulesService,
+    private readonly trees: OrgTreeSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -83,7 +93,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Stores a submission under its idempotency key (a fresh one when the client gave none) and starts its case. */
   async submit(submission: CaseSubmission, idempotencyKey: string | undefined, now: Date): Promise<IntakeResult> {
-    checkRoutable(submission);
+    await this.checkRoutable(submission);
     const key = idempotencyKey ?? randomUUID();
     const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
@@ -177,7 +187,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   private async mayRead(caseNo: string, record: CaseEntity | null, actor: Actor): Promise<boolean> {
     if (actor.role !== 'handler' && actor.role !== 'coordinator') return true;
     // A coordination committee stands for its locality: it reads the cases of the community, street or district.
-    const committee = findUnit(DEMO_CITY, actor.unitId);
+    const committee = findUnit(await this.trees.current(), actor.unitId);
     const unit = committee?.kind === 'committee' && committee.localityId ? committee.localityId : actor.unitId;
     if (record) {
       const units = [
@@ -284,6 +294,58 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /**
+   * Refuses, before anything is stored, a request the case's routing catalogue cannot dispatch: an unknown category,
+   * a kind the category does not take, or a place that is not in the stored org tree. The catalogue is the one of
+   * the version the case will pin (its district's, else the city's: {@link pinnedRules}), or, while none is
+   * published, the stored catalogue.
+   * @throws ApiError ValidationFailed (400) naming the field; Internal (500) when no catalogue is stored, or when
+   *   the catalogue names units the stored tree no longer has (the request is fine: the configuration is not).
+   */
+  private async checkRoutable(submission: CaseSubmission): Promise<void> {
+    const tree = await this.trees.current();
+    const catalogue = await this.intakeCatalogue(submission, tree);
+    try {
+      evaluateRoute(catalogue, tree, factsOf(submission));
+    } catch (error) {
+      if (!(error instanceof RoutingError) && !(error instanceof OrgError)) throw error;
+      const field = ROUTING_FIELD[error.code] ?? 'place';
+      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
+        { field, rule: error.code, message: error.message },
+      ]);
+    }
+  }
+
+  /** The routing catalogue a new case at the submission's place is checked by, fit for the stored tree. */
+  private async intakeCatalogue(submission: CaseSubmission, tree: OrgTree): Promise<RoutingCatalogue> {
+    let published: PublishedDefinition | undefined;
+    try {
+      published = await this.rules.publishedFor({ districtId: submission.place?.districtId });
+    } catch (error) {
+      if (!(error instanceof NotFoundException)) throw error;
+    }
+    if (!published) {
+      // loadLatestCatalogue validates what it reads against the tree.
+      const stored = await loadLatestCatalogue(this.dataSource.manager, tree);
+      if (stored) return stored;
+      throw new ApiError(
+        ApiErrorCode.Internal,
+        'No routing catalogue is stored and no process definition is published: requests cannot be routed',
+      );
+    }
+    const checked = this.catalogueProblems.get(tree) ?? new Map<string, string[]>();
+    this.catalogueProblems.set(tree, checked);
+    const problems = checked.get(published.label) ?? validateRoutingCatalogue(published.definition.routing, tree);
+    checked.set(published.label, problems);
+    if (problems.length > 0) {
+      throw new ApiError(
+        ApiErrorCode.Internal,
+        `The routing catalogue of ${published.label} does not fit the stored org tree: ${problems.join('; ')}`,
+      );
+    }
+    return published.definition.routing;
+  }
+
   /** Starts the workflows of submissions stored while Temporal was unreachable. */
   async startPending(): Promise<number> {
     const pending = await this.dataSource
@@ -317,22 +379,6 @@ const ROUTING_FIELD: Record<string, string> = {
   'place-unresolved': 'place',
   'place-inconsistent': 'place',
 };
-
-/**
- * Refuses, before anything is stored, a request the routing catalogue cannot dispatch: an unknown category, a kind
- * the category does not take, or a place that is not in the org tree.
- */
-function checkRoutable(submission: CaseSubmission): void {
-  try {
-    evaluateRoute(DEMO_CATALOGUE, DEMO_CITY, factsOf(submission));
-  } catch (error) {
-    if (!(error instanceof RoutingError) && !(error instanceof OrgError)) throw error;
-    const field = ROUTING_FIELD[error.code] ?? 'place';
-    throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
-      { field, rule: error.code, message: error.message },
-    ]);
-  }
-}
 
 /** JSON with sorted keys, so the same body always hashes the same. */
 function canonicalJson(value: unknown): string {

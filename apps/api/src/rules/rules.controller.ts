@@ -77,7 +77,7 @@ export class RulesController {
   @ApiOperation({ summary: 'A draft with its document and validation' })
   async draft(@Param('id') id: string) {
     const draft = await this.rules.draft(id);
-    return toDraftView(draft, { document: true, validation: this.rules.validate(draft.document) });
+    return toDraftView(draft, { document: true, validation: await this.rules.validate(draft.document) });
   }
 
   @Put('drafts/:id')

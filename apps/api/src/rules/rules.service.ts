@@ -1,6 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { DEFAULT_CALENDAR_ID } from '../../../../activities/calendar-source';
-import { DEMO_CITY, findUnit } from '../../../../libs/domain/src/org';
+import { findUnit } from '../../../../libs/domain/src/org/org-tree';
+import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import {
   Change,
   diffDefinitions,
@@ -12,13 +15,12 @@ import {
   ProcessDefinition,
   validateDefinition,
 } from '../../../../libs/domain/src/rules';
+import { loadLatestCatalogue, OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import type { Principal } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateDraftDto, PublishDto, toDraftView, toVersionView, ValidationView, VersionView } from './rules.dto';
 import { RulesStore, StoredDraft, StoredVersion, VersionScope } from './rules.store';
 
-/** The org tree definitions are validated against and cases are routed by (the worker's, ADR 7). */
-const TREE = DEMO_CITY;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The process definition that governs a jurisdiction, with the label cases pin. */
@@ -35,11 +37,16 @@ export interface PublishedDefinition {
  */
 @Injectable()
 export class RulesService {
-  constructor(private readonly store: RulesStore) {}
+  constructor(
+    private readonly store: RulesStore,
+    private readonly trees: OrgTreeSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
-  /** Validates a document against the org tree and the calendars the platform has. Pure. */
-  validate(document: unknown): ValidationView {
-    const result = validateDefinition(document, { tree: TREE, calendarIds: [DEFAULT_CALENDAR_ID] });
+  /** Validates a document against the stored org tree and the calendars the platform has. */
+  async validate(document: unknown): Promise<ValidationView> {
+    const tree = await this.trees.current();
+    const result = validateDefinition(document, { tree, calendarIds: [DEFAULT_CALENDAR_ID] });
     return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
   }
 
@@ -57,6 +64,24 @@ export class RulesService {
   }
 
   /**
+   * A preset made for the stored city, as a draft from it starts: its jurisdiction's city is the stored tree's root,
+   * and its routing the stored catalogue (when one is stored), so that a preset works for any imported city. Its
+   * ladder names bodies by kind or function; a district it is written for must still be one of the city's (the
+   * draft's validation says so when it is not).
+   * @throws NotFoundException for an unknown preset id.
+   */
+  async presetForCity(id: string): Promise<ProcessDefinition> {
+    const preset = this.preset(id);
+    const tree = await this.trees.current();
+    const routing = await loadLatestCatalogue(this.dataSource.manager, tree);
+    return {
+      ...preset,
+      jurisdiction: { ...preset.jurisdiction, cityId: tree.rootId },
+      ...(routing ? { routing } : {}),
+    };
+  }
+
+  /**
    * Creates a draft: a copy of a published version or a preset, the given document, or an empty one (only the
    * schema version). At most one source.
    */
@@ -71,7 +96,7 @@ export class RulesService {
       document = (await this.version(request.fromVersion)).document;
       basedOn = request.fromVersion;
     } else if (request.fromPreset) {
-      document = this.preset(request.fromPreset);
+      document = await this.presetForCity(request.fromPreset);
       basedOn = `preset:${request.fromPreset}`;
     } else if (request.document) {
       document = request.document;
@@ -79,7 +104,7 @@ export class RulesService {
     const sourceName = (document as { name?: unknown }).name;
     const name = request.name ?? (typeof sourceName === 'string' && sourceName.trim() ? sourceName : 'untitled');
     const draft = await this.store.createDraft({ name, basedOn, document }, principal.actor);
-    return toDraftView(draft, { document: true, validation: this.validate(draft.document) });
+    return toDraftView(draft, { document: true, validation: await this.validate(draft.document) });
   }
 
   /** @throws NotFoundException for an unknown draft id. */
@@ -101,7 +126,7 @@ export class RulesService {
       await this.draft(id); // 404 when there is no such draft at all
       throw new ConflictException(`Draft ${id} is archived`);
     }
-    return toDraftView(saved, { document: true, validation: this.validate(saved.document) });
+    return toDraftView(saved, { document: true, validation: await this.validate(saved.document) });
   }
 
   async archiveDraft(id: string, principal: Principal) {
@@ -121,7 +146,8 @@ export class RulesService {
   async publish(id: string, request: PublishDto, principal: Principal): Promise<VersionView> {
     const draft = await this.draft(id);
     if (draft.archivedAt) throw new ConflictException(`Draft ${id} is archived`);
-    const result = validateDefinition(draft.document, { tree: TREE, calendarIds: [DEFAULT_CALENDAR_ID] });
+    const tree = await this.trees.current();
+    const result = validateDefinition(draft.document, { tree, calendarIds: [DEFAULT_CALENDAR_ID] });
     if (!result.ok) {
       throw new ApiError(
         ApiErrorCode.ValidationFailed,
@@ -132,7 +158,7 @@ export class RulesService {
     const scope: VersionScope = request.scope.districtId
       ? { cityId: request.scope.cityId, districtId: request.scope.districtId }
       : { cityId: request.scope.cityId };
-    checkScope(scope, result.definition);
+    checkScope(tree, scope, result.definition);
     const version = await this.store.publish(
       {
         document: result.definition,
@@ -182,8 +208,9 @@ export class RulesService {
    * @throws NotFoundException when nothing is published for the city (the demo seed publishes `beijing@1`).
    */
   async publishedFor(place: { districtId?: string }): Promise<PublishedDefinition> {
-    const version = await this.store.applicable(TREE.rootId, place.districtId);
-    if (!version) throw new NotFoundException(`No process definition is published for ${TREE.rootId}`);
+    const { rootId } = await this.trees.current();
+    const version = await this.store.applicable(rootId, place.districtId);
+    if (!version) throw new NotFoundException(`No process definition is published for ${rootId}`);
     return { label: version.label, definition: version.document };
   }
 
@@ -202,12 +229,12 @@ export class RulesService {
  * A version applies inside its definition's jurisdiction: the scope's city is the tree's city and the definition's;
  * a district scope names a district of it, and a definition written for one district is published only for it.
  */
-function checkScope(scope: VersionScope, definition: ProcessDefinition): void {
-  if (scope.cityId !== TREE.rootId || scope.cityId !== definition.jurisdiction.cityId) {
+function checkScope(tree: OrgTree, scope: VersionScope, definition: ProcessDefinition): void {
+  if (scope.cityId !== tree.rootId || scope.cityId !== definition.jurisdiction.cityId) {
     throw invalid('scope.cityId', 'jurisdiction', `the definition governs ${definition.jurisdiction.cityId}`);
   }
-  if (scope.districtId && findUnit(TREE, scope.districtId)?.kind !== 'district') {
-    throw invalid('scope.districtId', 'unknown-district', `${scope.districtId} is not a district of ${TREE.rootId}`);
+  if (scope.districtId && findUnit(tree, scope.districtId)?.kind !== 'district') {
+    throw invalid('scope.districtId', 'unknown-district', `${scope.districtId} is not a district of ${tree.rootId}`);
   }
   const own = definition.jurisdiction.districtId;
   if (own && scope.districtId !== own) {

@@ -1,7 +1,7 @@
 import { buildDefaultCalendar } from '../../../../activities/calendar-source';
 import type { CaseOutcome } from '../../../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
-import { DEMO_CITY } from '../../../../libs/domain/src/org';
+import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { BEIJING_DEFINITION, ProcessDefinition } from '../../../../libs/domain/src/rules';
 import { DEMO_CATALOGUE } from '../../../../libs/domain/src/routing/demo-catalogue';
 import { DEFAULT_SCORING_POLICY, Rate, withCatalogueExclusions } from '../../../../libs/domain/src/scores';

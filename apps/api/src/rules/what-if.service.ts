@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { PostgresCalendarSource } from '../../../../activities/calendar-source';
 import type { Urgency } from '../../../../libs/domain/src/case/case.types';
 import type { EscalationLevel } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
-import { DEMO_CITY } from '../../../../libs/domain/src/org';
+import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import type { ProcessDefinition } from '../../../../libs/domain/src/rules';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import type { Principal } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { RulesService } from './rules.service';
@@ -82,6 +83,7 @@ export class WhatIfService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rules: RulesService,
     private readonly calendars: PostgresCalendarSource,
+    private readonly trees: OrgTreeSource,
   ) {}
 
   /**
@@ -91,7 +93,7 @@ export class WhatIfService {
   async start(request: { draftId?: string; version?: string; sample: WhatIfSample }, principal: Principal) {
     const subject = request.draftId ? `draft:${request.draftId}` : request.version!;
     const document = await this.rules.documentOf(subject, request.draftId ? 'draftId' : 'version');
-    const validation = this.rules.validate(document);
+    const validation = await this.rules.validate(document);
     if (!validation.ok) {
       throw new ApiError(
         ApiErrorCode.ValidationFailed,
@@ -157,7 +159,9 @@ export class WhatIfService {
         [id, caseNos.length],
       );
       const { calendar, snapshot } = await this.calendars.newest();
-      const context = { tree: DEMO_CITY, calendar, now: new Date().toISOString() };
+      // One tree for the whole job, so that every case is compared on the same org tree.
+      const tree = await this.trees.current();
+      const context = { tree, calendar, now: new Date().toISOString() };
       const pinned = new Map<string, ProcessDefinition | undefined>();
       const totals = emptyTotals();
       const differing: CaseComparison[] = [];
@@ -165,7 +169,7 @@ export class WhatIfService {
       const scored: ScoredCase[] = [];
       const leftOut: WhatIfReport['errors'] = [];
       for (let i = 0; i < caseNos.length; i += BATCH) {
-        for (const recorded of await this.load(caseNos.slice(i, i + BATCH))) {
+        for (const recorded of await this.load(caseNos.slice(i, i + BATCH), tree)) {
           try {
             if (!pinned.has(recorded.rulesVersion)) {
               pinned.set(recorded.rulesVersion, await this.versionDocument(recorded.rulesVersion));
@@ -245,7 +249,7 @@ export class WhatIfService {
    * scores read of them: the first dispatch, the lead unit's first sign and contact after the last dispatch, the final
    * call-back (the `loadMonthFacts` rules).
    */
-  private async load(caseNos: string[]): Promise<RecordedCase[]> {
+  private async load(caseNos: string[], tree: OrgTree): Promise<RecordedCase[]> {
     const rows = (await this.dataSource.query(
       `SELECT c.case_no AS "caseNo", c.rules_version AS "rulesVersion", c.kind, c.category, c.urgency,
          c.grid_id AS "gridId", c.community_id AS "communityId", c.street_id AS "streetId",
@@ -302,7 +306,7 @@ export class WhatIfService {
             at: event.at.toISOString(),
             byDeadline: /deadline passed$/.test(event.detail.reason ?? ''),
           })),
-        scoring: recordedScoreFacts(row, DEMO_CITY),
+        scoring: recordedScoreFacts(row, tree),
       };
     });
   }

@@ -1,5 +1,5 @@
 import { buildDefaultCalendar } from '../../../../activities/calendar-source';
-import { DEMO_CITY } from '../../../../libs/domain/src/org';
+import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { BEIJING_DEFINITION, ProcessDefinition } from '../../../../libs/domain/src/rules';
 import { addToTotals, compareCase, emptyTotals, RecordedCase } from './what-if';
 

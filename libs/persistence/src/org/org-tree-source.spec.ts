@@ -81,3 +81,21 @@ describe('CachedOrgTreeSource', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('OrgTreeSource.currentIfStored', () => {
+  it('should answer undefined while the stored rows form no tree, and the tree once they do', async () => {
+    let units: Parameters<typeof buildOrgTree>[0] = [];
+    const source = new CachedOrgTreeSource(() => Promise.resolve().then(() => buildOrgTree(units)), { now: () => 0 });
+
+    await expect(source.current()).rejects.toMatchObject({ code: 'invalid-tree' });
+    expect(await source.currentIfStored()).toBeUndefined();
+    units = [{ id: 'county-y', kind: 'city', name: '某县', parentId: null }];
+    expect((await source.currentIfStored())?.rootId).toBe('county-y');
+  });
+
+  it('should pass on any other failure', async () => {
+    const source = new CachedOrgTreeSource(() => Promise.reject(new Error('connection refused')));
+
+    await expect(source.currentIfStored()).rejects.toThrow('connection refused');
+  });
+});

@@ -1,6 +1,8 @@
-import { DataSource } from 'typeorm';
-import type { OrgTree } from '../../../domain/src/org/org.types';
-import { loadOrgTree } from './org.store';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrgError, OrgTree } from '../../../domain/src/org/org.types';
+import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
+import { RoutingCatalogueEntity } from '../entities/routing-catalogue.entity';
+import { loadOrgTree, loadRoutingCatalogue } from './org.store';
 
 /** How long a process keeps a loaded org tree before it reads the table again, in milliseconds. */
 export const ORG_TREE_RELOAD_MS = 5_000;
@@ -18,6 +20,19 @@ export abstract class OrgTreeSource {
 
   /** Forgets the cached tree: the next {@link current} reads the table (call it after this process changes it). */
   abstract invalidate(): void;
+
+  /**
+   * The stored tree, or undefined while none is (no city imported yet: the table does not form a tree). For code
+   * that must work before a city is imported: logins, seeding accounts.
+   */
+  async currentIfStored(): Promise<OrgTree | undefined> {
+    try {
+      return await this.current();
+    } catch (error) {
+      if (error instanceof OrgError && error.code === 'invalid-tree') return undefined;
+      throw error;
+    }
+  }
 }
 
 /** Options of {@link CachedOrgTreeSource}. */
@@ -71,4 +86,22 @@ export class CachedOrgTreeSource extends OrgTreeSource {
 /** The org tree of a PostgreSQL database (`loadOrgTree`), cached as {@link CachedOrgTreeSource} does. */
 export function postgresOrgTreeSource(dataSource: DataSource, options?: CachedOrgTreeSourceOptions): OrgTreeSource {
   return new CachedOrgTreeSource(() => loadOrgTree(dataSource.manager), options);
+}
+
+/**
+ * The routing catalogue stored last (`routing_catalogues`, newest `created_at`), validated against `tree`; undefined
+ * when none is stored. What a case is checked and routed by when no process definition version is published, and
+ * what a draft made from a preset starts from.
+ * @throws RoutingError `invalid-catalogue` when the stored rows do not form a valid catalogue for the tree.
+ */
+// TODO(org-versioning): delegate to org.store's `loadCurrentCatalogue(manager, tree)` once it lands.
+export async function loadLatestCatalogue(
+  manager: EntityManager,
+  tree: OrgTree,
+): Promise<RoutingCatalogue | undefined> {
+  const [latest] = await manager.find(RoutingCatalogueEntity, {
+    order: { createdAt: 'DESC', id: 'ASC', version: 'DESC' },
+    take: 1,
+  });
+  return latest && loadRoutingCatalogue(manager, tree, latest.id, latest.version);
 }
