@@ -15,6 +15,7 @@ import { InboxIndexes1700000000007 } from './migrations/1700000000007-inbox-inde
 import { Scores1700000000008 } from './migrations/1700000000008-scores';
 import { ProcessDefinitions1700000000009 } from './migrations/1700000000009-process-definitions';
 import { AuditLog1700000000010 } from './migrations/1700000000010-audit-log';
+import { OrgVersions1700000000011 } from './migrations/1700000000011-org-versions';
 import { CalendarOfficialYears1700000000012 } from './migrations/1700000000012-calendar-official-years';
 import { LadderPosition1700000000013 } from './migrations/1700000000013-ladder-position';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Scores1700000000008,
   ProcessDefinitions1700000000009,
   AuditLog1700000000010,
+  OrgVersions1700000000011,
   CalendarOfficialYears1700000000012,
   LadderPosition1700000000013,
 ];

@@ -1,10 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CommitteeLevel, OrgUnit, OrgUnitKind } from '../../../domain/src/org/org.types';
+import type { CommitteeLevel, GeoPoint, OrgUnit, OrgUnitKind } from '../../../domain/src/org/org.types';
 
 /**
- * One unit of the org tree (`OrgUnit` of libs/domain), from the city down to the grid, with departments,
- * committees and the service centre. The database keeps the tree valid: one city root, parent kinds as
- * `buildOrgTree` allows them, committee fields only on committees, one committee per locality.
+ * One unit of the current org tree (`OrgUnit` of libs/domain), from the city or county down to the grid, with
+ * departments, committees, offices and service centres. The database keeps the tree valid: one root (a city or a
+ * county), parent kinds as `buildOrgTree` allows them, committee fields only on committees, a function on every
+ * office, one committee per locality. Every change goes through `writeOrgTree` (org.store.ts), which records it as a
+ * new version in `org_versions` / `org_unit_history`.
  */
 @Entity({ name: 'org_units' })
 export class OrgUnitEntity {
@@ -41,6 +43,14 @@ export class OrgUnitEntity {
   /** Committees only: the locality the committee coordinates (equal to `parentId`). */
   @Column({ name: 'locality_id', type: 'text', nullable: true })
   localityId: string | null;
+
+  /** Offices only: the office's function slug, e.g. `government-office`. */
+  @Column({ name: 'office_function', type: 'text', nullable: true })
+  officeFunction: string | null;
+
+  /** Areas only: the outline, at least three points. */
+  @Column({ type: 'jsonb', nullable: true })
+  boundary: GeoPoint[] | null;
 }
 
 /** The row of a domain unit (absent optional fields become NULL / false). */
@@ -56,6 +66,8 @@ export function orgUnitRow(unit: OrgUnit): OrgUnitEntity {
     utility: unit.utility ?? false,
     committeeLevel: unit.level ?? null,
     localityId: unit.localityId ?? null,
+    officeFunction: unit.function ?? null,
+    boundary: unit.boundary ? unit.boundary.map(({ lat, lng }) => ({ lat, lng })) : null,
   });
 }
 
@@ -73,5 +85,7 @@ export function toOrgUnit(row: OrgUnitEntity): OrgUnit {
     ...(row.utility ? { utility: true } : {}),
     ...(row.committeeLevel !== null ? { level: row.committeeLevel } : {}),
     ...(row.localityId !== null ? { localityId: row.localityId } : {}),
+    ...(row.officeFunction !== null ? { function: row.officeFunction } : {}),
+    ...(row.boundary !== null ? { boundary: row.boundary.map(({ lat, lng }) => ({ lat, lng })) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { DEMO_CITY } from '../../../domain/src/org/demo-city';
 import type { OrgTree } from '../../../domain/src/org/org.types';
 import { DEMO_CATALOGUE } from '../../../domain/src/routing/demo-catalogue';
@@ -11,6 +11,7 @@ import {
   RoutingCategoryEntity,
   routingCategoryRow,
 } from '../entities/routing-catalogue.entity';
+import { currentOrgVersion, lockOrgTree, recordOrgVersion } from '../org/org.store';
 
 /** What one seed run did. */
 export interface SeedReport {
@@ -26,8 +27,10 @@ export interface SeedReport {
  * Loads the demo city 示范市 (`DEMO_CITY`) and its routing catalogue (`DEMO_CATALOGUE`) into the org and catalogue
  * tables, in one transaction. Idempotent and never clobbering: it inserts only rows missing by their key and never
  * updates or deletes one, so an operator's edits (a renamed unit, a changed deadline) survive any number of runs.
- * A database whose tree has another city at its root is left alone. The calendar needs no seed: its version 1 comes
- * with the migrations. The `beijing` preset is published as `beijing@1` for the demo city (once).
+ * A database whose tree has another city at its root is left alone. When it inserted units (or the tree has no
+ * version yet), the tree is recorded as a new org version (`recordOrgVersion`) by `system`. The calendar needs no
+ * seed: its version 1 comes with the migrations. The `beijing` preset is published as `beijing@1` for the demo city
+ * (once). A real city is loaded by the city import instead (docs/cities.md).
  */
 export async function seedDemoData(
   target: string | DataSource,
@@ -39,7 +42,8 @@ export async function seedDemoData(
     return await dataSource.transaction(async (manager) => {
       // Two launchers seeding one database at once would otherwise both try to insert the same rows.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('shaosheng:seed'))`);
-      const root = await manager.findOneBy(OrgUnitEntity, { kind: 'city' });
+      await lockOrgTree(manager);
+      const root = await manager.findOneBy(OrgUnitEntity, { parentId: IsNull() });
       if (root && root.id !== data.tree.rootId) {
         return {
           unitsInserted: 0,
@@ -48,6 +52,9 @@ export async function seedDemoData(
         };
       }
       const unitsInserted = await insertMissing(manager, OrgUnitEntity, data.tree.units.map(orgUnitRow));
+      if (unitsInserted > 0 || (await currentOrgVersion(manager)) === undefined) {
+        await recordOrgVersion(manager, { createdBy: 'system', reason: `demo data seed: ${data.tree.rootId}` });
+      }
       const { catalogue } = data;
       await insertMissing(manager, RoutingCatalogueEntity, [
         Object.assign(new RoutingCatalogueEntity(), {
