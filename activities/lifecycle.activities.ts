@@ -121,7 +121,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     async planDispatch(
       facts: CaseFacts,
       rulesVersion?: string,
-      rules?: Pick<LifecycleRules, 'rungs' | 'command'>,
+      rules?: Pick<LifecycleRules, 'rungs' | 'command' | 'dispatch'>,
     ): Promise<DispatchPlan> {
       const tree = await trees();
       const pinned = rulesVersion && deps.catalogues ? await deps.catalogues(rulesVersion) : undefined;
@@ -130,7 +130,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       const rungs = rules?.rungs;
       try {
         if (!catalogue) throw new Error(`no routing catalogue is stored for version ${rulesVersion ?? '(none)'}`);
-        const decision = evaluateRoute(catalogue, tree, facts);
+        const decision = evaluateRoute(catalogue, tree, facts, rules?.dispatch);
         const place: Partial<DispatchPlace> = decision.place ?? {};
         const committee = (localityId: string | undefined, level: 'community' | 'street' | 'district') => {
           if (!localityId) return undefined;

@@ -24,7 +24,6 @@ import { testCaseActivities } from '../support/workflow-activities';
 describe('escalation ladders as each preset writes them (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
   let serial = 0;
-  const street: Actor = { userId: 'u-hubin', role: 'handler', unitId: 's-hubin', unitKind: 'street' };
 
   beforeEach(async () => {
     quietTemporalRuntime();
@@ -59,8 +58,10 @@ describe('escalation ladders as each preset writes them (time-skipping)', () => 
       for (let i = 0; i < 200 && (await handle.query(caseStateQuery)).stage !== 'awaiting-sign'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await handle.executeUpdate(signCaseUpdate, { args: [{ actor: street, action: { type: 'sign' } }] });
-      await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: street, action: { type: 'contact' } }] });
+      const leadUnitId = (await handle.query(caseStateQuery)).lifecycle!.leadUnitId!;
+      const lead: Actor = { userId: 'u-lead', role: 'handler', unitId: leadUnitId };
+      await handle.executeUpdate(signCaseUpdate, { args: [{ actor: lead, action: { type: 'sign' } }] });
+      await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: lead, action: { type: 'contact' } }] });
       await body(handle);
       if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
     });
@@ -116,8 +117,9 @@ describe('escalation ladders as each preset writes them (time-skipping)', () => 
       ]);
       const state = await stateOf(handle);
       expect(state.supervision).not.toBe('none');
+      const lead: Actor = { userId: 'u-lead', role: 'handler', unitId: state.leadUnitId! };
       const escalate = handle.executeUpdate(escalateCaseUpdate, {
-        args: [{ actor: street, action: { type: 'escalate', reason: '再上一级' } }],
+        args: [{ actor: lead, action: { type: 'escalate', reason: '再上一级' } }],
       });
       expect(await refusalOf(escalate)).toBe('LimitReached');
     });

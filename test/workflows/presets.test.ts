@@ -2,6 +2,7 @@ import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor } from '../../libs/domain/src/lifecycle';
+import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
 import { PRESETS, PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
 import { complaintCase } from '../../workflows';
 import {
@@ -74,8 +75,16 @@ describe('presets end to end (time-skipping)', () => {
       for (let i = 0; i < 100 && (await handle.query(caseStateQuery)).stage !== 'awaiting-sign'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await handle.executeUpdate(signCaseUpdate, { args: [{ actor: street, action: { type: 'sign' } }] });
-      await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: street, action: { type: 'contact' } }] });
+      // The lead unit depends on the preset's locality level (street, community or grid): its handler signs.
+      const leadUnitId = (await handle.query(caseStateQuery)).lifecycle!.leadUnitId!;
+      const lead: Actor = {
+        userId: 'u-lead',
+        role: 'handler',
+        unitId: leadUnitId,
+        unitKind: DEMO_CITY.byId.get(leadUnitId)!.kind,
+      };
+      await handle.executeUpdate(signCaseUpdate, { args: [{ actor: lead, action: { type: 'sign' } }] });
+      await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: lead, action: { type: 'contact' } }] });
       await body(handle);
       if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
     });
@@ -134,10 +143,12 @@ describe('presets end to end (time-skipping)', () => {
     });
   });
 
-  it('malu: the community layer whistles, a street handler may not', async () => {
+  it('malu: cases go to the community, whose handler whistles; a street handler may not', async () => {
     await withCase('malu', async (handle) => {
+      expect((await handle.query(caseStateQuery)).lifecycle?.leadUnitId).toBe('c-xiyuan');
       expect(await refusal(whistle(handle, street, 'blue'))).toBe('WrongUnit');
-      expect((await whistle(handle, community, 'blue')).lifecycle?.whistleRounds).toHaveLength(1);
+      const xiyuan: Actor = { userId: 'u-xiyuan', role: 'handler', unitId: 'c-xiyuan', unitKind: 'community' };
+      expect((await whistle(handle, xiyuan, 'blue')).lifecycle?.whistleRounds).toHaveLength(1);
     });
   });
 
@@ -191,11 +202,15 @@ describe('presets end to end (time-skipping)', () => {
       ['beijing', ['community', 'street', 'district', 'city']],
     ] as const) {
       await withCase(id, async (handle) => {
+        // ningbo-dl dispatches to the grid (小事在网格), beijing to the street.
+        const leadUnitId = (await handle.query(caseStateQuery)).lifecycle!.leadUnitId!;
+        expect([id, leadUnitId]).toEqual([id, id === 'ningbo-dl' ? 'g-xiyuan-1' : 's-hubin']);
+        const lead: Actor = { userId: 'u-lead', role: 'handler', unitId: leadUnitId };
         const climbed: string[] = [];
         for (;;) {
           const escalated = await handle
             .executeUpdate(escalateCaseUpdate, {
-              args: [{ actor: street, action: { type: 'escalate', reason: '需要上级协调' } }],
+              args: [{ actor: lead, action: { type: 'escalate', reason: '需要上级协调' } }],
             })
             .then(
               (snapshot) => snapshot.lifecycle!.escalationLevel,

@@ -197,6 +197,8 @@ export interface LifecycleRules {
    * Nanjing) the command centre of the case's district where it has one.
    */
   command?: 'city' | 'city-and-district';
+  /** Where a locality case goes and whether its district gets a copy (`ProcessDefinition.dispatch`); absent: street, copy. */
+  dispatch?: { localityLevel: 'street' | 'community' | 'grid'; copyToDistrict: boolean };
   /** Fraction of a deadline at which a reminder goes out. */
   reminderFraction: number;
   callback: { window: string; maxAttempts: number };

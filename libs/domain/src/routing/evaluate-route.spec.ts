@@ -136,10 +136,10 @@ describe('evaluateRoute', () => {
     expect(decision.reasons).toEqual([
       'urgency normal by default of category property-management (物业管理)',
       'place resolved to g-xiyuan-1 (西苑社区第一网格) < c-xiyuan (西苑社区) < s-hubin (湖滨街道) < d-donghu (东湖区)',
-      'locality matter: direct dispatch to s-hubin (湖滨街道), copy to d-donghu (东湖区)',
+      'locality matter at the street level: direct dispatch to s-hubin (湖滨街道), copy to d-donghu (东湖区)',
       'dept-housing handled at district level by dept-donghu-housing (东湖区住房和城乡建设委员会)',
       'co-units: dept-donghu-housing',
-      'deadlines (normal): sign 1WD, contact PT24H, handle 7WD',
+      'deadlines (normal, from category property-management): sign 1WD, contact PT24H, handle 7WD',
     ]);
   });
 

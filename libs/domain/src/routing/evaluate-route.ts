@@ -3,7 +3,14 @@ import { OrgTree, OrgUnit, PlaceQuery, ResolvedPlace } from '../org/org.types';
 import { isEmptyPlaceQuery, resolvePlace } from '../org/resolve-place';
 import { getCategory } from './routing-catalogue';
 import { CaseKind, Urgency } from '../case/case.types';
-import { DeadlineSet, LOCALITY_HANDLER, RouteHandler, RoutingCatalogue, RoutingError } from './routing.types';
+import {
+  DeadlineSet,
+  LOCALITY_HANDLER,
+  RouteHandler,
+  RoutingCatalogue,
+  RoutingError,
+  RoutingLocalityLevel,
+} from './routing.types';
 
 /**
  * The facts dispatch is decided on, as intake recorded them. A `CaseFacts` (case.types) is a valid `RouteFacts`: its
@@ -21,11 +28,26 @@ export interface RouteFacts {
 
 /**
  * How a case is dispatched:
- * - `direct-to-street`: a locality matter whose street/township is known goes to it, with a copy to its district;
+ * - `direct-to-street` / `direct-to-community` / `direct-to-grid`: a locality matter goes to the place's unit of the
+ *   category's locality level (or the nearest coarser one the place names), with a copy to its district where the
+ *   definition says so;
  * - `department`: the category names a department as lead;
  * - `district-coordinate`: a locality matter where only the district is known goes to the district to coordinate.
  */
-export type DispatchMode = 'direct-to-street' | 'department' | 'district-coordinate';
+export type DispatchMode =
+  | 'direct-to-street'
+  | 'direct-to-community'
+  | 'direct-to-grid'
+  | 'department'
+  | 'district-coordinate';
+
+/** What the process definition says about dispatch (`ProcessDefinition.dispatch`); defaults are Beijing's. */
+export interface DispatchOptions {
+  /** Where a `locality` category goes unless the category says otherwise; default `street`. */
+  readonly localityLevel?: RoutingLocalityLevel;
+  /** Direct dispatch to a locality copies its district; default true. */
+  readonly copyToDistrict?: boolean;
+}
 
 /** The resolved place of a dispatch decision, as unit ids (the finer levels only when known). */
 export interface DispatchPlace {
@@ -62,19 +84,27 @@ export interface DispatchDecision {
 /**
  * Decides where a case goes (职权法定、属地管理、分级负责).
  *
- * - Handler `locality`: the place's street/township leads and its district is copied (`direct-to-street`); if the
- *   place resolves only to a district, the district leads (`district-coordinate`).
+ * - Handler `locality`: the place's unit at the category's locality level (else `options.localityLevel`, else the
+ *   street/township) leads — or the nearest coarser level the place names — and its district is copied unless
+ *   `options.copyToDistrict` is false; if the place resolves only to a district, the district leads
+ *   (`district-coordinate`).
  * - Handler a department: it leads (`department`). A city-level department is replaced by the department of the
  *   place's district that has the same `duty`, when there is one (e.g. `dept-urban-management` →
  *   `dept-donghu-urban-management` for a place in 东湖区). Co-units are resolved the same way; a `locality` co-unit is
  *   the street (or the district when only it is known) and is dropped when the case has no place.
- * - Urgency is the fact's, else the category default; the deadlines are the category's for that urgency.
+ * - Urgency is the fact's, else the category default. Deadlines, most specific first: the category's
+ *   `kindDeadlines` for the kind and urgency, the catalogue's `kindDeadlines` for them, the category's `deadlines`.
  *
  * @throws RoutingError `unknown-category`; `kind-not-applicable` when the category does not accept the kind;
  *   `place-required` for a locality category without a place. OrgError from place resolution (unknown ids,
  *   inconsistent place, point near no grid).
  */
-export function evaluateRoute(catalogue: RoutingCatalogue, tree: OrgTree, facts: RouteFacts): DispatchDecision {
+export function evaluateRoute(
+  catalogue: RoutingCatalogue,
+  tree: OrgTree,
+  facts: RouteFacts,
+  options: DispatchOptions = {},
+): DispatchDecision {
   const category = getCategory(catalogue, facts.category);
   if (!category.kinds.includes(facts.kind)) {
     throw new RoutingError(
@@ -99,11 +129,18 @@ export function evaluateRoute(catalogue: RoutingCatalogue, tree: OrgTree, facts:
     if (!place) {
       throw new RoutingError('place-required', `category '${category.id}' is dispatched to the locality: give a place`);
     }
-    if (place.street) {
-      mode = 'direct-to-street';
-      lead = place.street;
-      copyUnitIds.push(place.district.id);
-      reasons.push(`locality matter: direct dispatch to ${unitLabel(lead)}, copy to ${unitLabel(place.district)}`);
+    const level = category.localityLevel ?? options.localityLevel ?? 'street';
+    const local = localityAt(place, level);
+    if (local) {
+      mode = LOCALITY_MODES[local.level];
+      lead = local.unit;
+      const copy = options.copyToDistrict ?? true;
+      if (copy) copyUnitIds.push(place.district.id);
+      reasons.push(
+        `locality matter at the ${level} level: direct dispatch to ${unitLabel(lead)}` +
+          (local.level !== level ? ` (the place names no ${level})` : '') +
+          (copy ? `, copy to ${unitLabel(place.district)}` : ''),
+      );
     } else {
       mode = 'district-coordinate';
       lead = place.district;
@@ -122,9 +159,16 @@ export function evaluateRoute(catalogue: RoutingCatalogue, tree: OrgTree, facts:
   }
   if (coUnitIds.length > 0) reasons.push(`co-units: ${coUnitIds.join(', ')}`);
 
-  const deadlines = category.deadlines[urgency];
+  const byCategoryKind = category.kindDeadlines?.[facts.kind]?.[urgency];
+  const byCatalogueKind = catalogue.kindDeadlines?.[facts.kind]?.[urgency];
+  const deadlines = byCategoryKind ?? byCatalogueKind ?? category.deadlines[urgency];
+  const source = byCategoryKind
+    ? `category ${category.id} for ${facts.kind}`
+    : byCatalogueKind
+      ? `the catalogue for ${facts.kind}`
+      : `category ${category.id}`;
   reasons.push(
-    `deadlines (${urgency}): sign ${deadlines.sign}, contact ${deadlines.contact}, handle ${deadlines.handle}`,
+    `deadlines (${urgency}, from ${source}): sign ${deadlines.sign}, contact ${deadlines.contact}, handle ${deadlines.handle}`,
   );
   return {
     mode,
@@ -139,6 +183,25 @@ export function evaluateRoute(catalogue: RoutingCatalogue, tree: OrgTree, facts:
     ...(place ? { place: placeIds(place) } : {}),
     reasons,
   };
+}
+
+const LOCALITY_MODES: Readonly<Record<RoutingLocalityLevel, DispatchMode>> = {
+  street: 'direct-to-street',
+  community: 'direct-to-community',
+  grid: 'direct-to-grid',
+};
+
+/** The place's unit at `level`, or at the nearest coarser locality level the place knows; none if only the district. */
+function localityAt(
+  place: ResolvedPlace,
+  level: RoutingLocalityLevel,
+): { unit: OrgUnit; level: RoutingLocalityLevel } | undefined {
+  const order: RoutingLocalityLevel[] = ['grid', 'community', 'street'];
+  for (const candidate of order.slice(order.indexOf(level))) {
+    const unit = place[candidate];
+    if (unit) return { unit, level: candidate };
+  }
+  return undefined;
 }
 
 function resolveCoUnit(

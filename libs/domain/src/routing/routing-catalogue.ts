@@ -1,7 +1,14 @@
 import { parseDuration } from '../calendar/duration';
 import { CASE_KINDS, CaseKind, URGENCIES, Urgency } from '../case/case.types';
 import { OrgTree } from '../org/org.types';
-import { DeadlineSet, LOCALITY_HANDLER, RoutingCatalogue, RoutingCategory, RoutingError } from './routing.types';
+import {
+  DeadlineSet,
+  KindDeadlines,
+  LOCALITY_HANDLER,
+  RoutingCatalogue,
+  RoutingCategory,
+  RoutingError,
+} from './routing.types';
 
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -58,8 +65,42 @@ export function validateRoutingCatalogue(catalogue: RoutingCatalogue, tree: OrgT
         if (problem) problems.push(`${at}: ${urgency} ${limit} limit '${set[limit]}' is not a duration: ${problem}`);
       }
     }
+    problems.push(...kindDeadlineProblems(category.kindDeadlines, at, category.kinds));
+    if (category.localityLevel !== undefined && !units.includes(LOCALITY_HANDLER)) {
+      problems.push(`${at}: has a locality level but neither its handler nor a co-unit is '${LOCALITY_HANDLER}'`);
+    }
     if (category.knowledgeAnswer !== undefined && !category.kinds.includes('consultation')) {
       problems.push(`${at}: has a knowledge answer but does not accept consultations`);
+    }
+  }
+  const accepted = new Set(catalogue.categories.flatMap((category) => category.kinds));
+  problems.push(...kindDeadlineProblems(catalogue.kindDeadlines, 'the catalogue', [...accepted]));
+  return problems;
+}
+
+/**
+ * Problems of limits by kind: known kinds and urgencies, valid durations, and no entry that can never apply (a kind
+ * the category — or, for the catalogue, every category — does not accept).
+ */
+function kindDeadlineProblems(byKind: KindDeadlines | undefined, at: string, kinds: readonly CaseKind[]): string[] {
+  const problems: string[] = [];
+  for (const [kind, byUrgency] of Object.entries(byKind ?? {})) {
+    if (!(CASE_KINDS as readonly string[]).includes(kind)) {
+      problems.push(`${at}: kindDeadlines names unknown request kind '${kind}'`);
+      continue;
+    }
+    if (!kinds.includes(kind as CaseKind)) {
+      problems.push(`${at}: kindDeadlines for '${kind}' can never apply: no request of that kind is accepted there`);
+    }
+    for (const [urgency, set] of Object.entries(byUrgency ?? {})) {
+      if (!(URGENCIES as readonly string[]).includes(urgency)) {
+        problems.push(`${at}: kindDeadlines for '${kind}' names unknown urgency '${urgency}'`);
+        continue;
+      }
+      for (const limit of ['sign', 'contact', 'handle'] as const) {
+        const problem = set?.[limit] === undefined ? 'missing' : durationProblem(set[limit]);
+        if (problem) problems.push(`${at}: ${kind} ${urgency} ${limit} limit is not a duration: ${problem}`);
+      }
     }
   }
   return problems;

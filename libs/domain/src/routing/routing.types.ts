@@ -23,6 +23,16 @@ export interface DeadlineSet {
 export type CategoryDeadlines = Readonly<Record<Urgency, DeadlineSet>>;
 
 /**
+ * Limits by request kind (e.g. Guangdong's 2 / 10 / 15 working days for consultations, requests for help and
+ * complaints): for each kind, the limits of some urgencies. Precedence, most specific first: the category's entry for
+ * the kind and urgency, then the catalogue's entry for the kind and urgency, then the category's `deadlines`.
+ */
+export type KindDeadlines = Readonly<Partial<Record<CaseKind, Readonly<Partial<Record<Urgency, DeadlineSet>>>>>>;
+
+/** Where a {@link LOCALITY_HANDLER} case goes: the place's street/township, community/village, or grid. */
+export type RoutingLocalityLevel = 'street' | 'community' | 'grid';
+
+/**
  * The handler token meaning "the locality of the place": the street/township the place resolves to (直派街乡), with a
  * copy to its district. Any other handler value is a department id of the org tree.
  */
@@ -47,6 +57,10 @@ export interface RoutingCategory {
   readonly coUnits?: readonly RouteHandler[];
   /** Sign / contact / handle limits per urgency. */
   readonly deadlines: CategoryDeadlines;
+  /** Limits of this category by request kind; they win over the catalogue's `kindDeadlines` and `deadlines`. */
+  readonly kindDeadlines?: KindDeadlines;
+  /** Where a `locality` handler of this category goes; absent: the definition's `dispatch.localityLevel`. */
+  readonly localityLevel?: RoutingLocalityLevel;
   /**
    * True for enforcement or mediation matters (违法建设, 纠纷调解 …), whose satisfaction ratings are excluded from the
    * satisfaction rate: a citizen who was fined or lost a dispute rates the outcome, not the service.
@@ -65,6 +79,8 @@ export interface RoutingCatalogue {
   /** Human name (Chinese allowed). */
   readonly name: string;
   readonly categories: readonly RoutingCategory[];
+  /** Limits by request kind for every category (a category's own `kindDeadlines` win over them). */
+  readonly kindDeadlines?: KindDeadlines;
 }
 
 /** Codes of {@link RoutingError}. */

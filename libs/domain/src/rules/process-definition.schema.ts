@@ -135,6 +135,17 @@ const deadlineSet = object(
   'The limits stamped on a case at dispatch.',
 );
 
+const kindDeadlines: JsonSchema = object(
+  Object.fromEntries(
+    CASE_KINDS.map((kind) => [
+      kind,
+      object(Object.fromEntries(URGENCIES.map((urgency) => [urgency, deadlineSet])), []),
+    ]),
+  ),
+  [],
+  'Limits by request kind and urgency; the category’s own win over the catalogue’s, both over `deadlines`.',
+);
+
 const category = object(
   {
     id: ref('slug'),
@@ -144,6 +155,8 @@ const category = object(
     handler: { ...str(), description: "The lead unit: 'locality' or a department id of the org tree." },
     coUnits: { type: 'array', items: str(), uniqueItems: true, description: "Co-units: 'locality' or department ids." },
     deadlines: object(Object.fromEntries(URGENCIES.map((urgency) => [urgency, deadlineSet]))),
+    kindDeadlines,
+    localityLevel: enumOf(LOCALITY_LEVELS, "Where a 'locality' handler of this category goes (default: dispatch's)."),
     enforcementOrMediation: bool('Satisfaction ratings of this category are left out of the satisfaction rate.'),
     knowledgeAnswer: str('Answer an operator may give a consultation on the spot.'),
   },
@@ -224,12 +237,16 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
         copyToDistrict: bool('Direct dispatch to a locality copies its district.'),
         command: enumOf(COMMAND_MODES, 'Who dispatches and commands joint action.'),
       }),
-      routing: object({
-        id: ref('slug'),
-        version: str(),
-        name: str(),
-        categories: { type: 'array', items: category, minItems: 1 },
-      }),
+      routing: object(
+        {
+          id: ref('slug'),
+          version: str(),
+          name: str(),
+          categories: { type: 'array', items: category, minItems: 1 },
+          kindDeadlines,
+        },
+        ['id', 'version', 'name', 'categories'],
+      ),
       lifecycle: object({
         returnWindow: ref('duration'),
         extension: object({

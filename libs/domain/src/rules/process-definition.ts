@@ -370,6 +370,7 @@ export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules 
     ladder: { community: deadlineOf('community'), street: deadlineOf('street'), district: deadlineOf('district') },
     rungs: toRungRules(lifecycle.ladder),
     command: definition.dispatch.command,
+    dispatch: { localityLevel: definition.dispatch.localityLevel, copyToDistrict: definition.dispatch.copyToDistrict },
     reminderFraction: lifecycle.reminderFraction,
     callback: { window: lifecycle.callback.window, maxAttempts: lifecycle.callback.maxAttempts },
     rehandle: { duration: lifecycle.rehandle.duration, maxCount: lifecycle.rehandle.maxCount },
