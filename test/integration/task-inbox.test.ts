@@ -24,6 +24,8 @@ describe('the task inbox', () => {
     stack = await startTestStack({
       label: 'it-inbox',
       scratch: true,
+      // The demo users (admin, auditor) are seeded only into a database whose stored tree is the demo city's.
+      seed: true,
       worker: false,
       taskQueue: 'it-inbox',
       prepare: async (db) => {
