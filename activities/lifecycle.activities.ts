@@ -26,7 +26,8 @@ import { DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/s
 import { appendAudit } from '../libs/persistence/src/audit/audit.writer';
 import { loadOrgTree } from '../libs/persistence/src/org/org.store';
 import { auditEntriesOfCaseEvents } from '../libs/persistence/src/audit/case-event-audit';
-import { buildDefaultCalendar, CalendarSource, calendarSourceOf } from './calendar-source';
+import { buildDefaultCalendar, CalendarSource, calendarSourceOf, PostgresCalendarSource } from './calendar-source';
+import { recomputeDeadline } from '../libs/domain/src/calendar/affected-deadlines';
 import type { CatalogueSource } from './catalogue-source';
 
 // The default calendar moved next to the calendar sources; re-exported for existing importers.
@@ -109,6 +110,11 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   const calendars = calendarSourceOf(deps.calendar ?? buildDefaultCalendar());
   const { dataSource } = deps;
   const trees = deps.trees ?? (() => loadOrgTree(dataSource.manager));
+  /** The calendar version a deadline was laid on, where the source keeps past versions; else the current one. */
+  const calendarAt = async (version: number, current: WorkCalendar): Promise<WorkCalendar> => {
+    if (version === current.version || !(calendars instanceof PostgresCalendarSource)) return current;
+    return (await calendars.atVersion(version))?.calendar ?? current;
+  };
 
   return {
     /**
@@ -187,6 +193,46 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
       }
+    },
+
+    /**
+     * The running deadlines laid again on the calendar in force (`recomputeDeadline`: as if the clock had run on the
+     * new version from the start; a deadline restarted after a suspension keeps the office time it owed). Each is
+     * compared with the version it was laid on; only those whose due instant moves come back, with the new calendar
+     * version and reminder. Natural-time deadlines never move.
+     */
+    async recalendarDeadlines(input: {
+      deadlines: DeadlineEntry[];
+      reminderFraction: number;
+    }): Promise<DeadlineEntry[]> {
+      const current = await calendars.current();
+      const moved: DeadlineEntry[] = [];
+      for (const entry of input.deadlines) {
+        const stampedOn = await calendarAt(entry.calendarVersion, current);
+        try {
+          const result = recomputeDeadline(stampedOn, current, entry);
+          if (result.due.toISOString() === entry.due) continue;
+          const reminder = fractionPoint(
+            current,
+            parseDuration(entry.duration).kind,
+            new Date(entry.from),
+            result.due,
+            input.reminderFraction,
+          );
+          moved.push({
+            ...entry,
+            due: result.due.toISOString(),
+            calendarId: result.calendarId,
+            calendarVersion: result.calendarVersion,
+            appliedDays: result.appliedDays,
+            reminderAt: reminder.toISOString(),
+            reminded: entry.reminded === true && reminder.toISOString() <= entry.reminderAt!,
+          });
+        } catch (error) {
+          throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
+        }
+      }
+      return moved;
     },
 
     /**

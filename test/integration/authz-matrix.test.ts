@@ -535,6 +535,16 @@ describe('authorization matrix', () => {
       call: () => ({ path: '/api/v1/calendars/current/versions/1/affected-cases' }),
     },
     {
+      method: 'POST',
+      route: '/api/v1/calendars/current/versions/:version/recompute-open-cases',
+      note: 'a version that does not exist: refused after the role check, so no case is touched',
+      expect: only({ designer: 404, admin: 404 }),
+      call: () => ({
+        path: '/api/v1/calendars/current/versions/999999/recompute-open-cases',
+        body: { reason: '权限矩阵' },
+      }),
+    },
+    {
       method: 'PUT',
       route: '/api/v1/calendars/current/years/:year',
       note: 'a year the national data covers: refused after the role check, so no version is made',

@@ -86,13 +86,25 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   });
 
   /**
-   * A migration to a version with a ladder resolves that ladder's bodies at the case's place (the planning activity)
-   * before the move; the state is validated again after that wait, and a refusal fails the Update, not the case.
+   * Actions that need the outside world first: a migration to a version with a ladder resolves that ladder's bodies
+   * at the case's place (the planning activity), a move to a new calendar recomputes the running deadlines (the
+   * calendar activity). The state is validated again after that wait; a refusal fails the Update, not the case.
    */
   async function withLadder({ action, actor }: CaseActionRequest): Promise<CaseAction> {
-    if (action.type !== 'migrateRules' || !action.rules?.rungs) return action;
-    const plan = await activities.planDispatch(input.facts, action.toVersion, action.rules);
-    const resolved = { ...action, rungUnits: plan.rungUnits };
+    let resolved: CaseAction;
+    if (action.type === 'recalendar') {
+      const running = Object.values(lifecycle.state.deadlines).filter((entry) => entry !== undefined);
+      const entries = await activities.recalendarDeadlines({
+        deadlines: running,
+        reminderFraction: rules.reminderFraction,
+      });
+      resolved = { ...action, entries };
+    } else if (action.type === 'migrateRules' && action.rules?.rungs) {
+      const plan = await activities.planDispatch(input.facts, action.toVersion, action.rules);
+      resolved = { ...action, rungUnits: plan.rungUnits };
+    } else {
+      return action;
+    }
     const refusal = lifecycle.validate(resolved, actor, now());
     if (refusal) throw ApplicationFailure.nonRetryable(`${refusal.code}: ${refusal.message}`, ACTION_REFUSED);
     return resolved;

@@ -80,6 +80,9 @@ export const coordinateCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'coordi
 /** Moves the case to a newer process definition version (a designer's explicit migration); recomputes deadlines. */
 export const migrateRulesUpdate = defineUpdate<CaseSnapshot, [ActionOf<'migrateRules'>]>('migrateRules');
 
+/** Moves the case's running deadlines to the calendar version in force (a designer's explicit act); audited. */
+export const recalendarCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'recalendar'>]>('recalendarCase');
+
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
   sign: signCaseUpdate,
@@ -97,6 +100,7 @@ export const CASE_ACTION_UPDATES = {
   whistle: whistleCaseUpdate,
   coordinate: coordinateCaseUpdate,
   migrateRules: migrateRulesUpdate,
+  recalendar: recalendarCaseUpdate,
 } as const;
 
 /** A citizen reported the same matter again (a duplicate linked to this open case). */

@@ -91,3 +91,27 @@ export class AffectedCasesView {
   @ApiProperty({ description: 'Deadlines that could not be judged, with the reason' })
   unchecked: AffectedDeadlines['unchecked'];
 }
+
+/** Body of `POST /calendars/current/versions/:version/recompute-open-cases`. */
+export class RecomputeOpenCasesDto {
+  @ApiProperty({
+    example: '2027年法定节假日安排公布，在办工单时限按新日历重算',
+    description: 'Why; recorded on each case',
+  })
+  @IsString()
+  @Length(1, 500)
+  @Matches(NOT_BLANK, { message: '$property must not be blank' })
+  reason: string;
+}
+
+export class RecomputedCaseView {
+  @ApiProperty({ example: '20270120000001' }) caseNo: string;
+  @ApiProperty({ enum: ['moved', 'skipped'] }) outcome: 'moved' | 'skipped';
+  @ApiProperty({ required: false, description: 'Why a case was skipped (e.g. closed meanwhile, refused)' })
+  reason?: string;
+}
+
+export class RecomputeOpenCasesView {
+  @ApiProperty({ example: 5 }) version: number;
+  @ApiProperty({ type: [RecomputedCaseView] }) cases: RecomputedCaseView[];
+}

@@ -11,7 +11,12 @@ import {
   isLocalDate,
   RemoveLocalDayQueryDto,
 } from './calendar.dto';
-import { AffectedCasesView, LoadOfficialYearDto } from './calendar-years.dto';
+import {
+  AffectedCasesView,
+  LoadOfficialYearDto,
+  RecomputeOpenCasesDto,
+  RecomputeOpenCasesView,
+} from './calendar-years.dto';
 import { CalendarService } from './calendar.service';
 
 /** Every staff role reads the calendar; only designers and admins change it. */
@@ -68,6 +73,22 @@ export class CalendarController {
   @ApiResponse({ status: 404, description: 'No such version' })
   affectedCases(@Param('version') version: string): Promise<AffectedCasesView> {
     return this.calendars.affectedCases(parseVersion(version));
+  }
+
+  @Post('versions/:version/recompute-open-cases')
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary: "Move open cases' running deadlines onto this (current) version; each case records who, when and why",
+  })
+  @ApiResponse({ status: 201, type: RecomputeOpenCasesView, description: 'Each affected case, moved or skipped (why)' })
+  @ApiResponse({ status: 404, description: 'No such version' })
+  @ApiResponse({ status: 409, description: 'The version is not the current one' })
+  recomputeOpenCases(
+    @Param('version') version: string,
+    @Body() body: RecomputeOpenCasesDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecomputeOpenCasesView> {
+    return this.calendars.recomputeOpenCases(parseVersion(version), body.reason, actor);
   }
 
   @Put('years/:year')

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   addDuration,
@@ -15,7 +15,8 @@ import { CalendarChangeError, CalendarStore } from '../../../../libs/persistence
 import { openCaseDeadlines } from '../../../../libs/persistence/src/calendar/open-case-deadlines';
 import { CalendarVersionView, PostgresCalendarSource } from '../../../../activities/calendar-source';
 import { ApiError, ApiErrorCode } from '../common/api-error';
-import { AffectedCasesView } from './calendar-years.dto';
+import { AffectedCasesView, RecomputedCaseView, RecomputeOpenCasesView } from './calendar-years.dto';
+import { CaseActionService } from '../cases/case-action.service';
 import { CalendarView, DeadlineView, toCalendarView } from './calendar.dto';
 
 /** A deadline question: from which instant, how long, and optionally where the reminder falls. */
@@ -36,7 +37,36 @@ export class CalendarService {
     private readonly source: PostgresCalendarSource,
     private readonly store: CalendarStore,
     private readonly dataSource: DataSource,
+    private readonly caseActions: CaseActionService,
   ) {}
+
+  /**
+   * Moves the open cases whose running deadlines `version` changes onto it (it must be the current version): each
+   * case's workflow recomputes its deadlines through the calendar activity and records who, when and why (the
+   * `recalendarCase` Update, audited with the case's events). A case that closed or was refused meanwhile is skipped
+   * with the reason; nothing else is touched.
+   * @throws ConflictException (409) when `version` is not the current version; NotFoundException for no version.
+   */
+  async recomputeOpenCases(version: number, reason: string, actor: Actor): Promise<RecomputeOpenCasesView> {
+    const current = await this.source.newest();
+    if (version !== current.snapshot.version) {
+      await this.versionView(version);
+      throw new ConflictException(
+        `version ${version} is not the current calendar version (${current.snapshot.version}): only the version in force can be applied`,
+      );
+    }
+    const affected = await this.affectedCases(version);
+    const cases: RecomputedCaseView[] = [];
+    for (const caseNo of affected.caseNos) {
+      try {
+        await this.caseActions.act(caseNo, { type: 'recalendar', reason }, actor);
+        cases.push({ caseNo, outcome: 'moved' });
+      } catch (error) {
+        cases.push({ caseNo, outcome: 'skipped', reason: (error as Error).message });
+      }
+    }
+    return { version, cases };
+  }
 
   async current(): Promise<CalendarView> {
     return toCalendarView(await this.source.newest());

@@ -411,6 +411,19 @@ export class CaseLifecycle {
             : refuse('InvalidArgument', 'rules must be the lifecycle rules of the new version')) ??
           this.validateLadderMove(action.rules, action.toVersion)
         );
+      case 'recalendar':
+        return (
+          (['designer', 'admin'].includes(actor.role)
+            ? undefined
+            : refuse('WrongRole', 'moving a case to a new calendar version is for a designer')) ??
+          (s.phase === 'closed'
+            ? refuse('WrongState', 'a closed case keeps the deadlines it closed with')
+            : undefined) ??
+          text(action.reason, 'reason') ??
+          (action.entries === undefined || Array.isArray(action.entries)
+            ? undefined
+            : refuse('InvalidArgument', 'entries are the recomputed deadlines'))
+        );
       case 'coordinate': {
         const rung = this.currentRung();
         const role = rung?.role ?? 'coordinator';
@@ -566,6 +579,24 @@ export class CaseLifecycle {
       }
       case 'migrateRules':
         return this.migrateRules(action, actor, now);
+      case 'recalendar': {
+        // Only deadlines still held and whose due instant moved; each new entry names the calendar version it is on.
+        const moved = (action.entries ?? []).filter((entry) => {
+          const held = s.deadlines[entry.kind];
+          return held !== undefined && held.from === entry.from && held.due !== entry.due;
+        });
+        this.record('deadlines-recalendared', now, actor, {
+          reason: action.reason,
+          moved: moved.map((entry) => ({
+            kind: entry.kind,
+            before: s.deadlines[entry.kind]?.due,
+            after: entry.due,
+            calendar: `${entry.calendarId}@${entry.calendarVersion}`,
+          })),
+        });
+        for (const entry of moved) this.setDeadline(entry);
+        return [];
+      }
       case 'coordinate': {
         const rung = this.currentRung();
         const convened = (action.convene ?? []).filter((id) => !s.coUnitIds.includes(id) && id !== s.leadUnitId);

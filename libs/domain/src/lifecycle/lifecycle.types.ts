@@ -67,6 +67,12 @@ export type CaseAction =
    * A designer moves the case to a newer process definition version: the new rules, and the case's sign / contact /
    * handle limits under the new routing catalogue. Every pending deadline is recomputed from its start.
    */
+  /**
+   * A designer moves the case's running deadlines to the calendar in force (a year's official schedule replaced its
+   * provisional one, or local days changed). `entries` are the recomputed deadlines, filled in by the workflow through
+   * the calendar activity, never by a client.
+   */
+  | { type: 'recalendar'; reason: string; entries?: DeadlineEntry[] }
   | {
       type: 'migrateRules';
       toVersion: string;
