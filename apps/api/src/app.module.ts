@@ -12,6 +12,7 @@ import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrgTreeModule } from './org-tree/org-tree.module';
+import { OrgModule } from './org/org.module';
 import type { NotificationOptions } from './notifications/notification.settings';
 import { RulesModule } from './rules/rules.module';
 import { ScoresModule } from './scores/scores.module';
@@ -48,6 +49,7 @@ export class AppModule {
         RulesModule,
         ScoresModule,
         AuditModule,
+        OrgModule,
       ],
     };
   }
