@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Client as PgClient } from 'pg';
 import { findUnit } from '../../libs/domain/src/org/org-tree';
 import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
 import { OrgTreeSource } from '../../libs/persistence/src/org/org-tree-source';
 import { bearer } from '../support/auth';
 import { noiseComplaintBody } from '../support/case-fixtures';
-import { startTestStack, TestStack } from '../support/test-stack';
+import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
 /**
  * The API and the worker decide by the org tree stored in PostgreSQL, not by the demo city's constant: a community
@@ -68,5 +69,124 @@ describe('the org tree as stored', () => {
 
     const refused = await stack.http().post('/api/v1/cases').send(noiseComplaintBody({ place })).expect(400);
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'place', rule: 'unknown-unit' })]);
+  });
+});
+
+/** 临县, a city of its own: one district, street and community with their committees, a service centre. */
+const OTHER_CITY_UNITS: Array<[string, string, string, string | null, string | null]> = [
+  // id, kind, name, parent, committee level
+  ['city-lin', 'city', '临县市', null, null],
+  ['centre-lin', 'service-centre', '临县市12345热线', 'city-lin', null],
+  ['d-lin', 'district', '临城区', 'city-lin', null],
+  ['cc-d-lin', 'committee', '临城区协调委员会', 'd-lin', 'district'],
+  ['s-lin', 'street', '临河街道', 'd-lin', null],
+  ['cc-s-lin', 'committee', '临河街道协调委员会', 's-lin', 'street'],
+  ['c-lin', 'community', '临河社区', 's-lin', null],
+  ['cc-c-lin', 'committee', '临河社区协调委员会', 'c-lin', 'community'],
+];
+
+/** Stores the other city's tree, a one-category routing catalogue (`lin` v1) and a designer, as an import would. */
+async function storeOtherCity(db: PgClient): Promise<void> {
+  for (const [id, kind, name, parent, level] of OTHER_CITY_UNITS) {
+    await db.query(
+      `INSERT INTO org_units (id, kind, name, parent_id, committee_level, locality_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, kind, name, parent, level, level ? parent : null],
+    );
+  }
+  await db.query(`INSERT INTO routing_catalogues (id, version, name) VALUES ('lin', '1', '临县市派单目录')`);
+  const deadlines = {
+    emergency: { sign: 'PT30M', contact: 'PT1H', handle: 'PT2H' },
+    urgent: { sign: 'PT2H', contact: 'PT2H', handle: '3WD' },
+    normal: { sign: '1WD', contact: 'PT24H', handle: '7WD' },
+  };
+  await db.query(
+    `INSERT INTO routing_categories (catalogue_id, catalogue_version, id, position, name, kinds, default_urgency,
+       handler, deadlines, enforcement_or_mediation)
+     VALUES ('lin', '1', 'noise-nuisance', 0, '噪声扰民', '{complaint}', 'normal', 'locality', $1, false)`,
+    [JSON.stringify(deadlines)],
+  );
+  await insertTestUser(db, { username: 'designer.lin', role: 'designer', unitId: 'centre-lin' });
+}
+
+describe('another city stored in an empty database', () => {
+  let stack: TestStack<'designer'>;
+  const place = { communityId: 'c-lin', streetId: 's-lin', districtId: 'd-lin' };
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      label: 'it-other-city',
+      scratch: true,
+      worker: false,
+      prepare: storeOtherCity,
+      users: { designer: 'designer.lin' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('should not seed the demo users into a city that is not the demo city', async () => {
+    const { rows } = await stack.pg.query(`SELECT username FROM users ORDER BY username`);
+    expect(rows.map((row: { username: string }) => row.username)).toEqual(['designer.lin']);
+  });
+
+  it('should check intake by the stored catalogue on the stored tree while no version is published', async () => {
+    const created = await stack.http().post('/api/v1/cases').send(noiseComplaintBody({ place })).expect(201);
+    expect(created.body.caseNo).toMatch(/^\d{14,}$/);
+
+    // 垃圾分类 is a category of the demo catalogue, not of this city's.
+    const refused = await stack
+      .http()
+      .post('/api/v1/cases')
+      .send(noiseComplaintBody({ place, category: 'garbage-sorting' }))
+      .expect(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ field: 'category', rule: 'unknown-category' })]);
+  });
+
+  it('should make a draft from a preset for the stored city, with the stored catalogue as its routing', async () => {
+    const draft = await stack
+      .http()
+      .post('/api/v1/rules/drafts')
+      .set(bearer(stack.tokens.designer))
+      .send({ fromPreset: 'beijing' })
+      .expect(201);
+
+    expect(draft.body.validation).toEqual({ ok: true, errors: [] });
+    expect(draft.body.document.jurisdiction).toEqual({ cityId: 'city-lin' });
+    expect(draft.body.document.routing).toMatchObject({ id: 'lin', version: '1' });
+    expect(draft.body.document.routing.categories.map((category: { id: string }) => category.id)).toEqual([
+      'noise-nuisance',
+    ]);
+  });
+
+  it("should publish that draft for the stored city's districts, and check intake by its catalogue", async () => {
+    const draft = await stack
+      .http()
+      .post('/api/v1/rules/drafts')
+      .set(bearer(stack.tokens.designer))
+      .send({ fromPreset: 'beijing' })
+      .expect(201);
+    const published = await stack
+      .http()
+      .post(`/api/v1/rules/drafts/${draft.body.id}/publish`)
+      .set(bearer(stack.tokens.designer))
+      .send({ scope: { cityId: 'city-lin' }, reason: '临县市上线' })
+      .expect(201);
+    const governing = await stack
+      .http()
+      .get('/api/v1/rules/published')
+      .query({ districtId: 'd-lin' })
+      .set(bearer(stack.tokens.designer))
+      .expect(200);
+    expect(governing.body.label).toBe(published.body.label);
+
+    await stack.http().post('/api/v1/cases').send(noiseComplaintBody({ place })).expect(201);
+    const refused = await stack
+      .http()
+      .post('/api/v1/cases')
+      .send(noiseComplaintBody({ place, category: 'garbage-sorting' }))
+      .expect(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ field: 'category', rule: 'unknown-category' })]);
   });
 });
