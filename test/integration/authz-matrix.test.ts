@@ -711,6 +711,16 @@ describe('authorization matrix', () => {
     reading(AUDITORS, '/api/v1/audit/cases'),
     reading(AUDITORS, '/api/v1/audit/cases.csv'),
     reading(AUDITORS, '/api/v1/audit/consistency'),
+    // the city import (admin): a dry run of files with no root, refused after the role check, so nothing changes
+    {
+      method: 'POST',
+      route: '/api/v1/admin/city-import',
+      expect: only({ admin: 400 }),
+      call: () => ({
+        path: '/api/v1/admin/city-import',
+        body: { dryRun: true, files: { 'units.csv': 'id,kind,name,parent\n' } },
+      }),
+    },
     // the caller's own unit's inbox events
     {
       method: 'GET',
