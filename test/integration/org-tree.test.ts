@@ -13,12 +13,19 @@ import { insertTestUser, startTestStack, TestStack } from '../support/test-stack
  * tree is reloaded. A scratch database, since the file changes the tree.
  */
 describe('the org tree as stored', () => {
-  let stack: TestStack<'operator'>;
+  let stack: TestStack<'operator' | 'donghuOperator'>;
   const suffix = randomUUID().slice(0, 8);
   const community = `c-it-${suffix}`;
 
   beforeAll(async () => {
-    stack = await startTestStack({ label: 'it-org-tree', scratch: true, seed: true, users: { operator: 'operator' } });
+    stack = await startTestStack({
+      label: 'it-org-tree',
+      scratch: true,
+      seed: true,
+      // An operator of 东湖区's own command centre (two-level command).
+      prepare: (db) => insertTestUser(db, { username: 'operator.donghu', role: 'operator', unitId: 'centre-donghu' }),
+      users: { operator: 'operator', donghuOperator: 'operator.donghu' },
+    });
   });
 
   afterAll(async () => {
@@ -69,6 +76,33 @@ describe('the org tree as stored', () => {
 
     const refused = await stack.http().post('/api/v1/cases').send(noiseComplaintBody({ place })).expect(400);
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'place', rule: 'unknown-unit' })]);
+  });
+
+  it("should confine a district command centre's operator to the cases of their district", async () => {
+    const inDonghu = await stack.http().post('/api/v1/cases').send(noiseComplaintBody()).expect(201);
+    const xishan = { communityId: 'c-songtao', streetId: 's-yinxing', districtId: 'd-xishan' };
+    const inXishan = await stack
+      .http()
+      .post('/api/v1/cases')
+      .send(noiseComplaintBody({ place: xishan }))
+      .expect(201);
+    await waitForDispatch(inDonghu.body.caseNo);
+    await waitForDispatch(inXishan.body.caseNo);
+    const district = bearer(stack.tokens.donghuOperator);
+
+    await stack.http().get(`/api/v1/cases/${inDonghu.body.caseNo}`).set(district).expect(200);
+    const unread = await stack.http().get(`/api/v1/cases/${inXishan.body.caseNo}`).set(district).expect(403);
+    expect(unread.body.error).toBe('ActionForbidden');
+    const redispatch = { leadUnitId: 's-jintai', arbitrated: false, reason: '属金台街道辖区' };
+    const refused = await stack
+      .http()
+      .post(`/api/v1/cases/${inXishan.body.caseNo}/redispatch`)
+      .set(district)
+      .send(redispatch)
+      .expect(403);
+    expect(refused.body.message).toMatch(/^WrongUnit: .*handle the cases of d-donghu only/);
+    // The city's centre keeps every case.
+    await stack.http().get(`/api/v1/cases/${inXishan.body.caseNo}`).set(bearer(stack.tokens.operator)).expect(200);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Client,
   WorkflowFailedError,
@@ -7,6 +8,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
+import { DataSource } from 'typeorm';
 import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
 import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
@@ -26,6 +28,7 @@ import {
 } from '../../../../workflows/whistle-round/messages';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
+import { commandDistrictOf, commandScopeProblem } from './command-scope';
 
 /** How a refusal code from a workflow validator reaches the client. */
 const REFUSAL_STATUS: Record<string, ApiErrorCode> = {
@@ -47,11 +50,14 @@ export class CaseActionService {
   constructor(
     private readonly client: Client,
     private readonly trees: OrgTreeSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Sends `action` to the case; returns the case state after it. */
   async act(caseNo: string, action: CaseAction, actor: Actor): Promise<CaseSnapshot> {
-    checkUnits(action, await this.trees.current());
+    const tree = await this.trees.current();
+    checkUnits(action, tree);
+    await this.checkCommandScope(caseNo, actor, tree);
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
     // One Update per action type; the request's action type always matches the Update's (the validator checks it).
     const update = CASE_ACTION_UPDATES[action.type] as UpdateDefinition<CaseSnapshot, [CaseActionRequest]>;
@@ -60,6 +66,7 @@ export class CaseActionService {
 
   /** Sends `action` to whistle round `round` of the case; returns the round's state after it. */
   async actOnWhistle(caseNo: string, round: number, action: WhistleAction, actor: Actor): Promise<WhistleRoundState> {
+    await this.checkCommandScope(caseNo, actor, await this.trees.current());
     const handle = this.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, round));
     const update = WHISTLE_ACTION_UPDATES[action.type] as UpdateDefinition<WhistleRoundState, [WhistleActionRequest]>;
     return this.execute(
@@ -67,6 +74,20 @@ export class CaseActionService {
       () => handle.executeUpdate(update, { args: [{ actor, action }] }),
       handle,
     );
+  }
+
+  /**
+   * Two-level command: a district command centre's operator acts on the cases of their district only (the case row
+   * says where the case is; without a row, the workflow answers).
+   * @throws ApiError ActionForbidden (`WrongUnit`) for another district's case.
+   */
+  private async checkCommandScope(caseNo: string, actor: Actor, tree: OrgTree): Promise<void> {
+    if (!commandDistrictOf(tree, actor)) return;
+    const [row] = (await this.dataSource.query(`SELECT district_id FROM cases WHERE case_no = $1`, [caseNo])) as {
+      district_id: string | null;
+    }[];
+    const problem = row && commandScopeProblem(tree, actor, caseNo, row.district_id);
+    if (problem) throw new ApiError(ApiErrorCode.ActionForbidden, problem);
   }
 
   private async execute<T>(what: string, call: () => Promise<T>, handle: WorkflowHandle): Promise<T> {

@@ -26,6 +26,7 @@ import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.type
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalSettings } from '../temporal/temporal.module';
 import { PublishedDefinition, RulesService } from '../rules/rules.service';
+import { commandScopeProblem } from './command-scope';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
@@ -179,15 +180,22 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Whether the actor may read the case: the service centre, auditors and admins read every case; a handler or a
+   * Whether the actor may read the case: the city's service centre, auditors and admins read every case; under
+   * two-level command a district command centre reads the cases of its district ({@link commandScopeProblem}); a
+   * handler or a
    * coordinator reads a case that concerns its unit — as lead, co-unit, copy, the committee it is before, the place's
    * community, street or district (a committee: its locality's), a whistled department, or a unit that had a task
    * on it.
    */
   private async mayRead(caseNo: string, record: CaseEntity | null, actor: Actor): Promise<boolean> {
+    const tree = await this.trees.currentIfStored();
+    if (actor.role === 'operator') {
+      if (!commandScopeProblem(tree, actor, caseNo, record?.districtId)) return true;
+      return this.hadTask(caseNo, actor.unitId);
+    }
     if (actor.role !== 'handler' && actor.role !== 'coordinator') return true;
     // A coordination committee stands for its locality: it reads the cases of the community, street or district.
-    const committee = findUnit(await this.trees.current(), actor.unitId);
+    const committee = tree && findUnit(tree, actor.unitId);
     const unit = committee?.kind === 'committee' && committee.localityId ? committee.localityId : actor.unitId;
     if (record) {
       const units = [
@@ -202,9 +210,14 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       ];
       if (units.includes(unit) || units.includes(actor.unitId)) return true;
     }
+    return this.hadTask(caseNo, actor.unitId);
+  }
+
+  /** Whether the unit had a task on the case. */
+  private async hadTask(caseNo: string, unitId: string): Promise<boolean> {
     const tasks = (await this.dataSource.query(`SELECT 1 FROM tasks WHERE case_no = $1 AND unit_id = $2 LIMIT 1`, [
       caseNo,
-      actor.unitId,
+      unitId,
     ])) as unknown[];
     return tasks.length > 0;
   }
@@ -219,6 +232,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   ): Promise<{ name: string | null; phone: string | null }> {
     const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
     if (!record) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
+    const outOfScope = commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId);
+    if (outOfScope) throw new ApiError(ApiErrorCode.ActionForbidden, outOfScope);
     if (record.phase !== 'awaiting-callback') {
       throw new ApiError(
         ApiErrorCode.ActionRefused,
