@@ -20,6 +20,9 @@ function edited(file: string, edit: (text: string) => string): Record<string, st
 /** The fixture with one line appended to a file. */
 const withLine = (file: string, line: string) => edited(file, (text) => `${text}${line}\n`);
 
+/** The 1-based line of the first occurrence of `needle` in `text`. */
+const lineOfText = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+
 const problemsOf = (files: Record<string, string>) => checkCity(files).problems.map(formatProblem);
 
 describe('checkCity on the Qingshan county fixture', () => {
@@ -204,7 +207,7 @@ describe('checkCity problems', () => {
     [
       'a catalogue handler that is no department',
       edited('catalogue.json', (text) => text.replace('"handler": "dept-qs-ecology"', '"handler": "t-qingxi"')),
-      "catalogue.json:165: categories[5].handler: category 'pollution-discharge'",
+      `catalogue.json:${lineOfText(qingshan()['catalogue.json'], '"handler": "dept-qs-ecology"')}: categories[5].handler: category 'pollution-discharge'`,
     ],
     [
       'a catalogue with limits by kind',
