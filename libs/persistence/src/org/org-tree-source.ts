@@ -1,8 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgError, OrgTree } from '../../../domain/src/org/org.types';
 import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
-import { RoutingCatalogueEntity } from '../entities/routing-catalogue.entity';
-import { loadOrgTree, loadRoutingCatalogue } from './org.store';
+import { loadCurrentCatalogue, loadOrgTree } from './org.store';
 
 /** How long a process keeps a loaded org tree before it reads the table again, in milliseconds. */
 export const ORG_TREE_RELOAD_MS = 5_000;
@@ -94,14 +93,6 @@ export function postgresOrgTreeSource(dataSource: DataSource, options?: CachedOr
  * what a draft made from a preset starts from.
  * @throws RoutingError `invalid-catalogue` when the stored rows do not form a valid catalogue for the tree.
  */
-// TODO(org-versioning): delegate to org.store's `loadCurrentCatalogue(manager, tree)` once it lands.
-export async function loadLatestCatalogue(
-  manager: EntityManager,
-  tree: OrgTree,
-): Promise<RoutingCatalogue | undefined> {
-  const [latest] = await manager.find(RoutingCatalogueEntity, {
-    order: { createdAt: 'DESC', id: 'ASC', version: 'DESC' },
-    take: 1,
-  });
-  return latest && loadRoutingCatalogue(manager, tree, latest.id, latest.version);
+export function loadLatestCatalogue(manager: EntityManager, tree: OrgTree): Promise<RoutingCatalogue | undefined> {
+  return loadCurrentCatalogue(manager, tree);
 }
