@@ -12,7 +12,7 @@ export interface CaseActivityDeps {
   dataSource: DataSource;
   /**
    * The routing catalogue of a case whose pinned version has none stored: fixed (tests), or chosen by what is
-   * stored now (the worker: the catalogue stored last). Without it such a case cannot be decided.
+   * stored now (the worker: the current catalogue, `loadCurrentCatalogue`). Without it such a case cannot be decided.
    */
   catalogue?: RoutingCatalogue | CurrentCatalogueSource;
   /** The routing catalogue of a process definition version (the worker reads PostgreSQL). */

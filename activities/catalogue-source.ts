@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { ProcessDefinition } from '../libs/domain/src/rules';
 import type { OrgTree } from '../libs/domain/src/org/org.types';
 import type { RoutingCatalogue } from '../libs/domain/src/routing';
-import { loadLatestCatalogue } from '../libs/persistence/src/org/org-tree-source';
+import { loadCurrentCatalogue } from '../libs/persistence/src/org/org.store';
 
 /** Finds the routing catalogue of a process definition version (`beijing@2`); undefined for an unknown label. */
 export type CatalogueSource = (rulesVersion: string) => Promise<RoutingCatalogue | undefined>;
@@ -30,16 +30,19 @@ export function postgresCatalogueSource(dataSource: DataSource): CatalogueSource
 export type CurrentCatalogueSource = () => Promise<RoutingCatalogue | undefined>;
 
 /**
- * The routing catalogue stored last (`routing_catalogues`), validated against the stored tree (`trees`): what a case
+ * The current routing catalogue (`loadCurrentCatalogue`), validated against the stored tree (`trees`): what a case
  * is routed by when its pinned version has no catalogue stored (a case pinned to the built-in version).
  */
-export function postgresLatestCatalogue(dataSource: DataSource, trees: () => Promise<OrgTree>): CurrentCatalogueSource {
-  return async () => loadLatestCatalogue(dataSource.manager, await trees());
+export function postgresCurrentCatalogue(
+  dataSource: DataSource,
+  trees: () => Promise<OrgTree>,
+): CurrentCatalogueSource {
+  return async () => loadCurrentCatalogue(dataSource.manager, await trees());
 }
 
 /**
  * The routing catalogue of the version that governs the whole city now (the newest non-archived version published
- * for the stored tree's root without a district), else the one stored last: what city-wide figures (the scores'
+ * for the stored tree's root without a district), else the current one: what city-wide figures (the scores'
  * exclusions) are read by.
  */
 export function postgresCityCatalogue(dataSource: DataSource, trees: () => Promise<OrgTree>): CurrentCatalogueSource {
@@ -53,6 +56,6 @@ export function postgresCityCatalogue(dataSource: DataSource, trees: () => Promi
     )) as Array<{ document: ProcessDefinition | string }>;
     const document = rows[0]?.document;
     const definition = typeof document === 'string' ? (JSON.parse(document) as ProcessDefinition) : document;
-    return definition?.routing ?? (await loadLatestCatalogue(dataSource.manager, tree));
+    return definition?.routing ?? (await loadCurrentCatalogue(dataSource.manager, tree));
   };
 }

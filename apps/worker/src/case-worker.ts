@@ -10,7 +10,7 @@ import { PostgresCalendarSource } from '../../../activities/calendar-source';
 import {
   postgresCatalogueSource,
   postgresCityCatalogue,
-  postgresLatestCatalogue,
+  postgresCurrentCatalogue,
 } from '../../../activities/catalogue-source';
 import { createScoreActivities } from '../../../activities/scores.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
@@ -33,7 +33,7 @@ export class CaseActivitiesFactory {
     const trees = () => this.trees.current();
     const catalogues = postgresCatalogueSource(dataSource);
     return {
-      ...createCaseActivities({ dataSource, catalogues, catalogue: postgresLatestCatalogue(dataSource, trees) }),
+      ...createCaseActivities({ dataSource, catalogues, catalogue: postgresCurrentCatalogue(dataSource, trees) }),
       ...createLifecycleActivities({
         dataSource,
         calendar: new PostgresCalendarSource(dataSource),

@@ -15,7 +15,8 @@ import {
   RoutingError,
   validateRoutingCatalogue,
 } from '../../../../libs/domain/src/routing';
-import { loadLatestCatalogue, OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
+import { loadCurrentCatalogue } from '../../../../libs/persistence/src/org/org.store';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import {
   CaseSnapshot,
   caseStateQuery,
@@ -340,8 +341,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       if (!(error instanceof NotFoundException)) throw error;
     }
     if (!published) {
-      // loadLatestCatalogue validates what it reads against the tree.
-      const stored = await loadLatestCatalogue(this.dataSource.manager, tree);
+      // loadCurrentCatalogue validates what it reads against the tree.
+      const stored = await loadCurrentCatalogue(this.dataSource.manager, tree);
       if (stored) return stored;
       throw new ApiError(
         ApiErrorCode.Internal,

@@ -15,7 +15,8 @@ import {
   ProcessDefinition,
   validateDefinition,
 } from '../../../../libs/domain/src/rules';
-import { loadLatestCatalogue, OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
+import { loadCurrentCatalogue } from '../../../../libs/persistence/src/org/org.store';
+import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import type { Principal } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateDraftDto, PublishDto, toDraftView, toVersionView, ValidationView, VersionView } from './rules.dto';
@@ -73,7 +74,7 @@ export class RulesService {
   async presetForCity(id: string): Promise<ProcessDefinition> {
     const preset = this.preset(id);
     const tree = await this.trees.current();
-    const routing = await loadLatestCatalogue(this.dataSource.manager, tree);
+    const routing = await loadCurrentCatalogue(this.dataSource.manager, tree);
     return {
       ...preset,
       jurisdiction: { ...preset.jurisdiction, cityId: tree.rootId },

@@ -1,7 +1,6 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrgError, OrgTree } from '../../../domain/src/org/org.types';
-import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
-import { loadCurrentCatalogue, loadOrgTree } from './org.store';
+import { loadOrgTree } from './org.store';
 
 /** How long a process keeps a loaded org tree before it reads the table again, in milliseconds. */
 export const ORG_TREE_RELOAD_MS = 5_000;
@@ -85,14 +84,4 @@ export class CachedOrgTreeSource extends OrgTreeSource {
 /** The org tree of a PostgreSQL database (`loadOrgTree`), cached as {@link CachedOrgTreeSource} does. */
 export function postgresOrgTreeSource(dataSource: DataSource, options?: CachedOrgTreeSourceOptions): OrgTreeSource {
   return new CachedOrgTreeSource(() => loadOrgTree(dataSource.manager), options);
-}
-
-/**
- * The routing catalogue stored last (`routing_catalogues`, newest `created_at`), validated against `tree`; undefined
- * when none is stored. What a case is checked and routed by when no process definition version is published, and
- * what a draft made from a preset starts from.
- * @throws RoutingError `invalid-catalogue` when the stored rows do not form a valid catalogue for the tree.
- */
-export function loadLatestCatalogue(manager: EntityManager, tree: OrgTree): Promise<RoutingCatalogue | undefined> {
-  return loadCurrentCatalogue(manager, tree);
 }
