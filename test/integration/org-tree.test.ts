@@ -3,7 +3,7 @@ import type { Client as PgClient } from 'pg';
 import { findUnit } from '../../libs/domain/src/org/org-tree';
 import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
 import { OrgTreeSource } from '../../libs/persistence/src/org/org-tree-source';
-import { bearer } from '../support/auth';
+import { bearer, TEST_AUTH } from '../support/auth';
 import { noiseComplaintBody } from '../support/case-fixtures';
 import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 
@@ -153,6 +153,7 @@ describe('another city stored in an empty database', () => {
       worker: false,
       prepare: storeOtherCity,
       users: { designer: 'designer.lin' },
+      api: { auth: { ...TEST_AUTH, adminPassword: 'admin-password-of-lin' } },
     });
   });
 
@@ -160,9 +161,12 @@ describe('another city stored in an empty database', () => {
     await stack?.stop();
   });
 
-  it('should not seed the demo users into a city that is not the demo city', async () => {
-    const { rows } = await stack.pg.query(`SELECT username FROM users ORDER BY username`);
-    expect(rows.map((row: { username: string }) => row.username)).toEqual(['designer.lin']);
+  it("should seed the configured admin at the city's service centre, and no demo user", async () => {
+    const { rows } = await stack.pg.query(`SELECT username, role, unit_id FROM users ORDER BY username`);
+    expect(rows).toEqual([
+      { username: 'admin', role: 'admin', unit_id: 'centre-lin' },
+      { username: 'designer.lin', role: 'designer', unit_id: 'centre-lin' },
+    ]);
   });
 
   it('should check intake by the stored catalogue on the stored tree while no version is published', async () => {
