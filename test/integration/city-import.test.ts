@@ -183,7 +183,7 @@ describe('city import', () => {
     expect(await footprint()).toEqual(before);
   });
 
-  it('should refuse to remove a unit an open case depends on, naming the case, and remove it once the case is closed', async () => {
+  it('should refuse to remove a unit an open case depends on, naming the case; once it is closed, versions follow the changes', async () => {
     const caseNo = `20260601${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     await stack.pg.query(
       `INSERT INTO cases (case_no, workflow_id, kind, category, urgency, channel, status, stage, description,
@@ -202,7 +202,17 @@ describe('city import', () => {
         .split('\n')
         .filter((line) => !line.startsWith('cc-v-songling,'))
         .join('\n'),
+      'offices.csv': files['offices.csv']
+        .split('\n')
+        .filter((line) => !line.startsWith('o-qs-executive-meeting,'))
+        .join('\n'),
     };
+    // The executive meeting holds an open task of the case (the case's own place does not name it).
+    await stack.pg.query(
+      `INSERT INTO tasks (task_key, case_no, step, unit_id, candidate_role, category, created_at)
+       VALUES ($1, $2, 'escalation', 'o-qs-executive-meeting', 'coordinator', 'noise-nuisance', now())`,
+      [`${caseNo}/escalation/o-qs-executive-meeting`, caseNo],
+    );
     const before = await footprint();
 
     const refusal = await importQingshan({}, withoutSongling).catch((error: unknown) => error);
@@ -211,6 +221,7 @@ describe('city import', () => {
     const problems = (refusal as CityImportError).problems.map(formatProblem);
     expect(problems).toEqual([
       `units.csv:1: id: unit 'g-songling-1' is no longer listed but open cases depend on it: ${caseNo}`,
+      `offices.csv:1: id: unit 'o-qs-executive-meeting' is no longer listed but open cases depend on it: ${caseNo}`,
       `units.csv:1: id: unit 'v-songling' is no longer listed but open cases depend on it: ${caseNo}`,
     ]);
     expect(await footprint()).toEqual(before);
@@ -220,13 +231,25 @@ describe('city import', () => {
     const report = await importQingshan({ reason: '松岭村并入白石村' }, withoutSongling);
     expect(report).toMatchObject({
       orgVersion: 2,
-      units: { removed: ['cc-v-songling', 'g-songling-1', 'v-songling'] },
+      units: { removed: ['cc-v-songling', 'g-songling-1', 'o-qs-executive-meeting', 'v-songling'] },
     });
     const current = await loadOrgTree(dataSource.manager);
     expect(current.version).toBe(2);
     expect(current.byId.has('v-songling')).toBe(false);
     expect((await loadOrgTreeVersion(dataSource.manager, 1)).byId.get('v-songling')?.name).toBe('松岭村');
-    await expect(loadOrgTreeVersion(dataSource.manager, 3)).rejects.toMatchObject({ code: 'unknown-version' });
+
+    // A renamed unit: version 3 has the new name, version 2 keeps the old one.
+    const renamed = {
+      ...withoutSongling,
+      'units.csv': withoutSongling['units.csv'].replace('v-baishi,village,白石村,', 'v-baishi,village,白石新村,'),
+    };
+    expect(await importQingshan({ reason: '白石村更名' }, renamed)).toMatchObject({
+      orgVersion: 3,
+      units: { added: [], changed: ['v-baishi'], removed: [] },
+    });
+    expect((await loadOrgTree(dataSource.manager)).byId.get('v-baishi')?.name).toBe('白石新村');
+    expect((await loadOrgTreeVersion(dataSource.manager, 2)).byId.get('v-baishi')?.name).toBe('白石村');
+    await expect(loadOrgTreeVersion(dataSource.manager, 4)).rejects.toMatchObject({ code: 'unknown-version' });
   });
 
   it('should answer the admin endpoint with 400 and every problem for the broken files, and 403 to a non-admin', async () => {
@@ -259,9 +282,9 @@ describe('city import', () => {
       .set(bearer(admin))
       .send({ files: await readCityFolder(QINGSHAN), dryRun: true });
     expect(dry.status).toBe(200);
-    // The county as first imported: the two Songling units come back (version 2 removed them).
+    // The county as first imported: the three Songling units come back (version 2 removed them).
     expect((dry.body as CityImportReport).units.added).toEqual(
-      expect.arrayContaining(['v-songling', 'g-songling-1', 'cc-v-songling']),
+      expect.arrayContaining(['v-songling', 'g-songling-1', 'cc-v-songling', 'o-qs-executive-meeting']),
     );
     expect(await footprint()).toEqual(before);
   });
