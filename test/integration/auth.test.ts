@@ -112,7 +112,7 @@ describe('identity and access over HTTP', () => {
         .send({ username: `nobody-${randomUUID()}`, password: DEMO_PASSWORD })
         .expect(401);
       expect(wrongPassword.body).toEqual({
-        error: 'UNAUTHORIZED',
+        error: 'Unauthenticated',
         message: 'Invalid username or password',
         details: [],
       });
@@ -129,7 +129,7 @@ describe('identity and access over HTTP', () => {
     it('should answer 401 with a Bearer challenge to a guarded endpoint called without a token', async () => {
       const me = await http().get('/api/v1/auth/me').expect(401);
       expect(me.headers['www-authenticate']).toMatch(/^Bearer/);
-      expect(me.body.error).toBe('UNAUTHORIZED');
+      expect(me.body.error).toBe('Unauthenticated');
       await http().get('/api/v1/cases/20261123000001').expect(401);
       await http().get('/api/v1/auth/api-tokens').expect(401);
       await http().get('/api/v1/cases/20261123000001').set('Authorization', 'Basic b3BlcmF0b3I6eA==').expect(401);
@@ -154,7 +154,7 @@ describe('identity and access over HTTP', () => {
     it('should answer 403 to a role the endpoint does not allow', async () => {
       const designer = await tokenFor(app, 'designer');
       const refused = await http().get('/api/v1/cases/20261123000001').set(bearer(designer)).expect(403);
-      expect(refused.body).toMatchObject({ error: 'FORBIDDEN', message: expect.stringMatching(/operator/) });
+      expect(refused.body).toMatchObject({ error: 'Forbidden', message: expect.stringMatching(/operator/) });
       const handler = await tokenFor(app, 'handler.s-hubin');
       await http().get('/api/v1/auth/api-tokens').set(bearer(handler)).expect(403);
     });
@@ -339,7 +339,7 @@ describe('identity and access over HTTP', () => {
       for (let i = 0; i < 3; i += 1) await attempt('coordinator.cc-s-hubin', 'guess').expect(401);
       const blocked = await attempt('coordinator.cc-s-hubin', DEMO_PASSWORD).expect(429);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      expect(blocked.body.error).toBe('TOO_MANY_REQUESTS');
+      expect(blocked.body.error).toBe('TooManyRequests');
       // Another account from the same address is not locked out by someone guessing this one.
       await attempt('coordinator.cc-d-donghu', DEMO_PASSWORD).expect(200);
     });

@@ -1,6 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { createValidationPipe } from './common/validation';
@@ -21,7 +25,15 @@ export async function createApiApp(
   app.useGlobalFilters(new ApiErrorFilter());
   // A process hosting more than the API (npm start) stops its parts itself, in order.
   if (options.handleSignals) app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = createOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  serveConsole(app as NestExpressApplication);
+  return app;
+}
+
+/** The OpenAPI document of the API; the console's typed client is generated from it at build (apps/console). */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Shaosheng API')
@@ -32,6 +44,28 @@ export async function createApiApp(
       .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
 }
+
+/** Where `npm run build` puts the web console: `dist/console`, next to this file's compiled `dist/apps`. */
+export const CONSOLE_DIR = join(__dirname, '..', '..', '..', 'console');
+
+/**
+ * Serves the web console (apps/console, built into {@link CONSOLE_DIR}) at `/`: its files, and its `index.html` for
+ * any other page a browser asks for, so a reload on `/cases/…` works. `/api`, `/health` and `/ready` stay the API's;
+ * nothing is served when the console was not built (API-only tests).
+ */
+function serveConsole(app: NestExpressApplication, dir = CONSOLE_DIR): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(dir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const api = /^\/(api|health|ready)(\/|$)/.test(request.path);
+    if (request.method !== 'GET' || api || !request.accepts('html')) return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
+}
+
+const noCacheForIndex = (response: Response, path: string) => {
+  if (path.endsWith('.html')) response.setHeader('Cache-Control', 'no-cache');
+};

@@ -1,10 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiError, ApiErrorCode } from './api-error';
+import { ApiError, ApiErrorCode, CODE_BY_STATUS, FieldProblem } from './api-error';
+
+/** The one JSON body of every refusal: a code of {@link ApiErrorCode}, a plain message, and field problems. */
+export interface ApiErrorBody {
+  error: ApiErrorCode;
+  message: string;
+  details: FieldProblem[];
+}
 
 /**
- * Maps every error to one JSON body: `{ error: code, message, details }`. Framework HTTP errors (404 route, 413
- * body too large, malformed JSON) keep their status; anything unexpected is a 500 without internals.
+ * Maps every error to one JSON body, `{ error, message, details }`, with codes from one vocabulary
+ * ({@link ApiErrorCode}): the API's own errors as thrown; the framework's (unknown route, missing token, role guard,
+ * body too large, malformed JSON, rate limit) by their status, keeping it; anything unexpected a 500 without internals.
  */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -12,22 +20,51 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    if (exception instanceof ApiError) {
-      response
-        .status(exception.status)
-        .json({ error: exception.code, message: exception.message, details: exception.details });
-      return;
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
-      response.status(status).json({ error: HttpStatus[status] ?? 'HttpError', message: String(message), details: [] });
-      return;
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    response
-      .status(HttpStatus.INTERNAL_SERVER_ERROR)
-      .json({ error: ApiErrorCode.Internal, message: 'Internal error', details: [] });
+    const [status, body] = toErrorBody(exception);
+    if (status >= 500 && !(exception instanceof ApiError))
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(status).json(body);
   }
+}
+
+/** The status and body the API answers for an error (see {@link ApiErrorFilter}). */
+export function toErrorBody(exception: unknown): [number, ApiErrorBody] {
+  if (exception instanceof ApiError) {
+    return [exception.status, { error: exception.code, message: exception.message, details: exception.details }];
+  }
+  const parseError = bodyParserError(exception);
+  if (parseError) return parseError;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS.get(status) ?? (status >= 500 ? ApiErrorCode.Internal : ApiErrorCode.ValidationFailed);
+    const response = exception.getResponse();
+    const raw =
+      typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+    const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+    // Nest turns body-parser's SyntaxError into a bare 400 with JSON.parse's message: name the body and the rule.
+    const details =
+      status === HttpStatus.BAD_REQUEST && /JSON/.test(message) ? [{ field: 'body', rule: 'json', message }] : [];
+    return [status, { error: code, message, details }];
+  }
+  return [HttpStatus.INTERNAL_SERVER_ERROR, { error: ApiErrorCode.Internal, message: 'Internal error', details: [] }];
+}
+
+/** Express's body parser errors (malformed JSON, too large) arrive as plain errors with a `type` and a status. */
+function bodyParserError(exception: unknown): [number, ApiErrorBody] | undefined {
+  const error = exception as { type?: unknown; status?: unknown; message?: unknown } | null;
+  if (!error || typeof error.type !== 'string' || typeof error.status !== 'number') return undefined;
+  if (error.type === 'entity.parse.failed') {
+    const message = `The body is not valid JSON: ${String(error.message)}`;
+    return [
+      HttpStatus.BAD_REQUEST,
+      { error: ApiErrorCode.ValidationFailed, message, details: [{ field: 'body', rule: 'json', message }] },
+    ];
+  }
+  if (error.type === 'entity.too.large') {
+    return [
+      HttpStatus.PAYLOAD_TOO_LARGE,
+      { error: ApiErrorCode.PayloadTooLarge, message: 'The body is larger than the API accepts', details: [] },
+    ];
+  }
+  return undefined;
 }

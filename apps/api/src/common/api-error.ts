@@ -14,6 +14,21 @@ export enum ApiErrorCode {
   /** Temporal did not answer; nothing was changed. */
   EngineUnavailable = 'EngineUnavailable',
   Internal = 'Internal',
+  // Refusals the framework makes (guards, routing, body parsing), in the same vocabulary:
+  /** No valid bearer token (missing, expired, revoked), or a refused login. */
+  Unauthenticated = 'Unauthenticated',
+  /** The caller's role may never take this route (role guard). */
+  Forbidden = 'Forbidden',
+  /** No such route or resource. */
+  NotFound = 'NotFound',
+  MethodNotAllowed = 'MethodNotAllowed',
+  /** The resource is in a state that refuses the request (archived, already done). */
+  Conflict = 'Conflict',
+  /** The body is larger than the API accepts. */
+  PayloadTooLarge = 'PayloadTooLarge',
+  UnsupportedMediaType = 'UnsupportedMediaType',
+  /** A rate limit was hit; `Retry-After` says when to try again. */
+  TooManyRequests = 'TooManyRequests',
 }
 
 const STATUS: Record<ApiErrorCode, HttpStatus> = {
@@ -25,7 +40,30 @@ const STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.CaseClosed]: HttpStatus.CONFLICT,
   [ApiErrorCode.EngineUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ApiErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ApiErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ApiErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.MethodNotAllowed]: HttpStatus.METHOD_NOT_ALLOWED,
+  [ApiErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [ApiErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ApiErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ApiErrorCode.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
 };
+
+/** The code of a framework refusal by its HTTP status; statuses not listed here become `Internal`. */
+export const CODE_BY_STATUS: ReadonlyMap<number, ApiErrorCode> = new Map([
+  [HttpStatus.BAD_REQUEST, ApiErrorCode.ValidationFailed],
+  [HttpStatus.UNAUTHORIZED, ApiErrorCode.Unauthenticated],
+  [HttpStatus.FORBIDDEN, ApiErrorCode.Forbidden],
+  [HttpStatus.NOT_FOUND, ApiErrorCode.NotFound],
+  [HttpStatus.METHOD_NOT_ALLOWED, ApiErrorCode.MethodNotAllowed],
+  [HttpStatus.CONFLICT, ApiErrorCode.Conflict],
+  [HttpStatus.PAYLOAD_TOO_LARGE, ApiErrorCode.PayloadTooLarge],
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE, ApiErrorCode.UnsupportedMediaType],
+  [HttpStatus.UNPROCESSABLE_ENTITY, ApiErrorCode.ValidationFailed],
+  [HttpStatus.TOO_MANY_REQUESTS, ApiErrorCode.TooManyRequests],
+  [HttpStatus.SERVICE_UNAVAILABLE, ApiErrorCode.EngineUnavailable],
+]);
 
 /** One problem with a request: the field (JSON path or header name), the rule it broke, and a plain message. */
 export interface FieldProblem {
