@@ -109,7 +109,7 @@ export class CaseActionService {
   }
 }
 
-/** Unit ids in an action must name units of the stored org tree of the right kind (the workflow cannot look them up). */
+/** Unit ids in an action must name units of the stored org tree, of the right kind (the workflow cannot look up). */
 function checkUnits(action: CaseAction, tree: OrgTree): void {
   const problems: FieldProblem[] = [];
   if (action.type === 'redispatch' && !findUnit(tree, action.leadUnitId)) {

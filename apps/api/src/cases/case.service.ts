@@ -315,11 +315,12 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
    * a kind the category does not take, or a place that is not in the stored org tree. The catalogue is the one of
    * the version the case will pin (its district's, else the city's: {@link pinnedRules}), or, while none is
    * published, the stored catalogue.
-   * @throws ApiError ValidationFailed (400) naming the field; Internal (500) when no catalogue is stored, or when
-   *   the catalogue names units the stored tree no longer has (the request is fine: the configuration is not).
+   * @throws ApiError ValidationFailed (400) naming the field; Internal (500) when no tree or catalogue is stored, or
+   *   when the catalogue names units the stored tree no longer has (the request is fine: the configuration is not).
    */
   private async checkRoutable(submission: CaseSubmission): Promise<void> {
-    const tree = await this.trees.current();
+    const tree = await this.trees.currentIfStored();
+    if (!tree) throw new ApiError(ApiErrorCode.Internal, 'No org tree is stored: import a city before taking requests');
     const catalogue = await this.intakeCatalogue(submission, tree);
     try {
       evaluateRoute(catalogue, tree, factsOf(submission));

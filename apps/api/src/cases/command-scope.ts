@@ -34,5 +34,6 @@ export function commandScopeProblem(
 ): string | undefined {
   const own = commandDistrictOf(tree, actor);
   if (!own || districtId === own) return undefined;
-  return `WrongUnit: case ${caseNo} is ${districtId ? `in ${districtId}` : 'not in a district'}; the operators of ${actor.unitId} handle the cases of ${own} only`;
+  const where = districtId ? `in ${districtId}` : 'not in a district';
+  return `WrongUnit: case ${caseNo} is ${where}; the operators of ${actor.unitId} handle the cases of ${own} only`;
 }

@@ -35,7 +35,7 @@ export abstract class OrgTreeSource {
 
 /** Options of {@link CachedOrgTreeSource}. */
 export interface CachedOrgTreeSourceOptions {
-  /** How long a loaded tree is served before the next call reloads it, in milliseconds. Default {@link ORG_TREE_RELOAD_MS}. */
+  /** How long a loaded tree is served before a call reloads it, in milliseconds. Default {@link ORG_TREE_RELOAD_MS}. */
   reloadMs?: number;
   /** The clock, in epoch milliseconds (tests). Default `Date.now`. */
   now?: () => number;
