@@ -74,6 +74,8 @@ export const CASE_ACTION_BODIES = {
       type: 'coordinate',
       instruction: b.instruction,
       reassignTo: b.reassignTo,
+      ...(b.convene ? { convene: b.convene } : {}),
+      ...(b.decision !== undefined ? { decision: b.decision } : {}),
     }),
   },
   reply: {

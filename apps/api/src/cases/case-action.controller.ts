@@ -126,8 +126,12 @@ export class CaseActionController {
 
   @Post('coordinate')
   @HttpCode(200)
-  @Roles('coordinator')
-  @ApiOperation({ summary: 'The coordination committee the case is escalated to decides; may reassign the lead' })
+  // The rung of the case's ladder says which role acts for its body (a committee's coordinator, the grid's handler,
+  // the centre's operator); the workflow checks it.
+  @Roles('coordinator', 'operator', 'handler')
+  @ApiOperation({
+    summary: 'The body the case is escalated to acts: instructs, reassigns, convenes or decides, as its rung allows',
+  })
   coordinate(@Param('caseNo') caseNo: string, @Body() body: CoordinateDto, @CurrentActor() actor: Actor) {
     return this.actions.act(caseNoOf(caseNo), B.coordinate.toAction(body), actor);
   }

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   ArrayMinSize,
   IsBoolean,
   IsIn,
@@ -169,4 +171,21 @@ export class CoordinateDto {
   @IsOptional()
   @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
   reassignTo?: string;
+
+  @ApiPropertyOptional({
+    example: ['dept-housing', 'dept-urban-management'],
+    description: 'Summon departments as co-units (where the rung allows convening)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(ID_PATTERN, { each: true, message: UNIT_ID_MESSAGE })
+  convene?: string[];
+
+  @ApiPropertyOptional({ example: false, description: 'The instruction is a decision (where the rung decides)' })
+  @IsOptional()
+  @IsBoolean()
+  decision?: boolean;
 }

@@ -33,6 +33,7 @@ export function toCaseResponse(view: CaseView) {
       copyUnitIds: record.copyUnitIds,
       responsibleUnitId: record.responsibleUnitId,
       escalationLevel: record.escalationLevel,
+      escalationPosition: record.escalationPosition,
       supervision: record.supervision,
       overdue: record.overdue,
       outcome: record.outcome,

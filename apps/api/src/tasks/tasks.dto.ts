@@ -25,7 +25,8 @@ import { ID_PATTERN, queryBoolean } from '../common/field-rules';
  * business; these classes only check shape.
  */
 
-const STEP = /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|(coordinate|whistle)-[a-z]+)$/;
+const STEP =
+  /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|(coordinate|whistle)-[a-z0-9]+(-[a-z0-9]+)*)$/;
 
 /** Query of `GET /api/v1/tasks`. */
 export class InboxQueryDto {

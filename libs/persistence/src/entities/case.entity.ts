@@ -84,6 +84,10 @@ export class CaseEntity {
   @Column({ name: 'escalation_level', type: 'text' })
   escalationLevel: string;
 
+  /** Position on the ladder: 0 not escalated, 1 the first rung, … (`escalationLevel` is the rung's id). */
+  @Column({ name: 'escalation_position', type: 'integer', default: 0 })
+  escalationPosition: number;
+
   @Column({ type: 'text' })
   supervision: string;
 

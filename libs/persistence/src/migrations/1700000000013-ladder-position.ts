@@ -9,6 +9,12 @@ export class LadderPosition1700000000013 implements MigrationInterface {
   name = 'LadderPosition1700000000013';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // A rung id is any slug a designer writes; the fixed ladder's five values were the old rule.
+    await queryRunner.query(`ALTER TABLE cases DROP CONSTRAINT IF EXISTS cases_escalation_level_check`);
+    await queryRunner.query(
+      `ALTER TABLE cases ADD CONSTRAINT cases_escalation_level_check
+         CHECK (escalation_level ~ '^[a-z0-9]+(-[a-z0-9]+)*$')`,
+    );
     await queryRunner.query(
       `ALTER TABLE cases ADD COLUMN escalation_position integer NOT NULL DEFAULT 0 CHECK (escalation_position >= 0)`,
     );
@@ -21,5 +27,10 @@ export class LadderPosition1700000000013 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE cases DROP COLUMN escalation_position`);
+    await queryRunner.query(`ALTER TABLE cases DROP CONSTRAINT cases_escalation_level_check`);
+    await queryRunner.query(
+      `ALTER TABLE cases ADD CONSTRAINT cases_escalation_level_check
+         CHECK (escalation_level IN ('none', 'community', 'street', 'district', 'city'))`,
+    );
   }
 }
