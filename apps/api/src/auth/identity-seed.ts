@@ -13,8 +13,9 @@ import { hashPassword } from './password';
 /**
  * Seeds accounts when the API starts (before it serves), for the org tree stored then: the demo city's users when
  * `seedDemoUsers` is on and the stored tree is the demo city's (it has every unit they belong to), and an `admin` at
- * the city's service centre (else its root) when `adminPassword` is set and a city is stored. Idempotent and safe when several processes start at once: only missing
- * usernames are inserted (`ON CONFLICT DO NOTHING`), and an existing account is never changed.
+ * the city's service centre (else its root) when `adminPassword` is set and a city is stored. Idempotent and safe
+ * when several processes start at once: only missing usernames are inserted (`ON CONFLICT DO NOTHING`), and an
+ * existing account is never changed.
  *
  * Seeding here rather than in a migration keeps the switch in configuration (a migration cannot tell a demo from
  * production) and keeps password hashing in one place.
