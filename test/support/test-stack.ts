@@ -29,7 +29,7 @@ export interface TestStackOptions<User extends string> {
    * Writes what must be in the database before the worker and the API start (e.g. the file's own users, to whom
    * `users` then issues tokens), through the stack's `pg` client.
    */
-  prepare?: (pg: PgClient) => Promise<unknown>;
+  prepare?: (pg: PgClient, databaseUrl: string) => Promise<unknown>;
   /** Bearer tokens to issue once the API is up, by name: `{ street: handlerOf('s-hubin') }` → `tokens.street`. */
   users?: Record<User, string>;
   /** API settings over the defaults (the database and task queue above, a silent logger, {@link TEST_AUTH}). */
@@ -82,7 +82,7 @@ export async function startTestStack<User extends string = string>(
     if (seed) await seedDemoData(databaseUrl);
     pg = new PgClient({ connectionString: databaseUrl });
     await pg.connect();
-    await options.prepare?.(pg);
+    await options.prepare?.(pg, databaseUrl);
     if (worker) {
       connection = await NativeConnection.connect({ address });
       caseWorker = await createCaseWorker({ databaseUrl, connection, namespace: 'default', taskQueue });

@@ -146,8 +146,8 @@ class SemanticCheck {
     const city = cityId === undefined ? undefined : tree.byId.get(cityId);
     if (cityId !== undefined && !city) {
       this.fail('/jurisdiction/cityId', 'unknown-unit', `no unit '${cityId}' in the org tree`);
-    } else if (city && city.kind !== 'city') {
-      this.fail('/jurisdiction/cityId', 'wrong-kind', `'${cityId}' is a ${city.kind}, not the city`);
+    } else if (city && city.id !== tree.rootId) {
+      this.fail('/jurisdiction/cityId', 'wrong-kind', `'${cityId}' is a ${city.kind}, not the root (city or county)`);
     }
     const districtId = text(field(jurisdiction, 'districtId'));
     const district = districtId === undefined ? undefined : tree.byId.get(districtId);
