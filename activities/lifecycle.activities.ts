@@ -84,6 +84,8 @@ export interface CaseProjection {
   escalationLevel: string;
   /** Position on the ladder: 0 not escalated, 1 the first rung, … (absent in projections of old workflows). */
   escalationPosition?: number;
+  /** The org tree version the case was dispatched under (absent in projections of old workflows). */
+  orgVersion?: number;
   supervision: string;
   overdue: boolean;
   outcome?: string;
@@ -160,6 +162,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           },
           ...(rungs ? { rungUnits: resolveRungUnits(tree, rungs, place, serviceCentreId) } : {}),
           serviceCentreId,
+          ...(tree.version !== undefined ? { orgVersion: tree.version } : {}),
         };
       } catch (error) {
         const type = error instanceof LadderError ? 'LadderUnresolved' : 'RoutingFailed';
@@ -300,7 +303,8 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
            replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
            repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
            whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
-           escalation_position = COALESCE($26, escalation_position), updated_at = now()
+           escalation_position = COALESCE($26, escalation_position), org_version = COALESCE($27, org_version),
+           updated_at = now()
          WHERE case_no = $1`,
         [
           projection.caseNo,
@@ -329,6 +333,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
           projection.rulesVersion ?? null,
           projection.escalationPosition ?? null,
+          projection.orgVersion ?? null,
         ],
       );
       if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });

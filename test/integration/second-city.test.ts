@@ -112,6 +112,9 @@ describe('a second city end to end', () => {
       deadlines: { handle: { duration: '7WD' } },
     });
 
+    // The case records the org tree version it was dispatched under.
+    const orgVersion = await stack.pg.query('SELECT org_version FROM cases WHERE case_no = $1', [caseNo]);
+    expect(orgVersion.rows[0].org_version).toEqual(expect.any(Number));
     await act('township', caseNo, 'sign').expect(200);
     await act('township', caseNo, 'contact', { note: '已电话联系' }).expect(200);
 

@@ -79,6 +79,7 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     suspendedSince: state.suspension?.since,
     category: snapshot.facts.category,
     rulesVersion: snapshot.rulesVersion,
+    ...(state.plan?.orgVersion !== undefined ? { orgVersion: state.plan.orgVersion } : {}),
     tasks: openTasks(state, snapshot.caseNo, state.plan?.serviceCentreId ?? LEGACY_SERVICE_CENTRE_ID),
     repeatCount: state.repeatCount,
     priority: state.priority,

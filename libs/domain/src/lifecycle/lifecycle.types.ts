@@ -230,6 +230,8 @@ export interface DispatchPlan {
   rungUnits?: string[];
   /** The service centre that dispatched the case (reviews, calls back, decides extensions); absent in old plans. */
   serviceCentreId?: string;
+  /** The stored org tree version the case was dispatched under; absent in old plans (and for unversioned trees). */
+  orgVersion?: number;
 }
 
 /** One fact recorded in the case's history and mirrored to the domain events table. */
