@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiError, ApiErrorCode, CODE_BY_STATUS, FieldProblem } from './api-error';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable';
 
 /** The one JSON body of every refusal: a code of {@link ApiErrorCode}, a plain message, and field problems. */
 export interface ApiErrorBody {
@@ -23,6 +24,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     const [status, body] = toErrorBody(exception);
     if (status >= 500 && !(exception instanceof ApiError))
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // An outage (PostgreSQL, Temporal) passes: tell the client when to try again.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After'))
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 }
@@ -31,6 +35,10 @@ export class ApiErrorFilter implements ExceptionFilter {
 export function toErrorBody(exception: unknown): [number, ApiErrorBody] {
   if (exception instanceof ApiError) {
     return [exception.status, { error: exception.code, message: exception.message, details: exception.details }];
+  }
+  if (isDatabaseUnavailable(exception)) {
+    const message = 'The database cannot be reached; try again shortly';
+    return [HttpStatus.SERVICE_UNAVAILABLE, { error: ApiErrorCode.DatabaseUnavailable, message, details: [] }];
   }
   const parseError = bodyParserError(exception);
   if (parseError) return parseError;

@@ -13,6 +13,8 @@ export enum ApiErrorCode {
   CaseClosed = 'CaseClosed',
   /** Temporal did not answer; nothing was changed. */
   EngineUnavailable = 'EngineUnavailable',
+  /** PostgreSQL could not be reached; `Retry-After` says when to try again. */
+  DatabaseUnavailable = 'DatabaseUnavailable',
   Internal = 'Internal',
   // Refusals the framework makes (guards, routing, body parsing), in the same vocabulary:
   /** No valid bearer token (missing, expired, revoked), or a refused login. */
@@ -39,6 +41,7 @@ const STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.ActionForbidden]: HttpStatus.FORBIDDEN,
   [ApiErrorCode.CaseClosed]: HttpStatus.CONFLICT,
   [ApiErrorCode.EngineUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ApiErrorCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ApiErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ApiErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ApiErrorCode.Forbidden]: HttpStatus.FORBIDDEN,

@@ -1,2 +1,3 @@
 export * from './case.types';
 export * from './search-attributes';
+export * from './text';
