@@ -51,6 +51,45 @@ export interface LifecycleActivityDeps {
   catalogues?: CatalogueSource;
 }
 
+/** Arguments of {@link LifecycleActivities.raiseIncident}. */
+export interface RaiseIncidentInput {
+  caseNo: string;
+  workflowId: string;
+  /** Unique per case and failed step, e.g. `appendCaseEvents:case:12`. */
+  key: string;
+  /** The activity that failed. */
+  step: string;
+  /** The failure's type, e.g. `MirrorRejected`. */
+  errorType: string;
+  message: string;
+}
+
+/** The failure type of a mirror write PostgreSQL refused for its content (no retry can succeed). */
+export const MIRROR_REJECTED = 'MirrorRejected';
+
+/**
+ * SQLSTATE classes that no retry fixes: 22 data exception (e.g. a NUL in text, a bad encoding), 23 integrity
+ * constraint violation (a check or foreign key the row breaks).
+ */
+export function isUnfixableDatabaseError(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } })?.code ??
+    (error as { driverError?: { code?: unknown } })?.driverError?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+/** Wraps a mirror write so that a database refusal of its content fails for good ({@link MIRROR_REJECTED}). */
+function refusingForGood<A extends unknown[]>(write: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await write(...args);
+    } catch (error) {
+      if (!isUnfixableDatabaseError(error)) throw error;
+      throw ApplicationFailure.nonRetryable((error as Error).message, MIRROR_REJECTED);
+    }
+  };
+}
+
 /** Arguments of {@link LifecycleActivities.stampDeadline}. */
 export interface StampDeadlineInput {
   kind: DeadlineKind;
@@ -118,7 +157,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     return (await calendars.atVersion(version))?.calendar ?? current;
   };
 
-  return {
+  const activities = {
     /**
      * Routes a case by the routing catalogue of its pinned version (`rulesVersion`; the `catalogue` given to the
      * factory when the version has none stored), on the org tree as stored now; names the service centre that
@@ -389,6 +428,45 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         await appendAudit(manager, audit);
       });
     },
+
+    /**
+     * Records an incident: a step of the case that failed for a reason retries cannot fix (the workflow goes on). One
+     * row per case and `key`; the same step failing again counts up and reopens it.
+     */
+    async raiseIncident(input: RaiseIncidentInput): Promise<void> {
+      const clean = (text: string) =>
+        text
+          .split(String.fromCharCode(0))
+          .join('\\u0000')
+          .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+          .slice(0, 4000);
+      await dataSource.query(
+        `INSERT INTO incidents (case_no, workflow_id, incident_key, step, error_type, message)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (case_no, incident_key) DO UPDATE SET failures = incidents.failures + 1, status = 'open',
+           message = EXCLUDED.message, last_failed_at = now(), resolved_at = NULL, resolved_by = NULL,
+           resolution = NULL`,
+        [input.caseNo, input.workflowId, input.key, input.step, input.errorType, clean(input.message)],
+      );
+    },
+
+    /** A failed step of the case succeeded on a retry: its incident is resolved (idempotent). */
+    async settleIncident(input: { caseNo: string; key: string }): Promise<void> {
+      await dataSource.query(
+        `UPDATE incidents SET status = 'resolved', resolved_at = now(), resolved_by = 'system',
+           resolution = 'the retried step succeeded'
+         WHERE case_no = $1 AND incident_key = $2 AND status <> 'resolved'`,
+        [input.caseNo, input.key],
+      );
+    },
+  };
+  // Mirror writes PostgreSQL refuses for their content would fail on every retry: they fail for good instead, and the
+  // workflow raises an incident and goes on answering.
+  return {
+    ...activities,
+    appendCaseEvents: refusingForGood(activities.appendCaseEvents),
+    projectCase: refusingForGood(activities.projectCase),
+    syncWhistleTasks: refusingForGood(activities.syncWhistleTasks),
   };
 }
 

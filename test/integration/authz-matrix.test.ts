@@ -534,6 +534,27 @@ describe('authorization matrix', () => {
       expect: only({ designer: 200, auditor: 200, admin: 200 }),
       call: () => ({ path: '/api/v1/calendars/current/versions/1/affected-cases' }),
     },
+    // incidents
+    {
+      method: 'GET',
+      route: '/api/v1/incidents',
+      expect: only({ operator: 200, admin: 200 }),
+      call: () => ({ path: '/api/v1/incidents' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/v1/incidents/:id/retry',
+      note: 'no such incident: refused after the role check',
+      expect: only({ admin: 404 }),
+      call: () => ({ path: '/api/v1/incidents/999999/retry', body: {} }),
+    },
+    {
+      method: 'POST',
+      route: '/api/v1/incidents/:id/resolve',
+      note: 'no such incident: refused after the role check',
+      expect: only({ admin: 404 }),
+      call: () => ({ path: '/api/v1/incidents/999999/resolve', body: { reason: '权限矩阵' } }),
+    },
     {
       method: 'POST',
       route: '/api/v1/calendars/current/versions/:version/recompute-open-cases',

@@ -21,6 +21,8 @@ import {
   caseStateQuery,
   ComplaintCaseInput,
   repeatContactSignal,
+  resolveIncidentSignal,
+  retryIncidentsSignal,
 } from './messages';
 import { CaseMirror } from './case-mirror';
 import { caseSearchAttributes } from './projection';
@@ -80,6 +82,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
       { validator: (request: CaseActionRequest) => validateAction(type, request) },
     );
   }
+  setHandler(retryIncidentsSignal, () => void mirror.retryFailed());
+  setHandler(resolveIncidentSignal, ({ key }) => mirror.dropFailed(key));
   setHandler(repeatContactSignal, (repeat) => {
     lifecycle.recordRepeat(repeat, now());
     void changed();

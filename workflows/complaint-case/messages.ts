@@ -120,3 +120,15 @@ export const repeatContactSignal = defineSignal<[RepeatContact]>('repeatContact'
 
 /** The error type of a refused action; its message starts with the refusal code (e.g. `WrongUnit: …`). */
 export const ACTION_REFUSED = 'CaseActionRefused';
+
+/**
+ * The failure type of a mirror write PostgreSQL refused for its content; the workflow raises an incident and goes on.
+ * Must equal `MIRROR_REJECTED` of activities/lifecycle.activities.ts (a spec checks it).
+ */
+export const MIRROR_REJECTED = 'MirrorRejected';
+
+/** Retry every mirror write of the case that raised an incident (sent by the API after a fix). */
+export const retryIncidentsSignal = defineSignal('retryIncidents');
+
+/** An admin resolved the incident `key`: the failed write is dropped (the API closes the incident, audited). */
+export const resolveIncidentSignal = defineSignal<[{ key: string }]>('resolveIncident');

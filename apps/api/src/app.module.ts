@@ -12,6 +12,7 @@ import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrgTreeModule } from './org-tree/org-tree.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { OrgModule } from './org/org.module';
 import type { NotificationOptions } from './notifications/notification.settings';
 import { RulesModule } from './rules/rules.module';
@@ -50,6 +51,7 @@ export class AppModule {
         ScoresModule,
         AuditModule,
         OrgModule,
+        IncidentsModule,
       ],
     };
   }

@@ -213,3 +213,19 @@ describe('a case on a ladder pinned from its process version', () => {
     });
   });
 });
+
+describe('text PostgreSQL cannot hold', () => {
+  it.each<[string, CaseAction]>([
+    ['a NUL in a note', { type: 'contact', note: 'a\u0000b' }],
+    ['a lone surrogate in a reason', { type: 'escalate', reason: 'cut \ud83d' }],
+    [
+      'a NUL in a whistled department id',
+      { type: 'whistle', departmentIds: ['dept-a\u0000'], grade: 'blue', reason: 'x' },
+    ],
+  ])('should refuse %s before it is recorded, naming the field', (_title, action) => {
+    const lc = signedCase();
+    const refusal = lc.validate(action, lead, at(2));
+    expect(refusal?.code).toBe('InvalidArgument');
+    expect(refusal?.message).toMatch(/^(note|reason|departmentIds\[0\]) contains/);
+  });
+});

@@ -1,3 +1,4 @@
+import { textProblemsIn } from '../case/text';
 import {
   Actor,
   CaseAction,
@@ -275,6 +276,9 @@ export class CaseLifecycle {
   validate(action: CaseAction, actor: Actor, now: string): Refusal | undefined {
     const s = this.state;
     const refuse = (code: Refusal['code'], message: string): Refusal => ({ code, message });
+    // Text PostgreSQL cannot hold would make every mirror write of the event fail: refuse it before it is recorded.
+    const unstorable = textProblemsIn(action)[0];
+    if (unstorable) return refuse('InvalidArgument', `${unstorable.path || 'action'} ${unstorable.message}`);
     const leadHandler = () =>
       actor.role !== 'handler'
         ? refuse('WrongRole', `${action.type} is for a handler of the lead unit, not a ${actor.role}`)

@@ -1,3 +1,4 @@
+import { textProblemsIn } from '../case/text';
 import type { Actor, DeadlineEntry, LifecycleEvent, Refusal, WhistleRules } from '../lifecycle/lifecycle.types';
 import {
   WHISTLE_SCORE,
@@ -156,6 +157,9 @@ export class WhistleRound {
   // result is recorded as such (事不完、人不撤), so nothing here depends on the instant yet.
   validate(action: WhistleAction, actor: Actor, _now: string): Refusal | undefined {
     const s = this.state;
+    // Text PostgreSQL cannot hold would make every mirror write of the event fail: refuse it before it is recorded.
+    const unstorable = textProblemsIn(action)[0];
+    if (unstorable) return refuse('InvalidArgument', `${unstorable.path || 'action'} ${unstorable.message}`);
     if (s.phase !== 'open') return refuse('WrongState', `the whistle round is ${s.phase}`);
     if (actor.role !== 'handler') return refuse('WrongRole', `${action.type} is for a handler, not a ${actor.role}`);
     if (action.type === 'rate') {
