@@ -229,3 +229,22 @@ describe('text PostgreSQL cannot hold', () => {
     expect(refusal?.message).toMatch(/^(note|reason|departmentIds\[0\]) contains/);
   });
 });
+
+describe('the call-back note', () => {
+  it.each<[string, Extract<CaseAction, { type: 'callback' }>, string]>([
+    [
+      'a reached citizen',
+      { type: 'callback', reached: true, solved: true, satisfaction: 'satisfied', note: '市民表示满意' },
+      'called-back',
+    ],
+    ['an unreached citizen', { type: 'callback', reached: false, note: '电话无人接听' }, 'callback-unreached'],
+  ])('should be stored with the call-back of %s', (_title, action, type) => {
+    const lc = signedCase();
+    lc.apply({ type: 'reply', result: 'solved', summary: '已处理' }, lead, at(2));
+    const operator: Actor = { userId: 'u-op', role: 'operator', unitId: 'centre-1' };
+    stamp(lc, lc.apply({ type: 'review', accepted: true }, operator, at(3)));
+    lc.takeEvents();
+    lc.apply(action, operator, at(4));
+    expect(lc.takeEvents().find((event) => event.type === type)?.detail).toMatchObject({ note: action.note });
+  });
+});

@@ -713,11 +713,18 @@ export class CaseLifecycle {
     s.callbackAttempts += 1;
     s.timestamps.calledBack = now;
     if (!action.reached) {
-      this.record('callback-unreached', now, actor, { attempt: s.callbackAttempts });
+      this.record('callback-unreached', now, actor, {
+        attempt: s.callbackAttempts,
+        ...(action.note !== undefined ? { note: action.note } : {}),
+      });
       return s.callbackAttempts >= this.rules.callback.maxAttempts ? this.close('unreachable', now) : [];
     }
     const satisfied = action.solved === true && SATISFIED.includes(action.satisfaction!);
-    this.record('called-back', now, actor, { solved: action.solved, satisfaction: action.satisfaction });
+    this.record('called-back', now, actor, {
+      solved: action.solved,
+      satisfaction: action.satisfaction,
+      ...(action.note !== undefined ? { note: action.note } : {}),
+    });
     if (satisfied) return this.close('satisfied', now);
     if (s.rehandles < this.rules.rehandle.maxCount) {
       s.rehandles += 1;
