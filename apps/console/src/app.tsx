@@ -20,7 +20,21 @@ const queryClient = new QueryClient({
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#b3261e' } }}>
+    <ConfigProvider
+      button={{ autoInsertSpace: false }}
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{
+        // Secondary and placeholder text darker than antd's defaults: WCAG AA contrast (axe, color-contrast).
+        token: {
+          colorPrimary: '#b3261e',
+          colorLink: '#0b57d0',
+          colorError: '#c41d1d',
+          colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.65)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+        },
+      }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

@@ -35,6 +35,17 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   const rounds = view.data?.workflow.state?.lifecycle?.whistleRounds ?? [];
   const unitOptions = rounds.length ? rounds[rounds.length - 1].departmentIds : [];
   const initial = unitOptions.length === 1 ? { departmentId: unitOptions[0] } : undefined;
+  // During the call-back only, the operator sees the citizen's unmasked contact (the API allows nothing else).
+  const contact = useQuery({
+    queryKey: ['citizen-contact', caseNo],
+    enabled: action === 'callback',
+    gcTime: 0,
+    queryFn: async () =>
+      (await api.GET('/api/v1/cases/{caseNo}/citizen-contact', { params: { path: { caseNo } } })).data as unknown as {
+        name: string | null;
+        phone: string | null;
+      },
+  });
 
   const submit = async () => {
     const values = (await form.validateFields()) as Record<string, unknown>;
@@ -85,6 +96,16 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
           description={problem.lines.map((line) => (
             <div key={line}>{line}</div>
           ))}
+        />
+      )}
+      {contact.data && (
+        <Alert
+          type="info"
+          style={{ marginBottom: 16 }}
+          message={t('form.callCitizen')}
+          description={
+            <span data-testid="citizen-contact">{`${contact.data.name ?? ''} ${contact.data.phone ?? ''}`}</span>
+          }
         />
       )}
       {fields.length === 0 && <p>{t('form.confirm', { action: t(`actions.${action}`) })}</p>}

@@ -23,9 +23,14 @@ export function Countdown({ due, now }: { due: string | null | undefined; now: D
     : t('time.hoursMinutes', { hours: left.hours, minutes: left.minutes });
   const at = formatWeekdayTime(due, i18n.language);
   const text = left.overdue ? t('time.overdueBy', { span, at }) : t('time.dueIn', { span, at });
-  const color = left.overdue ? 'red' : isDueSoon(due, now) ? 'orange' : 'default';
+  // Text and background pairs that keep WCAG AA contrast (antd's preset orange does not).
+  const style = left.overdue
+    ? { color: '#a8071a', background: '#fff1f0', borderColor: '#ffa39e' }
+    : isDueSoon(due, now)
+      ? { color: '#873800', background: '#fff7e6', borderColor: '#ffd591' }
+      : undefined;
   return (
-    <Tag color={color} data-testid="countdown">
+    <Tag style={style} data-testid="countdown">
       {text}
     </Tag>
   );

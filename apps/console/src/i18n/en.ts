@@ -33,6 +33,7 @@ export const en: Shape<typeof zhCN> = {
     cancel: 'Cancel',
     done: 'Done',
     confirm: 'Confirm “{{action}}”?',
+    callCitizen: 'Call the citizen (shown during the call-back only)',
     unitIds: 'Unit ids, e.g. dept-urban-management',
   },
   common: { yes: 'Yes', no: 'No' },
@@ -46,9 +47,7 @@ export const en: Shape<typeof zhCN> = {
   inbox: {
     title: 'Inbox · {{unit}}',
     counts: 'Task counts',
-    countOpen: 'Open',
-    countClaimed: 'Claimed',
-    countOverdue: 'Overdue',
+    count: { open: 'Open', claimed: 'Claimed', overdue: 'Overdue' },
     tabs: { all: 'All', mine: 'Mine', unclaimed: 'Unit, unclaimed', overdue: 'Overdue', dueSoon: 'Due soon' },
     columns: { case: 'Case', step: 'Step', what: 'Request', due: 'Deadline', claim: 'Claim', actions: 'Actions' },
     empty: 'Nothing to do',

@@ -23,6 +23,7 @@ export const zhCN = {
     cancel: '取消',
     done: '已提交',
     confirm: '确认“{{action}}”？',
+    callCitizen: '请拨打市民电话（仅回访期间可见）',
     unitIds: '输入单位编号，如 dept-urban-management',
   },
   common: { yes: '是', no: '否' },
@@ -36,9 +37,7 @@ export const zhCN = {
   inbox: {
     title: '待办 · {{unit}}',
     counts: '待办数量',
-    countOpen: '待认领',
-    countClaimed: '已认领',
-    countOverdue: '已超期',
+    count: { open: '待认领', claimed: '已认领', overdue: '已超期' },
     tabs: { all: '全部', mine: '我的', unclaimed: '本单位待认领', overdue: '已超期', dueSoon: '即将到期' },
     columns: { case: '工单号', step: '环节', what: '诉求', due: '时限', claim: '认领', actions: '操作' },
     empty: '暂无待办',

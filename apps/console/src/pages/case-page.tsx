@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Space, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api } from '../api/client';
@@ -103,7 +105,6 @@ export function CasePage({ user }: { user: Me }) {
         </Typography.Paragraph>
         <Steps
           size="small"
-          type="navigation"
           current={Math.max(
             0,
             rungs.findIndex((rung) => rung.level === level),
@@ -175,45 +176,53 @@ export function CasePage({ user }: { user: Me }) {
             />
           </>
         ) : (
-          <Timeline
-            items={(state?.stages ?? [])
-              .map((entry) => ({
-                children: (
-                  <span>
-                    <b>{formatInstant(entry.at, lang)}</b>{' '}
-                    {t(`values.stage.${entry.stage}`, { defaultValue: entry.stage })}
-                  </span>
-                ),
-              }))
-              .concat(
-                rounds.map((round) => ({
-                  children: (
-                    <span>
-                      <b>{formatInstant(round.startedAt, lang)}</b> {t('case.round', { round: round.round })} ·{' '}
-                      {round.departmentIds.join('、')} · {t('case.reason')}: {round.reason}
-                    </span>
-                  ),
-                })),
-              )
-              .concat(
-                state?.lifecycle?.reply
-                  ? [
-                      {
-                        children: (
-                          <span>
-                            <b>{formatInstant(state.lifecycle.timestamps.replied, lang)}</b> {t('actions.reply')} ·{' '}
-                            {t(`values.result.${state.lifecycle.reply.result}`)} · {state.lifecycle.reply.summary}
-                          </span>
-                        ),
-                      },
-                    ]
-                  : [],
-              )}
-          />
+          <Timeline items={derivedTimeline(view, t, lang).map((entry) => ({ children: entry.node }))} />
         )}
       </Card>
     </Space>
   );
+}
+
+/**
+ * For staff other than auditors: the case's own record of when each stage began, each whistle round and the reply,
+ * in time order (the audit timeline with actors is the auditors').
+ */
+function derivedTimeline(view: CaseResponse, t: TFunction, lang: string): { at: string; node: ReactNode }[] {
+  const state = view.workflow.state;
+  const entries: { at: string; node: ReactNode }[] = [];
+  for (const entry of state?.stages ?? [])
+    entries.push({
+      at: entry.at,
+      node: (
+        <span>
+          <b>{formatInstant(entry.at, lang)}</b> {t(`values.stage.${entry.stage}`, { defaultValue: entry.stage })}
+        </span>
+      ),
+    });
+  for (const round of state?.lifecycle?.whistleRounds ?? [])
+    entries.push({
+      at: round.startedAt,
+      node: (
+        <span>
+          <b>{formatInstant(round.startedAt, lang)}</b> {t('events.whistled')} ·{' '}
+          {t('case.round', { round: round.round })} · {round.departmentIds.join('、')} · {t('case.reason')}:{' '}
+          {round.reason}
+        </span>
+      ),
+    });
+  const reply = state?.lifecycle?.reply;
+  const repliedAt = state?.lifecycle?.timestamps?.replied;
+  if (reply && repliedAt)
+    entries.push({
+      at: repliedAt,
+      node: (
+        <span>
+          <b>{formatInstant(repliedAt, lang)}</b> {t('events.replied')} · {t(`values.result.${reply.result}`)} ·{' '}
+          {reply.summary}
+        </span>
+      ),
+    });
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 const yesNo = (t: (key: string) => string, value: boolean) => (value ? t('common.yes') : t('common.no'));

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Button, Empty, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Empty, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -76,16 +76,12 @@ export function InboxPage({ user }: { user: Me }) {
       <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
         {t('inbox.title', { unit: user.unitId })}
       </Typography.Title>
-      <Space size="large" aria-label={t('inbox.counts')}>
-        <Badge showZero color="blue" count={counts?.open ?? 0} offset={[10, 0]}>
-          <span>{t('inbox.countOpen')}</span>
-        </Badge>
-        <Badge showZero color="green" count={counts?.claimed ?? 0} offset={[10, 0]}>
-          <span>{t('inbox.countClaimed')}</span>
-        </Badge>
-        <Badge showZero count={counts?.overdue ?? 0} offset={[10, 0]}>
-          <span>{t('inbox.countOverdue')}</span>
-        </Badge>
+      <Space size="large" aria-label={t('inbox.counts')} data-testid="inbox-counts">
+        {(['open', 'claimed', 'overdue'] as const).map((key) => (
+          <Typography.Text key={key}>
+            {t(`inbox.count.${key}`)} <Tag>{counts?.[key] ?? 0}</Tag>
+          </Typography.Text>
+        ))}
       </Space>
       <Tabs
         activeKey={tab}
@@ -130,7 +126,7 @@ export function InboxPage({ user }: { user: Me }) {
             key: 'claim',
             render: (_, task) =>
               task.claim ? (
-                <Tag color="green">{task.claim.username ?? t('inbox.apiToken')}</Tag>
+                <Tag color="blue">{task.claim.username ?? t('inbox.apiToken')}</Tag>
               ) : (
                 <Tag>{t('inbox.unclaimed')}</Tag>
               ),
