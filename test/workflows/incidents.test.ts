@@ -1,4 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { AppendCaseEventsInput, RaiseIncidentInput } from '../../activities/lifecycle.activities';
@@ -95,6 +98,10 @@ describe('incidents instead of a wedged case (time-skipping)', () => {
       for (let i = 0; i < 200 && settled.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
       expect(settled).toEqual([key]);
       expect(appended.flatMap((input) => input.events.map((event) => event.type))).toContain('contacted');
+      if (process.env.RECORD_HISTORIES === '1') {
+        const file = join(__dirname, '..', 'histories', 'case-incident-raised-retried-v3.json');
+        writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(await handle.fetchHistory())), null, 2)}\n`);
+      }
       await handle.terminate('test done');
     });
   });

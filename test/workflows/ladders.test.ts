@@ -11,10 +11,15 @@ import {
   escalateCaseUpdate,
   signCaseUpdate,
 } from '../../workflows/complaint-case/messages';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+
+const RECORD = process.env.RECORD_HISTORIES === '1';
 
 /**
  * Each preset's ladder, climbed rung by rung by a case nobody resolves: the handling deadline passes, then each rung's
@@ -63,6 +68,15 @@ describe('escalation ladders as each preset writes them (time-skipping)', () => 
       await handle.executeUpdate(signCaseUpdate, { args: [{ actor: lead, action: { type: 'sign' } }] });
       await handle.executeUpdate(contactCitizenUpdate, { args: [{ actor: lead, action: { type: 'contact' } }] });
       await body(handle);
+      // RECORD_HISTORIES=1 writes the histories of pinned ladders beside the older ones, for the replay test.
+      if (RECORD && (id === 'jinan' || id === 'ningbo-dl')) {
+        const history = await handle.fetchHistory();
+        mkdirSync(join(__dirname, '..', 'histories'), { recursive: true });
+        writeFileSync(
+          join(__dirname, '..', 'histories', `ladder-${id}-climbed-v3.json`),
+          `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`,
+        );
+      }
       if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test done');
     });
   }
