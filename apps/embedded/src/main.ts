@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       [
         '',
         'Shaosheng is running:',
+        `  Console       ${api}/`,
         `  API           ${api}/api/v1/cases`,
         `  Readiness     ${api}/ready`,
         `  API docs      ${api}/api/docs`,
