@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../platform/src';
 import { CityImportError, describeImport, importCity, readCityFolder } from '../city-import/city-import';
-import { formatProblem } from '../city-import/city-tables';
+import { checkCity } from '../city-import/city-rows';
+import { formatProblem, ImportProblem } from '../city-import/city-tables';
 import { dataSourceOptions, runMigrations } from '../data-source';
 
 const USAGE = 'usage: npm run city:import -- <folder> [--dry-run] [--actor NAME] [--reason TEXT]';
@@ -44,9 +45,12 @@ async function main(): Promise<number> {
     process.stderr.write(`${args}\n${USAGE}\n`);
     return 2;
   }
+  const files = await readCityFolder(resolve(args.folder));
+  // The files are checked before any database is needed: refused files are reported the same everywhere.
+  const { problems } = checkCity(files);
+  if (problems.length > 0) return refused(problems);
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set to import a city');
-  const files = await readCityFolder(resolve(args.folder));
   await runMigrations(config.databaseUrl);
   const dataSource = await new DataSource(dataSourceOptions(config.databaseUrl)).initialize();
   try {
@@ -60,12 +64,17 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (!(error instanceof CityImportError)) throw error;
-    process.stderr.write(`the city was not imported: ${error.problems.length} problem(s)\n`);
-    for (const problem of error.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-    return 1;
+    return refused(error.problems);
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** Prints every problem of refused files on stderr; exit code 1. */
+function refused(problems: readonly ImportProblem[]): number {
+  process.stderr.write(`the city was not imported: ${problems.length} problem(s)\n`);
+  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  return 1;
 }
 
 if (require.main === module) {
