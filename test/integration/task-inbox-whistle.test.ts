@@ -58,7 +58,14 @@ describe('whistle rounds through the task inbox', () => {
     eventually(async () => {
       const listed = await inbox(who, `q=${caseNo}&step=${step}`).expect(200);
       expect(listed.body.items).toHaveLength(1);
-      return listed.body.items[0] as { id: string; step: string; unitId: string; actions: string[]; status: string };
+      return listed.body.items[0] as {
+        id: string;
+        step: string;
+        unitId: string;
+        subjectUnitId: string | null;
+        actions: string[];
+        status: string;
+      };
     });
 
   /** A case of 湖滨街道, signed and contacted through its tasks, whistling 城管执法局 from its handling task. */
@@ -99,13 +106,14 @@ describe('whistle rounds through the task inbox', () => {
     ]);
 
     const result = await taskOf('urban', caseNo, 'whistle-result');
-    expect(result).toMatchObject({ unitId: DEPARTMENT, actions: ['result'] });
+    expect(result).toMatchObject({ unitId: DEPARTMENT, subjectUnitId: DEPARTMENT, actions: ['result'] });
     const submitted = await actOn('urban', result.id, 'result', { summary: '已责令商铺整改' }).expect(200);
     expect(submitted.body.departments[0]).toMatchObject({ summary: '已责令商铺整改', resultAt: expect.any(String) });
 
     // The whistling unit rates the department; the task names it in its key, the body must name the same.
     const rating = await taskOf('street', caseNo, 'whistle-rating');
-    expect(rating).toMatchObject({ unitId: 's-hubin', actions: ['rate'] });
+    // The rating task says which department it rates.
+    expect(rating).toMatchObject({ unitId: 's-hubin', subjectUnitId: DEPARTMENT, actions: ['rate'] });
     const rated = await actOn('street', rating.id, 'rate', { departmentId: DEPARTMENT, score: 5, comment: '及时' });
     expect(rated.status).toBe(200);
     expect(rated.body).toMatchObject({ round: 1, phase: 'completed' });

@@ -63,6 +63,8 @@ export interface InboxRow {
   case_no: string;
   step: string;
   unit_id: string;
+  /** Present where the query selects it: `<caseNo>:<step>:<unit>…` (whistle tasks end with the department). */
+  task_key?: string;
   candidate_role: string;
   status: TaskStatus;
   claimed_by: string | null;
@@ -154,7 +156,7 @@ export function inboxPageSql(filter: InboxFilter, options: { fenced?: boolean } 
     const cmp = filter.order === 'asc' ? '>' : '<';
     where.push(`(${key}, t.id) ${cmp} (${param(filter.after.key)}::timestamptz, ${param(filter.after.id)}::uuid)`);
   }
-  const columns = `t.id, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at,
+  const columns = `t.id, t.task_key, t.case_no, t.step, t.unit_id, t.candidate_role, t.status, t.claimed_by, t.claimed_at,
            t.category, t.escalation_level, t.created_at, t.due_at, t.reminder_at, t.reminded, t.overdue, t.closed_at,
            t.version, ${key}::text AS sort_key`;
   const conditionsText = where.join('\n       AND ');

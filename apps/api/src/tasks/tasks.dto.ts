@@ -143,6 +143,13 @@ export class TaskView {
   @ApiProperty() caseNo: string;
   @ApiProperty({ example: 'sign' }) step: string;
   @ApiProperty() unitId: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'dept-urban-management',
+    description: 'The unit the task is about: the whistled department a report, result or rating task concerns',
+  })
+  subjectUnitId: string | null;
   @ApiProperty() candidateRole: string;
   @ApiProperty({ enum: TASK_STATUSES }) status: string;
   @ApiProperty({ type: TaskClaimView, nullable: true }) claim: TaskClaimView | null;
@@ -183,6 +190,7 @@ export function toTaskView(row: Omit<InboxRow, 'sort_key'>, usernames: ReadonlyM
     caseNo: row.case_no,
     step: row.step,
     unitId: row.unit_id,
+    subjectUnitId: subjectOf(row),
     candidateRole: row.candidate_role,
     status: row.status,
     claim:
@@ -205,4 +213,10 @@ export function toTaskView(row: Omit<InboxRow, 'sort_key'>, usernames: ReadonlyM
     actions: row.status === 'closed' ? [] : [...actionsForStep(row.step)],
     case: { kind: row.kind, urgency: row.urgency, address: row.address },
   };
+}
+
+/** The whistled department of a whistle-round task (the last part of its key); null for the case's own steps. */
+function subjectOf(row: Pick<InboxRow, 'step' | 'task_key'>): string | null {
+  if (!row.step.startsWith('whistle-') || !row.task_key) return null;
+  return row.task_key.slice(row.task_key.lastIndexOf(':') + 1) || null;
 }
