@@ -10,6 +10,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap';
 import { dataSourceOptions } from '../../libs/persistence/src';
 import { bearer, TEST_AUTH, tokenFor } from '../support/auth';
 import { createScratchDatabase, ScratchDatabase } from '../support/scratch-database';
+import { seedDemoData } from '../../libs/persistence/src/seed/demo-city.seed';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
 
 /**
@@ -37,6 +38,8 @@ describe('calendar versions', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('it_calendar');
+    // The demo city and its users (users are seeded only into a database whose stored tree has their units).
+    await seedDemoData(scratch.url);
     const temporal = {
       address: requiredTestEnv(TEST_ENV.temporalAddress),
       namespace: 'default',
