@@ -28,6 +28,8 @@ import {
 } from '../../../../workflows/whistle-round/messages';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
+import { TemporalBound, TemporalTimeoutError } from '../temporal/temporal-bound';
+import { ActionAnswer, ActionRequestStore, requestHash } from './action-idempotency';
 import { commandDistrictOf, commandScopeProblem } from './command-scope';
 
 /** How a refusal code from a workflow validator reaches the client. */
@@ -44,36 +46,82 @@ const REFUSAL_STATUS: Record<string, ApiErrorCode> = {
  * Case actions: each one is the matching Update on the case workflow (or on one of its whistle rounds), with the
  * actor from the token. The workflow's validator decides; a refusal comes back as 409 (stale, repeated, too late,
  * at a limit), 403 (another unit's or role's action) or 400 (bad argument), and changes nothing.
+ *
+ * With an `Idempotency-Key`, the key is the Update's id and is recorded with a hash of the request
+ * ({@link ActionRequestStore}): a retry answers the first answer (replayed), even once the case has moved on; the
+ * same key with another request is refused (422). Every call waits at most {@link TemporalBound}: past it, 503.
  */
 @Injectable()
 export class CaseActionService {
+  private readonly requests: ActionRequestStore;
+
   constructor(
     private readonly client: Client,
     private readonly trees: OrgTreeSource,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    private readonly bound: TemporalBound,
+  ) {
+    this.requests = new ActionRequestStore(dataSource);
+  }
 
   /** Sends `action` to the case; returns the case state after it. */
   async act(caseNo: string, action: CaseAction, actor: Actor): Promise<CaseSnapshot> {
+    return (await this.perform(caseNo, action, actor)).state;
+  }
+
+  /** Sends `action` to the case, once per `idempotencyKey`; answers the case state after it. */
+  async perform(
+    caseNo: string,
+    action: CaseAction,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<ActionAnswer<CaseSnapshot>> {
     const tree = await this.trees.current();
     checkUnits(action, tree);
     await this.checkCommandScope(caseNo, actor, tree);
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
     // One Update per action type; the request's action type always matches the Update's (the validator checks it).
     const update = CASE_ACTION_UPDATES[action.type] as UpdateDefinition<CaseSnapshot, [CaseActionRequest]>;
-    return this.execute(caseNo, () => handle.executeUpdate(update, { args: [{ actor, action }] }), handle);
+    return this.execute(caseNo, handle, update, { actor, action }, idempotencyKey);
   }
 
   /** Sends `action` to whistle round `round` of the case; returns the round's state after it. */
   async actOnWhistle(caseNo: string, round: number, action: WhistleAction, actor: Actor): Promise<WhistleRoundState> {
+    return (await this.performOnWhistle(caseNo, round, action, actor)).state;
+  }
+
+  /** Sends `action` to whistle round `round` of the case, once per `idempotencyKey`; answers the round's state. */
+  async performOnWhistle(
+    caseNo: string,
+    round: number,
+    action: WhistleAction,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<ActionAnswer<WhistleRoundState>> {
     await this.checkCommandScope(caseNo, actor, await this.trees.current());
     const handle = this.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, round));
     const update = WHISTLE_ACTION_UPDATES[action.type] as UpdateDefinition<WhistleRoundState, [WhistleActionRequest]>;
-    return this.execute(
-      `${caseNo} whistle round ${round}`,
-      () => handle.executeUpdate(update, { args: [{ actor, action }] }),
-      handle,
-    );
+    return this.execute(`${caseNo} whistle round ${round}`, handle, update, { actor, action }, idempotencyKey);
+  }
+
+  /**
+   * The stored answer of a keyed action already applied, without asking the workflow (a task action retried after
+   * its task closed); `undefined` when the key has no answer yet.
+   * @throws ApiError IdempotencyKeyReused (422) when the key was used with another request.
+   */
+  async storedAnswer(
+    target: { caseNo: string; round?: number },
+    action: CaseAction | WhistleAction,
+    actor: Actor,
+    idempotencyKey: string,
+  ): Promise<ActionAnswer<CaseSnapshot | WhistleRoundState> | undefined> {
+    const { caseNo, round } = target;
+    const workflowId = round === undefined ? caseWorkflowId(caseNo) : whistleRoundWorkflowId(caseNo, round);
+    const updates: Record<string, { name: string }> =
+      round === undefined ? CASE_ACTION_UPDATES : WHISTLE_ACTION_UPDATES;
+    const hash = requestHash({ update: updates[action.type].name, actor, action });
+    const claim = await this.requests.find<CaseSnapshot | WhistleRoundState>(workflowId, idempotencyKey, hash);
+    return claim?.response === undefined ? undefined : new ActionAnswer(claim.response, true);
   }
 
   /**
@@ -90,16 +138,78 @@ export class CaseActionService {
     if (problem) throw new ApiError(ApiErrorCode.ActionForbidden, problem);
   }
 
-  private async execute<T>(what: string, call: () => Promise<T>, handle: WorkflowHandle): Promise<T> {
+  /**
+   * Sends the Update, within the bound. With a key: a request already answered answers the stored answer; one sent
+   * before whose answer was lost (a 503, a crash) is looked up by its Update id first, since Temporal may have
+   * applied it since; a refused one is forgotten, so that a retry is a new attempt.
+   */
+  private async execute<T, R extends { actor: Actor; action: { type: string } }>(
+    what: string,
+    handle: WorkflowHandle,
+    update: UpdateDefinition<T, [R]>,
+    request: R,
+    key: string | undefined,
+  ): Promise<ActionAnswer<T>> {
+    const send = (updateId?: string) =>
+      this.call(what, handle, () =>
+        handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }),
+      );
+    if (!key) return new ActionAnswer(await send(), false);
+    const { actor, action } = request;
+    const hash = requestHash({ update: update.name, actor, action });
+    const claim = await this.requests.claim<T>(handle.workflowId, key, hash, action.type, actor.userId);
+    if (!claim.fresh && claim.response !== undefined) return new ActionAnswer(claim.response, true);
     try {
-      return await call();
+      const earlier = claim.fresh ? undefined : await this.earlierOutcome<T>(what, handle, key);
+      const state = earlier ? earlier.state : await send(key);
+      await this.requests.applied(handle.workflowId, key, state);
+      return new ActionAnswer(state, Boolean(earlier));
     } catch (error) {
+      if (error instanceof ApiError && error.code !== ApiErrorCode.EngineUnavailable) {
+        await this.requests.refused(handle.workflowId, key);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The outcome of Update `updateId` if the workflow has it (applied by an earlier request whose answer was lost, or
+   * in flight from a concurrent one); `undefined` if it never reached the workflow.
+   */
+  private async earlierOutcome<T>(
+    what: string,
+    handle: WorkflowHandle,
+    updateId: string,
+  ): Promise<{ state: T } | undefined> {
+    try {
+      return { state: await this.call(what, handle, () => handle.getUpdateHandle<T>(updateId).result()) };
+    } catch (error) {
+      if (error instanceof ApiError && error.code === ApiErrorCode.CaseNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  /** Runs one call on the workflow within the bound, as an {@link ApiError} when it fails. */
+  private async call<T>(what: string, handle: WorkflowHandle, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.bound.run(what, call);
+    } catch (error) {
+      if (error instanceof TemporalTimeoutError) {
+        throw new ApiError(
+          ApiErrorCode.EngineUnavailable,
+          `${what} did not answer within ${error.boundMs / 1000} s (its worker or Temporal is unavailable). The ` +
+            'action was not confirmed and may still be applied when the worker returns: retry with the same ' +
+            'Idempotency-Key to learn its outcome',
+        );
+      }
       // An Update on a finished workflow reports it as not found: tell a closed case from an unknown one.
       if (error instanceof WorkflowNotFoundError) {
-        const status = await handle.describe().then(
-          (description) => description.status.name,
-          () => undefined,
-        );
+        const status = await this.bound
+          .run(what, () => handle.describe())
+          .then(
+            (description) => description.status.name,
+            () => undefined,
+          );
         if (status && status !== 'RUNNING') {
           throw new ApiError(ApiErrorCode.CaseClosed, `${what} is closed (${status}); nothing more can be done on it`);
         }

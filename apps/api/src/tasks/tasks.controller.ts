@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ActionAnswerInterceptor, IdempotencyKey } from '../cases/action-answer.interceptor';
 import { CASE_ACTION_BODIES, WHISTLE_ACTION_BODIES } from '../cases/case-action.bodies';
 import { InboxQueryDto, InboxView, ReassignDto, TaskView } from './tasks.dto';
 import { TasksService } from './tasks.service';
@@ -88,12 +89,23 @@ export class TasksController {
     status: 409,
     description: 'The task is closed (stale) or claimed by someone else; or the case refused',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes the action once-only: a retry with the same key and body answers the first answer (200, header ' +
+      '`Idempotent-Replayed: true`), never 409; the same key with another body answers 422',
+  })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was already used with a different request' })
+  @ApiResponse({ status: 503, description: 'Temporal or the case worker did not answer within the bound' })
+  @UseInterceptors(ActionAnswerInterceptor)
   act(
     @Param('id') id: string,
     @Param('action') action: string,
     @Body() body: Record<string, unknown>,
     @CurrentActor() actor: Actor,
+    @IdempotencyKey() key?: string,
   ) {
-    return this.tasks.act(id, action, body, actor);
+    return this.tasks.act(id, action, body, actor, key);
   }
 }

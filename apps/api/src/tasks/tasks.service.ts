@@ -5,6 +5,7 @@ import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.type
 import { appendAudit } from '../../../../libs/persistence/src/audit';
 import type { CaseSnapshot } from '../../../../workflows/complaint-case/messages';
 import type { WhistleRoundState } from '../../../../workflows/whistle-round/messages';
+import { ActionAnswer } from '../cases/action-idempotency';
 import { CaseActionService } from '../cases/case-action.service';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { createValidationPipe } from '../common/validation';
@@ -184,19 +185,36 @@ export class TasksService {
    *   than the task's), ActionRefused (the task is closed: stale; or claimed by someone else), ActionForbidden
    *   (another unit or role), and the case's or round's refusals.
    */
-  async act(id: string, name: string, body: unknown, actor: Actor): Promise<CaseSnapshot | WhistleRoundState> {
+  async act(
+    id: string,
+    name: string,
+    body: unknown,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<ActionAnswer<CaseSnapshot | WhistleRoundState>> {
     const task = await this.accessibleTask(id, actor);
     const plan = planTaskAction(task, name);
-    if (task.status === 'closed' || (task.status === 'claimed' && task.claimed_by !== actor.userId)) {
-      throw await this.refusal(task);
-    }
+    const stale = task.status === 'closed' || (task.status === 'claimed' && task.claimed_by !== actor.userId);
+    if (stale && !idempotencyKey) throw await this.refusal(task);
     // The action's own body class under the global pipe's rules; an action without a body ignores it.
     const input: unknown = plan.body
       ? await this.validation.transform(body ?? {}, { type: 'body', metatype: plan.body })
       : undefined;
+    if (stale && idempotencyKey) {
+      // A retry of an action this caller applied before, with its key: the first answer, not 409.
+      const round = plan.target === 'whistle' ? plan.round : undefined;
+      const replay = await this.actions.storedAnswer(
+        { caseNo: task.case_no, round },
+        plan.toAction(input),
+        actor,
+        idempotencyKey,
+      );
+      if (replay) return replay;
+      throw await this.refusal(task);
+    }
     return plan.target === 'whistle'
-      ? this.actions.actOnWhistle(task.case_no, plan.round, plan.toAction(input), actor)
-      : this.actions.act(task.case_no, plan.toAction(input), actor);
+      ? this.actions.performOnWhistle(task.case_no, plan.round, plan.toAction(input), actor, idempotencyKey)
+      : this.actions.perform(task.case_no, plan.toAction(input), actor, idempotencyKey);
   }
 
   /** The task, if the caller works in its unit with its role. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { AppConfig, connectClient } from '../../../../libs/platform/src';
+import { AppConfig, connectClient, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../../../../libs/platform/src';
+import { TemporalBound } from './temporal-bound';
 
 /** Where the API's cases run: the namespace and task queue of the case workers. */
 @Injectable()
@@ -21,7 +22,10 @@ class ConnectionCloser implements OnApplicationShutdown {
   }
 }
 
-/** The Temporal client of the API, connected once at boot. */
+/**
+ * The Temporal client of the API. The connection is lazy (the API starts, and stores submissions, while Temporal is
+ * down) and every request's calls run within {@link TemporalBound}.
+ */
 @Module({})
 export class TemporalModule {
   static forRoot(temporal: AppConfig['temporal'] & { address: string }): DynamicModule {
@@ -29,16 +33,22 @@ export class TemporalModule {
       module: TemporalModule,
       global: true,
       providers: [
-        { provide: Connection, useFactory: () => connectClient(temporal) },
+        { provide: Connection, useFactory: () => connectClient(temporal, { lazy: true }) },
         {
           provide: Client,
           useFactory: (connection: Connection) => new Client({ connection, namespace: temporal.namespace }),
           inject: [Connection],
         },
+        {
+          provide: TemporalBound,
+          useFactory: (client: Client) =>
+            new TemporalBound(client, temporal.callTimeoutMs ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS),
+          inject: [Client],
+        },
         { provide: TemporalSettings, useValue: new TemporalSettings(temporal.namespace, temporal.taskQueue) },
         ConnectionCloser,
       ],
-      exports: [Client, Connection, TemporalSettings],
+      exports: [Client, Connection, TemporalSettings, TemporalBound],
     };
   }
 }

@@ -85,6 +85,17 @@ export class EnvironmentVariables {
   TEMPORAL_API_KEY?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  TEMPORAL_CALL_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Matches(/^[^\s:]+:\d{1,5}$/, { message: 'WORKER_METRICS_ADDRESS must be host:port, e.g. 0.0.0.0:9464' })
+  WORKER_METRICS_ADDRESS?: string;
+
+  @IsOptional()
   @IsString()
   DATA_DIR?: string;
 
@@ -174,6 +185,9 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/** How long the API waits for Temporal in one request by default, in milliseconds. */
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
 /** The validated configuration, with defaults applied. */
 export interface AppConfig {
   http: { port: number; host: string };
@@ -186,7 +200,14 @@ export interface AppConfig {
     taskQueue: string;
     tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
     apiKey?: string;
+    /**
+     * The longest the API waits for Temporal in one request, in milliseconds (default 10 000): past it the request
+     * answers 503 with `Retry-After` (intake: 202, the submission is stored).
+     */
+    callTimeoutMs?: number;
   };
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (`host:port`); unset: not served. */
+  workerMetricsAddress?: string;
   embedded: { dataDir: string; postgresPort: number; temporalPort: number; temporalUiPort: number };
   logLevel: string;
   auth: {
@@ -246,7 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : undefined,
       apiKey: vars.TEMPORAL_API_KEY,
+      callTimeoutMs: vars.TEMPORAL_CALL_TIMEOUT_MS ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS,
     },
+    workerMetricsAddress: vars.WORKER_METRICS_ADDRESS,
     embedded: {
       dataDir: vars.DATA_DIR ?? '.data',
       postgresPort: vars.EMBEDDED_POSTGRES_PORT ?? 5433,
@@ -283,6 +306,8 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'TEMPORAL_TLS_CA_PATH',
   'TEMPORAL_TLS_SERVER_NAME',
   'TEMPORAL_API_KEY',
+  'TEMPORAL_CALL_TIMEOUT_MS',
+  'WORKER_METRICS_ADDRESS',
   'DATA_DIR',
   'EMBEDDED_POSTGRES_PORT',
   'EMBEDDED_TEMPORAL_PORT',

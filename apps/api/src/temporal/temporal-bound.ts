@@ -1,0 +1,55 @@
+import { Client } from '@temporalio/client';
+
+/**
+ * Thrown when Temporal (the server, or the worker an Update waits on) did not answer within the API's bound. Whether
+ * the call took effect is unknown: an Update may still be applied once its worker returns.
+ */
+export class TemporalTimeoutError extends Error {
+  constructor(
+    readonly what: string,
+    readonly boundMs: number,
+  ) {
+    super(`${what}: Temporal did not answer within ${boundMs} ms`);
+    this.name = 'TemporalTimeoutError';
+  }
+}
+
+/**
+ * The longest any request waits for Temporal. Every call runs under an abort signal that fires at the bound (the
+ * SDK's own retry loops, which poll an Update until its worker answers, stop there), raced with a timer so that no
+ * code path of the SDK can keep the request past it.
+ */
+export class TemporalBound {
+  constructor(
+    private readonly client: Client,
+    /** The bound, in milliseconds. */
+    readonly ms: number,
+  ) {}
+
+  /**
+   * Runs `call` against Temporal within `ms` (default: the bound).
+   * @throws TemporalTimeoutError when the bound passes first; otherwise whatever `call` throws.
+   */
+  async run<T>(what: string, call: () => Promise<T>, ms: number = this.ms): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TemporalTimeoutError(what, ms));
+      }, ms);
+    });
+    const running = this.client.withAbortSignal(controller.signal, call);
+    // The call's own rejection after the bound (CANCELLED) is expected and nobody waits for it.
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, expired]);
+    } catch (error) {
+      // An abort surfaces from the SDK as a cancelled gRPC call: the bound passed.
+      if (controller.signal.aborted) throw new TemporalTimeoutError(what, ms);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
