@@ -104,6 +104,8 @@ export const en: Shape<typeof zhCN> = {
     departmentIds: 'Departments',
     grade: 'Grade',
     instruction: 'Instruction',
+    convene: 'Convene departments',
+    decision: 'This is a decision',
     reassignTo: 'Hand the case to',
     result: 'Result',
     summary: 'Summary',
@@ -246,6 +248,7 @@ export const en: Shape<typeof zhCN> = {
   },
   case: {
     title: 'Case {{caseNo}}',
+    notForRole: 'Designers do not read cases.',
     loading: 'Loading…',
     status: 'Status',
     kind: 'Request',

@@ -94,6 +94,8 @@ export const zhCN = {
     departmentIds: '吹哨部门',
     grade: '哨级',
     instruction: '协调意见',
+    convene: '召集部门',
+    decision: '作为决定',
     reassignTo: '改由单位主办',
     result: '办理结果',
     summary: '办理情况',
@@ -230,6 +232,7 @@ export const zhCN = {
   },
   case: {
     title: '工单 {{caseNo}}',
+    notForRole: '流程设计人不查看工单。',
     loading: '加载中…',
     status: '状态',
     kind: '诉求',

@@ -18,6 +18,15 @@ describe('action bodies', () => {
     });
   });
 
+  it('should send a coordinator decision flag only when ticked, and convened departments', () => {
+    expect(actionBody('coordinate', { instruction: 'i', decision: false })).toEqual({ instruction: 'i' });
+    expect(actionBody('coordinate', { instruction: 'i', convene: ['dept-housing'], decision: true })).toEqual({
+      instruction: 'i',
+      convene: ['dept-housing'],
+      decision: true,
+    });
+  });
+
   it('should know the task actions of the inbox and nothing else', () => {
     expect(isKnownAction('rate')).toBe(true);
     expect(isKnownAction('toString')).toBe(false);

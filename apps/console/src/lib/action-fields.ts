@@ -9,6 +9,8 @@ export interface FieldSpec {
   options?: readonly string[];
   min?: number;
   max?: number;
+  /** boolean: left out of the body unless ticked (a flag only some rungs accept). */
+  omitFalse?: boolean;
 }
 
 /** Bodies the API declares for each action: a renamed or dropped field breaks the console's build here. */
@@ -68,6 +70,8 @@ export const ACTION_FIELDS: { [A in ActionName]: Spec<Bodies[A]> } = {
   coordinate: [
     { name: 'instruction', kind: 'textarea', required: true },
     { name: 'reassignTo', kind: 'text' },
+    { name: 'convene', kind: 'units' },
+    { name: 'decision', kind: 'boolean', omitFalse: true },
   ],
   reply: [
     { name: 'result', kind: 'choice', required: true, options: ['solved', 'partly', 'explained'] },
@@ -105,8 +109,9 @@ export function actionBody(action: ActionName, values: Record<string, unknown>):
   const body: Record<string, unknown> = {};
   for (const field of ACTION_FIELDS[action] as FieldSpec[]) {
     const value = values[field.name];
-    if (field.kind === 'boolean') body[field.name] = value === true;
-    else if (value !== undefined && value !== null && value !== '') body[field.name] = value;
+    if (field.kind === 'boolean') {
+      if (value === true || !field.omitFalse) body[field.name] = value === true;
+    } else if (value !== undefined && value !== null && value !== '') body[field.name] = value;
   }
   return body;
 }

@@ -16,8 +16,11 @@ export function CasePage({ user }: { user: Me }) {
   const { caseNo = '' } = useParams();
   const { t, i18n } = useTranslation();
   const now = useNow(15_000);
+  // Designers read no case (the API's role rule): ask nothing the user may not ask.
+  const mayRead = user.role !== 'designer';
   const query = useQuery({
     queryKey: ['case', caseNo],
+    enabled: mayRead,
     refetchInterval: 10_000,
     queryFn: async () =>
       (await api.GET('/api/v1/cases/{caseNo}', { params: { path: { caseNo } } })).data as unknown as CaseResponse,
@@ -32,6 +35,7 @@ export function CasePage({ user }: { user: Me }) {
         .data as unknown as AuditTimeline,
   });
 
+  if (!mayRead) return <Alert type="info" showIcon message={t('case.notForRole')} />;
   if (query.error) {
     const problem = describeProblem(t, query.error);
     return <Alert type="error" showIcon message={problem.title} description={problem.lines.join('；')} />;
