@@ -18,8 +18,8 @@ import { AuditLog1700000000010 } from './migrations/1700000000010-audit-log';
 import { OrgVersions1700000000011 } from './migrations/1700000000011-org-versions';
 import { CalendarOfficialYears1700000000012 } from './migrations/1700000000012-calendar-official-years';
 import { LadderPosition1700000000013 } from './migrations/1700000000013-ladder-position';
-import { ActionRequests1700000000015 } from './migrations/1700000000015-action-requests';
 import { Incidents1700000000014 } from './migrations/1700000000014-incidents';
+import { ActionRequests1700000000015 } from './migrations/1700000000015-action-requests';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -41,6 +41,7 @@ export const MIGRATIONS = [
   CalendarOfficialYears1700000000012,
   LadderPosition1700000000013,
   Incidents1700000000014,
+  ActionRequests1700000000015,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
