@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ApiErrorFilter } from './common/api-error.filter';
+import { MAX_BODY_BYTES } from './common/text-hygiene';
 import { createValidationPipe } from './common/validation';
 import { ApiSettings, AppModule } from './app.module';
 
@@ -21,6 +22,8 @@ export async function createApiApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
+  // A larger JSON body answers 413 PayloadTooLarge (the filter); nesting and text are checked by the pipe.
+  (app as NestExpressApplication).useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
   // A process hosting more than the API (npm start) stops its parts itself, in order.

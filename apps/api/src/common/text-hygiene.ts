@@ -8,6 +8,9 @@ import type { FieldProblem } from './api-error';
  * validation pipe on every body, query and path parameter, so no route can forget them.
  */
 
+/** The largest JSON body the API reads (bytes); a larger one is refused 413 before any route sees it. */
+export const MAX_BODY_BYTES = 100 * 1024;
+
 /** How deeply a body or query may nest objects and arrays; no request of the API needs more than a few levels. */
 export const MAX_NESTING = 32;
 /** The rule a too deeply nested body or query breaks. */
