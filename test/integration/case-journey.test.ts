@@ -86,9 +86,16 @@ describe('a case through the HTTP API', () => {
     expect(signed.body.lifecycle).toMatchObject({ phase: 'handling', leadUnitId: 's-hubin' });
     const again = await act('street', caseNo, 'sign').expect(409);
     expect(again.body).toMatchObject({ error: 'ActionRefused', message: expect.stringMatching(/^WrongState: /) });
+    // Signed: the lead contacts the citizen, and its co-unit (noise: the ecology bureau) reports its part to it.
     await eventually(async () =>
-      expect(await openTasks()).toEqual([{ step: 'contact', unit_id: 's-hubin', candidate_role: 'handler' }]),
+      expect(await openTasks()).toEqual(
+        expect.arrayContaining([
+          { step: 'contact', unit_id: 's-hubin', candidate_role: 'handler' },
+          { step: 'co-unit-report', unit_id: 'dept-ecology', candidate_role: 'handler' },
+        ]),
+      ),
     );
+    expect(await openTasks()).toHaveLength(2);
     await act('street', caseNo, 'contact', { note: '已电话联系' }).expect(200);
 
     // Whistle one department; it reports, submits and is rated on its own round.

@@ -83,6 +83,9 @@ export const migrateRulesUpdate = defineUpdate<CaseSnapshot, [ActionOf<'migrateR
 /** Moves the case's running deadlines to the calendar version in force (a designer's explicit act); audited. */
 export const recalendarCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'recalendar'>]>('recalendarCase');
 
+/** A co-unit reports its part to the lead unit. */
+export const reportCoUnitPartUpdate = defineUpdate<CaseSnapshot, [ActionOf<'reportPart'>]>('reportCoUnitPart');
+
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
   sign: signCaseUpdate,
@@ -101,6 +104,7 @@ export const CASE_ACTION_UPDATES = {
   coordinate: coordinateCaseUpdate,
   migrateRules: migrateRulesUpdate,
   recalendar: recalendarCaseUpdate,
+  reportPart: reportCoUnitPartUpdate,
 } as const;
 
 /** A citizen reported the same matter again (a duplicate linked to this open case). */

@@ -9,6 +9,7 @@ import {
   ReasonDto,
   RedispatchDto,
   ReplyDto,
+  ReportPartDto,
   ReviewDto,
   WhistleDto,
   WhistleRatingDto,
@@ -77,6 +78,10 @@ export const CASE_ACTION_BODIES = {
       ...(b.convene ? { convene: b.convene } : {}),
       ...(b.decision !== undefined ? { decision: b.decision } : {}),
     }),
+  },
+  'co-unit-report': {
+    body: ReportPartDto,
+    toAction: (b: ReportPartDto): CaseAction => ({ type: 'reportPart', summary: b.summary }),
   },
   reply: {
     body: ReplyDto,

@@ -71,6 +71,14 @@ export class ExtensionDecisionDto extends ReasonDto {
   approved: boolean;
 }
 
+/** Body of a co-unit's report of its part (`co-unit-report`). */
+export class ReportPartDto {
+  @ApiProperty({ example: '住建部门已督促施工方整改，夜间停工' })
+  @IsString()
+  @Length(1, 4000)
+  summary: string;
+}
+
 export class ReplyDto {
   @ApiProperty({ enum: REPLY_RESULTS })
   @IsIn(REPLY_RESULTS)

@@ -20,6 +20,7 @@ const STEP_ACTIONS: Readonly<Record<string, readonly (CaseActionName | WhistleAc
   callback: ['callback'],
   redispatch: ['redispatch'],
   coordinate: ['coordinate'],
+  'co-unit-report': ['co-unit-report'],
   'whistle-report': ['report'],
   'whistle-result': ['result'],
   'whistle-rating': ['rate'],

@@ -26,7 +26,7 @@ import { ID_PATTERN, queryBoolean } from '../common/field-rules';
  */
 
 const STEP =
-  /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|(coordinate|whistle)-[a-z0-9]+(-[a-z0-9]+)*)$/;
+  /^(sign|contact|handle|resume|extension-decision|review|callback|redispatch|co-unit-report|(coordinate|whistle)-[a-z0-9]+(-[a-z0-9]+)*)$/;
 
 /** Query of `GET /api/v1/tasks`. */
 export class InboxQueryDto {

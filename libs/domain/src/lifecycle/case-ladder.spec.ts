@@ -248,3 +248,28 @@ describe('the call-back note', () => {
     expect(lc.takeEvents().find((event) => event.type === type)?.detail).toMatchObject({ note: action.note });
   });
 });
+
+describe('co-units report their part to the lead', () => {
+  const coUnitCase = () => {
+    const lc = new CaseLifecycle(RULES);
+    stamp(lc, lc.dispatch({ ...PLAN, coUnitIds: ['dept-a', 'dept-b'] }, at(0)));
+    lc.apply({ type: 'sign' }, lead, at(1));
+    return lc;
+  };
+  const deptA: Actor = { userId: 'u-a', role: 'handler', unitId: 'dept-a' };
+
+  it.each<[string, Actor, string, string | undefined]>([
+    ['a co-unit’s handler reports', deptA, '已监测', undefined],
+    ['the lead may not report for a co-unit', lead, '已监测', 'WrongUnit'],
+    ['a blank summary is refused', deptA, ' ', 'InvalidArgument'],
+  ])('%s', (_title, actor, summary, refusal) => {
+    expect(coUnitCase().validate({ type: 'reportPart', summary }, actor, at(2))?.code).toBe(refusal);
+  });
+
+  it('should take each co-unit’s report once', () => {
+    const lc = coUnitCase();
+    lc.apply({ type: 'reportPart', summary: '已监测' }, deptA, at(2));
+    expect(lc.state.coUnitReports).toEqual({ 'dept-a': { at: at(2), summary: '已监测' } });
+    expect(lc.validate({ type: 'reportPart', summary: '再报' }, deptA, at(3))?.code).toBe('WrongState');
+  });
+});

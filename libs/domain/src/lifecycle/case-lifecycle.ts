@@ -77,6 +77,8 @@ export interface LifecycleState {
   /** The open case this one was opened beside (a duplicate that brought new facts). */
   linkedTo?: string;
   whistleRounds: WhistleRoundEntry[];
+  /** Co-units' reports of their part to the lead, by unit, for the current dispatch (absent in older states). */
+  coUnitReports?: Record<string, { at: string; summary: string }>;
   extension: { used: number; pending?: { workingDays: number; reason: string } };
   reply?: { result: ReplyResult; summary: string };
   rehandles: number;
@@ -255,6 +257,7 @@ export class CaseLifecycle {
     s.escalationLevel = 'none';
     s.escalationUnitId = undefined;
     delete s.rung;
+    s.coUnitReports = {};
     s.extension.pending = undefined;
     s.timestamps.dispatched = now;
     s.deadlines = {};
@@ -414,6 +417,21 @@ export class CaseLifecycle {
             ? undefined
             : refuse('InvalidArgument', 'rules must be the lifecycle rules of the new version')) ??
           this.validateLadderMove(action.rules, action.toVersion)
+        );
+      case 'reportPart':
+        return (
+          phase('handling') ??
+          (actor.role !== 'handler' ? refuse('WrongRole', `reportPart is for a handler of a co-unit`) : undefined) ??
+          (s.coUnitIds.includes(actor.unitId)
+            ? undefined
+            : refuse(
+                'WrongUnit',
+                `${actor.unitId} is not a co-unit of this case (${s.coUnitIds.join(', ') || 'none'})`,
+              )) ??
+          (s.coUnitReports?.[actor.unitId]
+            ? refuse('WrongState', `${actor.unitId} has already reported its part`)
+            : undefined) ??
+          text(action.summary, 'summary')
         );
       case 'recalendar':
         return (
@@ -583,6 +601,10 @@ export class CaseLifecycle {
       }
       case 'migrateRules':
         return this.migrateRules(action, actor, now);
+      case 'reportPart':
+        s.coUnitReports = { ...s.coUnitReports, [actor.unitId]: { at: now, summary: action.summary } };
+        this.record('co-unit-reported', now, actor, { unitId: actor.unitId, summary: action.summary });
+        return [];
       case 'recalendar': {
         // Only deadlines still held and whose due instant moved; each new entry names the calendar version it is on.
         const moved = (action.entries ?? []).filter((entry) => {

@@ -57,6 +57,8 @@ export type CaseAction =
   | { type: 'suspend'; reason: string }
   | { type: 'resume'; reason: string }
   | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
+  /** A co-unit reports its part to the lead unit (首接负责制: co-units report to the lead). */
+  | { type: 'reportPart'; summary: string }
   /**
    * The body the case is escalated to acts: an instruction (or, where the rung allows `decide`, a decision) on the
    * record; `reassignTo` names a new lead unit; `convene` summons departments as co-units. What a body may do is its

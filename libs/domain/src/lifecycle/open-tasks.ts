@@ -48,6 +48,12 @@ export function openTasks(state: LifecycleState, caseNo: string, centreUnitId: s
       else if (!state.contacted) add('contact', state.leadUnitId, 'handler', d.contact);
       else add('handle', state.leadUnitId, 'handler', d.handle ?? d.escalation);
       if (state.extension.pending) add('extension-decision', centreUnitId, 'operator');
+      // Each co-unit reports its part to the lead (首接负责制), by the handling deadline.
+      if (!state.suspension && state.coUnitReports) {
+        for (const unitId of state.coUnitIds) {
+          if (!state.coUnitReports[unitId]) add('co-unit-report', unitId, 'handler', d.handle ?? d.escalation);
+        }
+      }
       break;
     case 'in-review':
       add('review', centreUnitId, 'operator');
