@@ -28,7 +28,7 @@ import {
 } from '../../../../workflows/whistle-round/messages';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
-import { TemporalBound, TemporalTimeoutError } from '../temporal/temporal-bound';
+import { isTemporalUnreachable, TemporalBound, TemporalTimeoutError } from '../temporal/temporal-bound';
 import { ActionAnswer, ActionRequestStore, requestHash } from './action-idempotency';
 import { commandDistrictOf, commandScopeProblem } from './command-scope';
 
@@ -265,7 +265,7 @@ function toApiError(what: string, error: unknown): Error {
   if (/already completed|workflow execution already completed/i.test(text) || error instanceof WorkflowFailedError) {
     return new ApiError(ApiErrorCode.CaseClosed, `${what} is closed; nothing more can be done on it`);
   }
-  if (/UNAVAILABLE|connect|DEADLINE_EXCEEDED/i.test(text)) {
+  if (isTemporalUnreachable(error)) {
     return new ApiError(ApiErrorCode.EngineUnavailable, `The workflow engine did not answer; nothing was changed`);
   }
   return error as Error;

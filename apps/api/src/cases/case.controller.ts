@@ -7,9 +7,8 @@ import { CurrentActor, Public, RateLimit, Roles } from '../auth/auth.decorators'
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateCaseDto, toSubmission } from './case.dto';
 import { toCaseResponse } from './case.response';
+import { checkIdempotencyKey } from './action-idempotency';
 import { CaseService } from './case.service';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @ApiTags('cases')
 @Controller('api/v1/cases')
@@ -39,12 +38,7 @@ export class CaseController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [
-        { field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1-200 visible ASCII characters' },
-      ]);
-    }
-    const result = await this.cases.submit(toSubmission(body), idempotencyKey, new Date());
+    const result = await this.cases.submit(toSubmission(body), checkIdempotencyKey(idempotencyKey), new Date());
     response.status(
       result.replayed || result.status === 'linked'
         ? HttpStatus.OK

@@ -2,7 +2,7 @@ import { Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplic
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { toLifecycleRules } from '../../../../libs/domain/src/rules';
@@ -25,7 +25,9 @@ import {
 } from '../../../../workflows/complaint-case/messages';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ApiError, ApiErrorCode } from '../common/api-error';
+import { TemporalBound } from '../temporal/temporal-bound';
 import { TemporalSettings } from '../temporal/temporal.module';
+import { requestHash } from './action-idempotency';
 import { PublishedDefinition, RulesService } from '../rules/rules.service';
 import { commandScopeProblem } from './command-scope';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
@@ -35,6 +37,12 @@ export const DEFAULT_RULES_VERSION = 'beijing@1';
 
 /** How often submissions whose workflow could not be started are tried again, in milliseconds. */
 const PENDING_RETRY_MS = 15_000;
+
+/**
+ * The longest intake waits for Temporal to start a stored submission's workflow, in milliseconds: past it the answer
+ * is 202 (stored, started later), so a submission is answered quickly while Temporal is down.
+ */
+const INTAKE_START_BOUND_MS = 3_000;
 
 export interface IntakeResult {
   caseNo: string;
@@ -69,6 +77,11 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   private retryTimer?: NodeJS.Timeout;
   /** Problems of each published version's catalogue with a loaded tree: checked once per tree load, not per request. */
   private readonly catalogueProblems = new WeakMap<OrgTree, Map<string, string[]>>();
+  /**
+   * Submissions under way in this process, by idempotency key: a concurrent POST with the same key waits for the
+   * first and answers the same (replayed) instead of racing it for a case number and a workflow start.
+   */
+  private readonly inFlight = new Map<string, { hash: string; result: Promise<IntakeResult> }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,6 +90,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly repeats: RepeatContactService,
     private readonly rules: RulesService,
     private readonly trees: OrgTreeSource,
+    private readonly bound: TemporalBound,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,11 +107,36 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.retryTimer);
   }
 
-  /** Stores a submission under its idempotency key (a fresh one when the client gave none) and starts its case. */
+  /**
+   * Stores a submission under its idempotency key (a fresh one when the client gave none) and starts its case.
+   * Concurrent submissions with one key in this process are answered by the first one's result (replayed), so they
+   * make one case, one workflow and use one case number; across API instances the stored row decides (ADR 0004).
+   */
   async submit(submission: CaseSubmission, idempotencyKey: string | undefined, now: Date): Promise<IntakeResult> {
-    await this.checkRoutable(submission);
     const key = idempotencyKey ?? randomUUID();
-    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    const hash = requestHash(submission);
+    const running = this.inFlight.get(key);
+    if (running) {
+      const result = await running.result;
+      if (running.hash !== hash) throw keyReused(key, result.caseNo);
+      return { ...result, replayed: true };
+    }
+    const result = this.submitOnce(submission, key, hash, now);
+    this.inFlight.set(key, { hash, result });
+    try {
+      return await result;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async submitOnce(
+    submission: CaseSubmission,
+    key: string,
+    requestHash: string,
+    now: Date,
+  ): Promise<IntakeResult> {
+    await this.checkRoutable(submission);
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
 
     // A retried POST answers as the first did: a stored case, or a stored repeat of an open case.
@@ -129,18 +168,11 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     const stored: CaseSubmission = duplicate ? { ...submission, linkedTo: duplicate.openCase.caseNo } : submission;
 
-    const [{ serial }] = (await this.dataSource.query(`SELECT nextval('case_no_seq')::int AS serial`)) as {
-      serial: number;
-    }[];
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
-       VALUES ($1, $2, $3, $4, 'received', $5)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING case_no`,
-      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(stored), now],
-    )) as { case_no: string }[];
+    // A known key takes no new case number: only a first submission draws one (another API instance racing this one
+    // may still draw one that the conflict then leaves unused).
+    const inserted = known ? [] : await this.insertRequest(key, requestHash, stored, now);
     const replayed = inserted.length === 0;
-    const request = await repository.findOneByOrFail({ idempotencyKey: key });
+    const request = known ?? (await repository.findOneByOrFail({ idempotencyKey: key }));
     if (replayed && request.requestHash !== requestHash) throw keyReused(key, request.caseNo);
     const status = request.status === 'started' ? 'started' : await this.tryStart(request);
     if (!duplicate || replayed)
@@ -156,6 +188,25 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       replayed,
       duplicateOf: { caseNo: openCaseNo, matchedBy: duplicate.matchedBy, repeatCount },
     };
+  }
+
+  /** Stores a first submission under a new case number; answers nothing when the key was stored meanwhile. */
+  private async insertRequest(
+    key: string,
+    requestHash: string,
+    stored: CaseSubmission,
+    now: Date,
+  ): Promise<{ case_no: string }[]> {
+    const [{ serial }] = (await this.dataSource.query(`SELECT nextval('case_no_seq')::int AS serial`)) as {
+      serial: number;
+    }[];
+    return (await this.dataSource.query(
+      `INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
+       VALUES ($1, $2, $3, $4, 'received', $5)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING case_no`,
+      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(stored), now],
+    )) as { case_no: string }[];
   }
 
   /** The case row, the stored submission's state and the workflow's live state (a Query). */
@@ -248,9 +299,12 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   private async workflowState(workflowId: string): Promise<CaseView['workflow']> {
     const handle = this.client.workflow.getHandle(workflowId);
     try {
-      const description = await handle.describe();
+      const description = await this.bound.run(`case ${workflowId}`, () => handle.describe());
       try {
-        return { status: description.status.name, state: await handle.query(caseStateQuery) };
+        return {
+          status: description.status.name,
+          state: await this.bound.run(`state of ${workflowId}`, () => handle.query(caseStateQuery)),
+        };
       } catch (error) {
         return {
           status: description.status.name,
@@ -276,12 +330,17 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
         ...(submission.intake ? { intake: submission.intake } : {}),
         ...(submission.linkedTo ? { linkedTo: submission.linkedTo } : {}),
       };
-      await this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
-        workflowId: caseWorkflowId(request.caseNo),
-        taskQueue: this.temporal.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      await this.bound.run(
+        `start of case ${request.caseNo}`,
+        () =>
+          this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
+            workflowId: caseWorkflowId(request.caseNo),
+            taskQueue: this.temporal.taskQueue,
+            args: [input],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          }),
+        Math.min(INTAKE_START_BOUND_MS, this.bound.ms),
+      );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         this.logger.warn(`case ${request.caseNo} stored; its workflow will start later: ${(error as Error).message}`);
@@ -396,14 +455,3 @@ const ROUTING_FIELD: Record<string, string> = {
   'place-unresolved': 'place',
   'place-inconsistent': 'place',
 };
-
-/** JSON with sorted keys, so the same body always hashes the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}

@@ -53,3 +53,23 @@ export class TemporalBound {
     }
   }
 }
+
+/** gRPC statuses that mean "Temporal could not be reached in time": CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
+const UNREACHABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 14]);
+
+/**
+ * True when `error` (or an error it wraps, as the SDK's `ServiceError` does) says Temporal could not be reached or
+ * did not answer in time, as opposed to a refusal by the workflow.
+ */
+export function isTemporalUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    if (current instanceof TemporalTimeoutError) return true;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'number' && UNREACHABLE_GRPC_CODES.has(code)) return true;
+    if (typeof message === 'string' && /\b(UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED)\b|connect/.test(message)) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
