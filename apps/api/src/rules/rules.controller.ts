@@ -127,7 +127,7 @@ export class RulesController {
   @HttpCode(200)
   @Roles(...RULES_WRITERS)
   @ApiOperation({ summary: 'Archive a version: new cases stop taking it; cases pinned to it keep it' })
-  @ApiResponse({ status: 409, description: 'Already archived' })
+  @ApiResponse({ status: 409, description: 'Already archived, or the last published version of its scope' })
   archiveVersion(
     @Param('label') label: string,
     @Body() body: ArchiveVersionDto,

@@ -186,9 +186,21 @@ export class RulesService {
     return versions.map((version) => toVersionView(version));
   }
 
-  /** Archives a version: new cases no longer take it; cases pinned to it keep it. */
+  /**
+   * Archives a version: new cases no longer take it; cases pinned to it keep it. Refused (409, rule `last-of-scope`)
+   * when no other published version would govern its scope (for a district scope, the district's or the city's).
+   */
   async archiveVersion(label: string, reason: string, principal: Principal): Promise<VersionView> {
     const archived = await this.store.archiveVersion(label, principal.actor, reason);
+    if (archived === 'last-of-scope') {
+      throw new ApiError(ApiErrorCode.Conflict, `Version ${label} is the last published version of its scope`, [
+        {
+          field: 'label',
+          rule: 'last-of-scope',
+          message: `archiving ${label} would leave its scope without a published version (intake pins one on every new case): publish another for the scope first`,
+        },
+      ]);
+    }
     if (!archived) {
       await this.version(label); // 404 when there is no such version
       throw new ConflictException(`Version ${label} is already archived`);

@@ -258,8 +258,33 @@ export class RulesStore {
    * Archives a version (it no longer applies to new cases) by `actor`, audited as `rules.version-archived` with the
    * reason; undefined when it is unknown or already archived (nothing is written).
    */
-  async archiveVersion(label: string, actor: AuditActor, reason: string): Promise<StoredVersion | undefined> {
+  async archiveVersion(
+    label: string,
+    actor: AuditActor,
+    reason: string,
+  ): Promise<StoredVersion | 'last-of-scope' | undefined> {
     return this.dataSource.transaction(async (manager) => {
+      // Concurrent archives of one city's versions take turns, so two cannot each leave the other as the last one.
+      await manager.query(
+        `SELECT 1 FROM process_versions WHERE archived_at IS NULL
+           AND scope_city_id = (SELECT scope_city_id FROM process_versions WHERE label = $1) FOR UPDATE`,
+        [label],
+      );
+      const scope = (await manager.query(
+        `SELECT scope_city_id AS "cityId", scope_district_id AS "districtId" FROM process_versions
+         WHERE label = $1 AND archived_at IS NULL`,
+        [label],
+      )) as { cityId: string; districtId: string | null }[];
+      // A scope is never left empty: another version for it (for a district, or the city's) must remain.
+      if (scope[0]) {
+        const [{ others }] = (await manager.query(
+          `SELECT count(*)::int AS others FROM process_versions
+           WHERE archived_at IS NULL AND label <> $1 AND scope_city_id = $2
+             AND (scope_district_id IS NULL OR scope_district_id = $3)`,
+          [label, scope[0].cityId, scope[0].districtId],
+        )) as { others: number }[];
+        if (others === 0) return 'last-of-scope';
+      }
       const rows = (await manager.query(
         `UPDATE process_versions SET archived_at = now(), archived_by = $2, archive_reason = $3
          WHERE label = $1 AND archived_at IS NULL RETURNING ${VERSION_COLUMNS}`,
