@@ -13,7 +13,8 @@ import {
 
 /**
  * A whole case walked in Chromium by the people who handle it, through the console only: the operator takes the
- * call, the street handler signs, contacts and whistles, the department reports and submits its result, the
+ * call, the street handler signs, contacts and whistles, the department reports and submits its result, the co-unit
+ * reports its part, the
  * handler rates it and escalates, the community committee's coordinator instructs, the handler replies, the operator
  * reviews and calls back, and the case closes. A handler of another unit sees neither the case nor its task.
  */
@@ -70,6 +71,13 @@ describe('console: a case from call to close in the browser', () => {
     const page = await as('handler.dept-urban-management');
     await act(page, caseNo, 'report', (form) => form.locator('#action-report_note').fill('已到场'));
     await act(page, caseNo, 'result', (form) => form.locator('#action-result_summary').fill('已责令餐馆整改'));
+  });
+
+  it('should let the co-unit report its part to the lead unit', async () => {
+    const page = await as('handler.dept-ecology');
+    await act(page, caseNo, 'co-unit-report', (form) =>
+      form.locator('#action-co-unit-report_summary').fill('已检测噪声并出具监测报告'),
+    );
   });
 
   it('should let the whistler rate the department and escalate to the committee', async () => {

@@ -60,6 +60,7 @@ export const en: Shape<typeof zhCN> = {
     done: { claim: 'Claimed', unclaim: 'Released' },
   },
   steps: {
+    'co-unit-report': 'Co-unit report',
     sign: 'Sign',
     contact: 'Contact the citizen',
     handle: 'Handle',
@@ -74,6 +75,7 @@ export const en: Shape<typeof zhCN> = {
     'whistle-rating': 'Whistle: rating',
   },
   actions: {
+    'co-unit-report': 'Report our part',
     sign: 'Sign',
     return: 'Return',
     redispatch: 'Redispatch',

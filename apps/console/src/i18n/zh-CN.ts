@@ -50,6 +50,7 @@ export const zhCN = {
     done: { claim: '已认领', unclaim: '已释放' },
   },
   steps: {
+    'co-unit-report': '协办报告',
     sign: '签收',
     contact: '联系市民',
     handle: '办理',
@@ -64,6 +65,7 @@ export const zhCN = {
     'whistle-rating': '部门评价',
   },
   actions: {
+    'co-unit-report': '报告协办情况',
     sign: '签收',
     return: '退单',
     redispatch: '改派',

@@ -32,6 +32,8 @@ type Bodies = {
   report: Schemas['WhistleReportDto'];
   result: Schemas['WhistleResultDto'];
   rate: Schemas['WhistleRatingDto'];
+  /** ReportPartDto: not in the OpenAPI document yet (only the task action route takes it). */
+  'co-unit-report': { summary: string };
 };
 export type ActionName = keyof Bodies;
 type Spec<B> = (FieldSpec & { name: Extract<keyof B, string> })[];
@@ -93,6 +95,7 @@ export const ACTION_FIELDS: { [A in ActionName]: Spec<Bodies[A]> } = {
   ],
   report: [{ name: 'note', kind: 'textarea' }],
   result: [{ name: 'summary', kind: 'textarea', required: true }],
+  'co-unit-report': [{ name: 'summary', kind: 'textarea', required: true }],
   rate: [
     { name: 'departmentId', kind: 'unit', required: true },
     { name: 'score', kind: 'number', required: true, min: 1, max: 5 },
