@@ -5,6 +5,7 @@ import {
   IsArray,
   ArrayMinSize,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -13,6 +14,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import type { ReplyResult, Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ID_PATTERN, UNIT_ID_MESSAGE } from '../common/field-rules';
@@ -107,13 +109,16 @@ export class CallbackDto {
   @IsBoolean()
   reached: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  // A reached citizen says both (the workflow refuses otherwise): checked here so each field is named, together.
+  @ApiPropertyOptional({ description: 'Required when reached' })
+  @ValidateIf((body: CallbackDto) => body.reached === true || body.solved !== undefined)
+  @IsDefined({ message: '$property is required when the citizen was reached' })
   @IsBoolean()
   solved?: boolean;
 
-  @ApiPropertyOptional({ enum: SATISFACTIONS })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: SATISFACTIONS, description: 'Required when reached' })
+  @ValidateIf((body: CallbackDto) => body.reached === true || body.satisfaction !== undefined)
+  @IsDefined({ message: '$property is required when the citizen was reached' })
   @IsIn(SATISFACTIONS)
   satisfaction?: Satisfaction;
 
@@ -126,8 +131,10 @@ export class CallbackDto {
 
 export class WhistleDto extends ReasonDto {
   @ApiProperty({ example: ['dept-urban-management', 'dept-housing'] })
+  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
+  @ArrayUnique()
   @Matches(ID_PATTERN, { each: true, message: UNIT_ID_MESSAGE })
   departmentIds: string[];
 
