@@ -10,6 +10,7 @@ import type { AuthSettings } from './auth/auth.settings';
 import { CalendarModule } from './calendar/calendar.module';
 import { CaseModule } from './cases/case.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrgTreeModule } from './org-tree/org-tree.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -43,6 +44,7 @@ export class AppModule {
         OrgTreeModule,
         AuthModule.forRoot(settings.auth),
         HealthModule,
+        MetricsModule,
         CaseModule,
         CalendarModule,
         NotificationsModule.forRoot(settings.databaseUrl, settings.notifications),

@@ -9,6 +9,7 @@ import { CreateCaseDto, toSubmission } from './case.dto';
 import { toCaseResponse } from './case.response';
 import { checkIdempotencyKey } from './action-idempotency';
 import { CaseService } from './case.service';
+import { intakeOutcomes } from '../metrics/metrics';
 
 @ApiTags('cases')
 @Controller('api/v1/cases')
@@ -39,6 +40,7 @@ export class CaseController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const result = await this.cases.submit(toSubmission(body), checkIdempotencyKey(idempotencyKey), new Date());
+    intakeOutcomes.inc({ outcome: result.replayed ? 'replayed' : result.status });
     response.status(
       result.replayed || result.status === 'linked'
         ? HttpStatus.OK

@@ -6,6 +6,7 @@ import { temporal } from '@temporalio/proto';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { livePollers as livePollersGauge, projectionLagSeconds, workflowBacklog } from '../metrics/metrics';
 import { TemporalBound } from '../temporal/temporal-bound';
 import { TemporalSettings } from '../temporal/temporal.module';
 
@@ -107,6 +108,12 @@ export class HealthController {
             oldestSeconds: Number(stats.approximateBacklogAge?.seconds ?? 0),
           }
         : undefined;
+      // The figures /metrics serves: refreshed at every readiness probe.
+      livePollersGauge.set(livePollers);
+      if (backlog) {
+        workflowBacklog.set(backlog.tasks);
+        projectionLagSeconds.set(backlog.oldestSeconds);
+      }
       if (livePollers === 0) {
         return { ok: false, livePollers, backlog, detail: `no worker polled ${this.settings.taskQueue} lately` };
       }
