@@ -8,7 +8,14 @@ import { createCaseWorker, defaultWorkflowBundlePath } from './case-worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
-  Runtime.install({ logger: new TemporalLogAdapter(logger), shutdownSignals: [] });
+  Runtime.install({
+    logger: new TemporalLogAdapter(logger),
+    shutdownSignals: [],
+    // The SDK's own metrics (task latencies, poll outcomes, schedule-to-start, slots) for Prometheus, when asked.
+    ...(config.workerMetricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } }
+      : {}),
+  });
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set for start:worker (npm start embeds one)');
   await runMigrations(config.databaseUrl);
   const connection = await connectWorker({ ...config.temporal, address: config.temporal.address ?? '127.0.0.1:7233' });
