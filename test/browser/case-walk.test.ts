@@ -58,7 +58,15 @@ describe('console: a case from call to close in the browser', () => {
     await taskButton(page, caseNo, 'sign');
     await checkAndShoot(page, 'inbox', 'zh-CN');
     await act(page, caseNo, 'sign');
-    await act(page, caseNo, 'contact', (form) => form.locator('#action-contact_note').fill('已电话联系市民'));
+    // Contact from the case page's own task list rather than the inbox.
+    await page.goto(`${baseUrl()}/cases/${caseNo}`);
+    const contact = page.getByRole('button', { name: '联系市民' });
+    await waitUntil(async () => (await contact.count()) > 0 || (await page.reload(), false));
+    await contact.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('#action-contact_note').fill('已电话联系市民');
+    await dialog.locator('.ant-modal-footer button.ant-btn-primary').click();
+    await dialog.waitFor({ state: 'detached' });
     await act(page, caseNo, 'whistle', async (form) => {
       await form.locator('#action-whistle_departmentIds').fill('dept-urban-management');
       await form.locator('#action-whistle_departmentIds').press('Enter');

@@ -251,6 +251,7 @@ export const en: Shape<typeof zhCN> = {
   case: {
     title: 'Case {{caseNo}}',
     notForRole: 'Designers do not read cases.',
+    myTasks: "Your unit's tasks on this case",
     loading: 'Loading…',
     status: 'Status',
     kind: 'Request',

@@ -235,6 +235,7 @@ export const zhCN = {
   case: {
     title: '工单 {{caseNo}}',
     notForRole: '流程设计人不查看工单。',
+    myTasks: '本单位在此工单上的待办',
     loading: '加载中…',
     status: '状态',
     kind: '诉求',

@@ -1,10 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Descriptions, Space, Steps, Table, Tag, Timeline, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Space, Steps, Table, Tag, Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api } from '../api/client';
+import { api, type InboxView, type TaskView } from '../api/client';
+import { ActionForm } from '../components/action-form';
+import { isKnownAction, type ActionName } from '../lib/action-fields';
+import { stepKey } from './inbox-page';
 import type { CaseResponse, Me, Timeline as AuditTimeline } from '../api/views';
 import { Countdown, useNow } from '../components/countdown';
 import { LADDER, ladder, nextDeadline, STAGES, stageTimes } from '../lib/case-process';
@@ -16,6 +19,7 @@ export function CasePage({ user }: { user: Me }) {
   const { caseNo = '' } = useParams();
   const { t, i18n } = useTranslation();
   const now = useNow(15_000);
+  const queryClient = useQueryClient();
   // Designers read no case (the API's role rule): ask nothing the user may not ask.
   const mayRead = user.role !== 'designer';
   const query = useQuery({
@@ -34,6 +38,14 @@ export function CasePage({ user }: { user: Me }) {
       (await api.GET('/api/v1/audit/cases/{caseNo}/timeline', { params: { path: { caseNo } } }))
         .data as unknown as AuditTimeline,
   });
+
+  const tasks = useQuery({
+    queryKey: ['inbox', 'case', caseNo],
+    enabled: mayRead,
+    queryFn: async () =>
+      (await api.GET('/api/v1/tasks', { params: { query: { q: caseNo, limit: 20 } as never } })).data as InboxView,
+  });
+  const [acting, setActing] = useState<{ task: TaskView; action: ActionName } | null>(null);
 
   if (!mayRead) return <Alert type="info" showIcon message={t('case.notForRole')} />;
   if (query.error) {
@@ -60,6 +72,37 @@ export function CasePage({ user }: { user: Me }) {
           {t(`values.stage.${record.stage}`, { defaultValue: record.stage })}
         </Tag>
       </Typography.Title>
+      {(tasks.data?.items.length ?? 0) > 0 && (
+        <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('case.myTasks')}</h2>}>
+          {tasks.data?.items
+            .filter((task) => task.caseNo === caseNo)
+            .map((task) => (
+              <Space key={task.id} wrap style={{ marginBottom: 8 }}>
+                <Tag>{t(stepKey(task.step))}</Tag>
+                <Countdown due={task.dueAt} now={now} />
+                {task.actions.filter(isKnownAction).map((action) => (
+                  <Button key={action} size="small" type="primary" onClick={() => setActing({ task, action })}>
+                    {t(`actions.${action}`)}
+                  </Button>
+                ))}
+              </Space>
+            ))}
+        </Card>
+      )}
+      {acting && (
+        <ActionForm
+          taskId={acting.task.id}
+          caseNo={caseNo}
+          action={acting.action}
+          onClose={(done) => {
+            setActing(null);
+            if (done) {
+              void queryClient.invalidateQueries({ queryKey: ['inbox'] });
+              void queryClient.invalidateQueries({ queryKey: ['case', caseNo] });
+            }
+          }}
+        />
+      )}
       <Card>
         <Descriptions size="small" column={{ xs: 1, md: 2, lg: 3 }}>
           <Descriptions.Item label={t('case.kind')}>
