@@ -363,6 +363,8 @@ describe('authorization matrix', () => {
     { method: 'GET', route: '/health', expect: everyone(200), call: () => ({ path: '/health' }) },
     // Readiness depends on the worker having polled lately, not on the caller.
     { method: 'GET', route: '/ready', expect: everyone([200, 503]), call: () => ({ path: '/ready' }) },
+    // Prometheus scrapes without a token (docs/operations.md: keep it off the public network).
+    { method: 'GET', route: '/metrics', expect: everyone(200), call: () => ({ path: '/metrics' }) },
     // The OpenAPI document and its UI are public.
     ...[
       '/api/docs',
@@ -797,7 +799,7 @@ describe('authorization matrix', () => {
   function servedRoutes(): string[] {
     const router = (app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } }).router;
     const routes = router.stack
-      // Left out: middleware on every path, and the console's static files (served only when it is built).
+      // Left out: middleware mounted on every path (the HTTP metrics middleware registers `*splat`).
       .filter((layer) => layer.route && layer.route.path !== '/{*path}' && layer.route.path !== '/*splat')
       .flatMap((layer) =>
         Object.keys(layer.route!.methods)
