@@ -37,9 +37,8 @@ const DEMO_DATA_ALLOWED = [
   'libs/persistence/src/seed/**',
   'libs/domain/src/org/demo-city.ts',
   'libs/domain/src/routing/demo-catalogue.ts',
-  // The presets carry the demo city's id and catalogue as their example; a draft from a preset takes the stored
-  // city's root and catalogue instead (apps/api/src/rules/rules.service.ts presetForCity).
-  'libs/domain/src/rules/presets/**',
+  // The presets made for the demo city (the presets themselves are templates a city's data fills in).
+  'libs/domain/src/rules/demo-presets.ts',
   'apps/api/src/auth/demo-users.ts',
   'scripts/**',
 ];

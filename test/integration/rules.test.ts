@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import { buildDefaultCalendar } from '../../activities/calendar-source';
 import { addDuration } from '../../libs/domain/src/calendar';
 import { formatCaseNo } from '../../libs/domain/src/case/case.types';
-import { BEIJING_DEFINITION } from '../../libs/domain/src/rules';
+import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
 import { monthOf } from '../../libs/domain/src/scores';
 import { bearer, handlerOf } from '../support/auth';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';
@@ -84,7 +84,18 @@ describe('process definitions for designers', () => {
     expect(presets.body.map((preset: Json) => preset.id)).toEqual(
       expect.arrayContaining(['beijing', 'pinggu', 'ningbo-dl', 'suyu', 'jinan', 'nanjing', 'malu']),
     );
-    await http().get('/api/v1/rules/presets/pinggu').set(as('designer')).expect(200);
+    const pinggu = await http()
+      .get('/api/v1/rules/presets/pinggu?districtId=d-beijiao')
+      .set(as('designer'))
+      .expect(200);
+    expect(pinggu.body.jurisdiction).toEqual({ cityId: 'city-demo', districtId: 'd-beijiao' });
+    const valid = await http().post('/api/v1/rules/validate').set(as('designer')).send({ document: pinggu.body });
+    expect(valid.body).toEqual({ ok: true, errors: [] });
+    const notDistrict = await http().get('/api/v1/rules/presets/pinggu?districtId=s-hubin').set(as('designer'));
+    expect(notDistrict.status).toBe(400);
+    expect(JSON.stringify(notDistrict.body)).toContain('districtId');
+    const fromDefault = await http().get('/api/v1/rules/presets/suyu').set(as('designer')).expect(200);
+    expect(fromDefault.body.jurisdiction.districtId).toMatch(/^d-/);
     await http().get('/api/v1/rules/presets/nowhere').set(as('designer')).expect(404);
     await http().get('/api/v1/rules/schema').set(as('handler')).expect(403);
     await http().get('/api/v1/rules/versions').set(as('operator')).expect(403);

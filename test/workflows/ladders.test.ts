@@ -2,7 +2,8 @@ import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor, LifecycleState } from '../../libs/domain/src/lifecycle';
-import { PRESETS, PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
+import { PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
+import { DEMO_PRESETS as PRESETS } from '../../libs/domain/src/rules/demo-presets';
 import { complaintCase } from '../../workflows';
 import {
   caseStateQuery,

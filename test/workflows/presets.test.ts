@@ -3,7 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor } from '../../libs/domain/src/lifecycle';
 import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
-import { PRESETS, PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
+import { PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
+import { DEMO_PRESETS as PRESETS } from '../../libs/domain/src/rules/demo-presets';
 import { complaintCase } from '../../workflows';
 import {
   caseStateQuery,

@@ -9,6 +9,7 @@ import {
   DiffQueryDto,
   ListQueryDto,
   PublishDto,
+  PresetQueryDto,
   PublishedQueryDto,
   SaveDraftDto,
   toDraftView,
@@ -48,8 +49,8 @@ export class RulesController {
 
   @Get('presets/:id')
   @ApiOperation({ summary: 'One preset document' })
-  preset(@Param('id') id: string) {
-    return this.rules.preset(id);
+  preset(@Param('id') id: string, @Query() query: PresetQueryDto) {
+    return this.rules.presetForCity(id, query.districtId);
   }
 
   @Post('validate')

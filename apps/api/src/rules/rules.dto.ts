@@ -30,6 +30,14 @@ export class CreateDraftDto {
   @Matches(SLUG_PATTERN, { message: '$property must be a preset id, e.g. beijing' })
   fromPreset?: string;
 
+  @ApiPropertyOptional({
+    example: 'd-beijiao',
+    description: 'With fromPreset, the district a district preset covers (default: the first district of the city)',
+  })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id, e.g. d-beijiao' })
+  districtId?: string;
+
   @ApiPropertyOptional({ type: Object, description: 'Start from this document (it may be invalid)' })
   @IsOptional()
   @IsObject()
@@ -122,6 +130,14 @@ export class DiffQueryDto {
 /** `GET /rules/published?districtId=`. */
 export class PublishedQueryDto {
   @ApiPropertyOptional({ example: 'd-donghu', description: 'Absent: the version for the whole city' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
+  districtId?: string;
+}
+
+/** `GET /rules/presets/:id`: the district a district preset covers (default: the city's first district). */
+export class PresetQueryDto {
+  @ApiPropertyOptional({ example: 'd-beijiao', description: "Absent: the city's first district" })
   @IsOptional()
   @Matches(SLUG_PATTERN, { message: '$property must be a unit id' })
   districtId?: string;

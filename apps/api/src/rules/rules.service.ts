@@ -4,13 +4,16 @@ import { DataSource } from 'typeorm';
 import { DEFAULT_CALENDAR_ID } from '../../../../activities/calendar-source';
 import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
+import type { RoutingCatalogue } from '../../../../libs/domain/src/routing/routing.types';
 import {
   Change,
   diffDefinitions,
   formatDiff,
+  DISTRICT_PRESET_IDS,
+  isPresetId,
   PRESET_IDS,
   PresetId,
-  PRESETS,
+  presetFor,
   PROCESS_DEFINITION_SCHEMA_VERSION,
   ProcessDefinition,
   validateDefinition,
@@ -51,35 +54,49 @@ export class RulesService {
     return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
   }
 
-  presets(): { id: PresetId; name: string; description?: string; jurisdiction: ProcessDefinition['jurisdiction'] }[] {
+  /** The presets shipped with the product, each made for the stored city (see {@link presetForCity}). */
+  async presets(): Promise<
+    { id: PresetId; name: string; description?: string; jurisdiction: ProcessDefinition['jurisdiction'] }[]
+  > {
+    const city = await this.presetCity();
     return PRESET_IDS.map((id) => {
-      const { name, description, jurisdiction } = PRESETS[id];
+      const { name, description, jurisdiction } = this.make(id, city);
       return { id, name, ...(description ? { description } : {}), jurisdiction };
     });
   }
 
-  /** @throws NotFoundException for an unknown preset id. */
-  preset(id: string): ProcessDefinition {
-    if (!(PRESET_IDS as readonly string[]).includes(id)) throw new NotFoundException(`No preset ${id}`);
-    return PRESETS[id as PresetId];
+  /**
+   * A preset made for the stored city, as a draft from it starts. Presets are templates: the city's root, its stored
+   * routing catalogue and, for a preset written for one district (pinggu, ningbo-dl, suyu, malu), the district named
+   * by `districtId` — by default the city's first district — fill them in, so that a preset works for any imported
+   * city. Ladders name bodies by kind or function; the draft's validation says where the city lacks one.
+   * @throws NotFoundException for an unknown preset id.
+   * @throws ApiError 400 when `districtId` is not a district of the city, or the city has no district for a
+   *   district preset.
+   */
+  async presetForCity(id: string, districtId?: string): Promise<ProcessDefinition> {
+    if (!isPresetId(id)) throw new NotFoundException(`No preset ${id}`);
+    return this.make(id, await this.presetCity(), districtId);
   }
 
-  /**
-   * A preset made for the stored city, as a draft from it starts: its jurisdiction's city is the stored tree's root,
-   * and its routing the stored catalogue (when one is stored), so that a preset works for any imported city. Its
-   * ladder names bodies by kind or function; a district it is written for must still be one of the city's (the
-   * draft's validation says so when it is not).
-   * @throws NotFoundException for an unknown preset id.
-   */
-  async presetForCity(id: string): Promise<ProcessDefinition> {
-    const preset = this.preset(id);
+  private async presetCity(): Promise<{ tree: OrgTree; catalogue: RoutingCatalogue }> {
     const tree = await this.trees.current();
-    const routing = await loadCurrentCatalogue(this.dataSource.manager, tree);
-    return {
-      ...preset,
-      jurisdiction: { ...preset.jurisdiction, cityId: tree.rootId },
-      ...(routing ? { routing } : {}),
-    };
+    const stored = await loadCurrentCatalogue(this.dataSource.manager, tree);
+    return { tree, catalogue: stored ?? { id: 'none', version: '0', name: '（未导入派单目录）', categories: [] } };
+  }
+
+  private make(
+    id: PresetId,
+    { tree, catalogue }: { tree: OrgTree; catalogue: RoutingCatalogue },
+    districtId?: string,
+  ): ProcessDefinition {
+    if (!DISTRICT_PRESET_IDS.includes(id)) return presetFor(id, { cityId: tree.rootId, catalogue });
+    if (districtId !== undefined && findUnit(tree, districtId)?.kind !== 'district') {
+      throw invalid('districtId', 'district', `districtId: ${districtId} is not a district of the city`);
+    }
+    const district = districtId ?? tree.units.find((unit) => unit.kind === 'district')?.id;
+    if (!district) throw invalid('districtId', 'district', `preset ${id} covers one district; the city has none`);
+    return presetFor(id, { cityId: tree.rootId, catalogue, districtId: district });
   }
 
   /**
@@ -97,7 +114,7 @@ export class RulesService {
       document = (await this.version(request.fromVersion)).document;
       basedOn = request.fromVersion;
     } else if (request.fromPreset) {
-      document = await this.presetForCity(request.fromPreset);
+      document = await this.presetForCity(request.fromPreset, request.districtId);
       basedOn = `preset:${request.fromPreset}`;
     } else if (request.document) {
       document = request.document;
@@ -230,7 +247,7 @@ export class RulesService {
   /** A document by reference: a version label, `draft:<id>` or `preset:<id>`. */
   async documentOf(ref: string, field: string): Promise<unknown> {
     if (ref.startsWith('draft:')) return (await this.draft(ref.slice('draft:'.length))).document;
-    if (ref.startsWith('preset:')) return this.preset(ref.slice('preset:'.length));
+    if (ref.startsWith('preset:')) return this.presetForCity(ref.slice('preset:'.length));
     if (!/^[a-z0-9-]+@\d+$/.test(ref)) {
       throw invalid(field, 'reference', `${field} must be a version label (beijing@1), draft:<id> or preset:<id>`);
     }

@@ -1,6 +1,7 @@
 import { buildDefaultCalendar } from '../../../../activities/calendar-source';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
-import { BEIJING_DEFINITION, ProcessDefinition } from '../../../../libs/domain/src/rules';
+import { ProcessDefinition } from '../../../../libs/domain/src/rules';
+import { BEIJING_DEFINITION } from '../../../../libs/domain/src/rules/demo-presets';
 import { addToTotals, compareCase, emptyTotals, RecordedCase } from './what-if';
 
 /** `beijing` with the street rung shortened to 2WD and noise complaints handled in 5WD instead of 7WD. */

@@ -1,6 +1,6 @@
 import { Change, diffDefinitions, formatDiff } from './diff-definitions';
 import { ProcessDefinition } from './process-definition';
-import { PRESETS } from './presets';
+import { DEMO_PRESETS as PRESETS } from './demo-presets';
 
 type Editable<T> = T extends readonly (infer U)[]
   ? Editable<U>[]

@@ -2,7 +2,8 @@ import { DEFAULT_DUPLICATE_RADIUS_METERS, DEFAULT_REPEAT_POLICY } from '../intak
 import { BEIJING_LIFECYCLE_RULES } from '../lifecycle/presets';
 import { DEMO_CATALOGUE } from '../routing/demo-catalogue';
 import { ladderChain, ladderCommitteeLevels, ProcessDefinition, toLifecycleRules } from './process-definition';
-import { PRESET_IDS, PRESETS } from './presets';
+import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { PRESET_IDS } from './presets';
 
 const gradeOf = (definition: ProcessDefinition, id: string) =>
   definition.whistle.grades.find((grade) => grade.id === id);

@@ -2,7 +2,8 @@ import { DEMO_CITY } from '../org/demo-city';
 import { validateRoutingCatalogue } from '../routing/routing-catalogue';
 import { parseDuration } from '../calendar/duration';
 import { ProcessDefinition } from './process-definition';
-import { PRESET_IDS, PRESETS } from './presets';
+import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { PRESET_IDS } from './presets';
 import { DefinitionContext, DefinitionError, mayOutlast, validateDefinition } from './validate-definition';
 
 type Editable<T> = T extends readonly (infer U)[]

@@ -1,39 +1,49 @@
 import { ProcessDefinition } from '../process-definition';
-import { BEIJING_DEFINITION } from './beijing';
-import { JINAN_DEFINITION } from './jinan';
-import { MALU_DEFINITION } from './malu';
-import { NANJING_DEFINITION } from './nanjing';
-import { NINGBO_DL_DEFINITION } from './ningbo-dl';
-import { PINGGU_DEFINITION } from './pinggu';
-import { SUYU_DEFINITION } from './suyu';
+import { beijingPreset } from './beijing';
+import { jinanPreset } from './jinan';
+import { maluPreset } from './malu';
+import { nanjingPreset } from './nanjing';
+import { ningboDlPreset } from './ningbo-dl';
+import { pingguPreset } from './pinggu';
+import { PresetCity } from './preset-city';
+import { suyuPreset } from './suyu';
+
+export * from './preset-city';
 
 /** Ids of the process definition presets shipped with the product (DESIGN.md §4). */
 export const PRESET_IDS = ['beijing', 'pinggu', 'ningbo-dl', 'suyu', 'jinan', 'nanjing', 'malu'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
-/**
- * The presets by id, deeply frozen; each is valid against the demo city (`validateDefinition`) and documented in
- * docs/rules.md.
- */
-export const PRESETS: Readonly<Record<PresetId, ProcessDefinition>> = deepFreeze({
-  beijing: BEIJING_DEFINITION,
-  pinggu: PINGGU_DEFINITION,
-  'ningbo-dl': NINGBO_DL_DEFINITION,
-  suyu: SUYU_DEFINITION,
-  jinan: JINAN_DEFINITION,
-  nanjing: NANJING_DEFINITION,
-  malu: MALU_DEFINITION,
+/** A preset is a template: the city's own root, catalogue and district fill it in (see {@link PresetCity}). */
+export type PresetTemplate = (city: PresetCity) => ProcessDefinition;
+
+/** The preset templates by id; each is documented in docs/rules.md. */
+export const PRESET_TEMPLATES: Readonly<Record<PresetId, PresetTemplate>> = Object.freeze({
+  beijing: beijingPreset,
+  pinggu: pingguPreset,
+  'ningbo-dl': ningboDlPreset,
+  suyu: suyuPreset,
+  jinan: jinanPreset,
+  nanjing: nanjingPreset,
+  malu: maluPreset,
 });
 
-export {
-  BEIJING_DEFINITION,
-  JINAN_DEFINITION,
-  MALU_DEFINITION,
-  NANJING_DEFINITION,
-  NINGBO_DL_DEFINITION,
-  PINGGU_DEFINITION,
-  SUYU_DEFINITION,
-};
+/** Presets written for one district of a city (the others cover the whole city). */
+export const DISTRICT_PRESET_IDS: readonly PresetId[] = ['pinggu', 'ningbo-dl', 'suyu', 'malu'];
+
+export function isPresetId(id: string): id is PresetId {
+  return (PRESET_IDS as readonly string[]).includes(id);
+}
+
+/**
+ * The preset `id` made for `city`, deeply frozen.
+ * @throws PresetDistrictMissing for a district preset when the city names no district.
+ */
+export function presetFor(id: PresetId, city: PresetCity): ProcessDefinition {
+  return deepFreeze(PRESET_TEMPLATES[id](city));
+}
+
+export { beijingPreset, jinanPreset, maluPreset, nanjingPreset, ningboDlPreset, pingguPreset, suyuPreset };
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

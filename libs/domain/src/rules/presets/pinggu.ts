@@ -1,6 +1,6 @@
-import { DEMO_CITY_ID } from '../../org/demo-city';
 import { ProcessDefinition } from '../process-definition';
-import { BEIJING_DEFINITION } from './beijing';
+import { PresetCity, presetDistrict } from './preset-city';
+import { beijingPreset } from './beijing';
 
 /**
  * `pinggu`: Pinggu's 乡镇吹哨、部门报到, the origin of the whistle (joint enforcement in the townships). Differences from
@@ -9,59 +9,62 @@ import { BEIJING_DEFINITION } from './beijing';
  * township rates each department and can veto its assessment; the ladder starts at the township committee.
  * Jurisdiction: the demo city's suburban district 北郊区, whose townships stand in for Pinggu's.
  */
-export const PINGGU_DEFINITION: ProcessDefinition = {
-  ...BEIJING_DEFINITION,
-  id: 'pinggu',
-  name: '平谷乡镇吹哨、部门报到',
-  description:
-    'Pinggu: the township whistles for joint enforcement; departments report within 30 minutes for a red whistle, ' +
-    'stay until the job is done, and are rated by the township, which can veto.',
-  jurisdiction: { cityId: DEMO_CITY_ID, districtId: 'd-beijiao' },
-  lifecycle: {
-    ...BEIJING_DEFINITION.lifecycle,
-    ladder: {
-      rungs: [
+export function pingguPreset(city: PresetCity): ProcessDefinition {
+  const BEIJING_DEFINITION = beijingPreset(city);
+  return {
+    ...BEIJING_DEFINITION,
+    id: 'pinggu',
+    name: '平谷乡镇吹哨、部门报到',
+    description:
+      'Pinggu: the township whistles for joint enforcement; departments report within 30 minutes for a red whistle, ' +
+      'stay until the job is done, and are rated by the township, which can veto.',
+    jurisdiction: { cityId: city.cityId, districtId: presetDistrict(city, 'pinggu') },
+    lifecycle: {
+      ...BEIJING_DEFINITION.lifecycle,
+      ladder: {
+        rungs: [
+          {
+            id: 'township',
+            name: '乡镇（街道）协调委员会',
+            coordinator: { committee: 'street' },
+            deadline: '5WD',
+            next: 'district',
+          },
+          {
+            id: 'district',
+            name: '区协调委员会',
+            coordinator: { committee: 'district' },
+            supervision: 'posted',
+            actions: ['instruct', 'reassign', 'convene', 'decide'],
+          },
+        ],
+      },
+    },
+    whistle: {
+      triggers: ['joint-enforcement', 'emergency-response', 'key-work', 'citizen-demand'],
+      grades: [
         {
-          id: 'township',
-          name: '乡镇（街道）协调委员会',
-          coordinator: { committee: 'street' },
-          deadline: '5WD',
-          next: 'district',
+          id: 'blue',
+          name: '蓝哨',
+          description: '日常事项：部门派员报到，按期办结',
+          reportLimit: '1WD',
+          triggers: ['key-work', 'citizen-demand'],
         },
         {
-          id: 'district',
-          name: '区协调委员会',
-          coordinator: { committee: 'district' },
-          supervision: 'posted',
-          actions: ['instruct', 'reassign', 'convene', 'decide'],
+          id: 'red',
+          name: '红哨',
+          description: '联合执法、应急处置：部门执法力量30分钟内到场报到，事不完、人不撤',
+          reportLimit: 'PT30M',
+          triggers: ['joint-enforcement', 'emergency-response'],
         },
       ],
+      whistlers: [
+        { kind: 'township', answeredBy: 'departments' },
+        { kind: 'street', answeredBy: 'departments' },
+      ],
+      maxDepartments: 6,
+      stayUntilDone: true,
+      rating: { required: true, veto: true },
     },
-  },
-  whistle: {
-    triggers: ['joint-enforcement', 'emergency-response', 'key-work', 'citizen-demand'],
-    grades: [
-      {
-        id: 'blue',
-        name: '蓝哨',
-        description: '日常事项：部门派员报到，按期办结',
-        reportLimit: '1WD',
-        triggers: ['key-work', 'citizen-demand'],
-      },
-      {
-        id: 'red',
-        name: '红哨',
-        description: '联合执法、应急处置：部门执法力量30分钟内到场报到，事不完、人不撤',
-        reportLimit: 'PT30M',
-        triggers: ['joint-enforcement', 'emergency-response'],
-      },
-    ],
-    whistlers: [
-      { kind: 'township', answeredBy: 'departments' },
-      { kind: 'street', answeredBy: 'departments' },
-    ],
-    maxDepartments: 6,
-    stayUntilDone: true,
-    rating: { required: true, veto: true },
-  },
-};
+  };
+}

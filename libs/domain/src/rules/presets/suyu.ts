@@ -1,6 +1,6 @@
-import { DEMO_CITY_ID } from '../../org/demo-city';
 import { ProcessDefinition } from '../process-definition';
-import { BEIJING_DEFINITION } from './beijing';
+import { PresetCity, presetDistrict } from './preset-city';
+import { beijingPreset } from './beijing';
 
 /**
  * `suyu`: Suyu's 民意访评 (the public's visits and ratings audit the units). Differences from `beijing`: a fifth of
@@ -9,19 +9,22 @@ import { BEIJING_DEFINITION } from './beijing';
  * (the rule `beijing` borrows from Suyu); satisfaction weighs most in the score (20 / 30 / 50, our figures).
  * Jurisdiction: the demo city's district 西山区.
  */
-export const SUYU_DEFINITION: ProcessDefinition = {
-  ...BEIJING_DEFINITION,
-  id: 'suyu',
-  name: '宿豫民意访评',
-  description:
-    'Suyu: call-backs audit the units; a case the citizen is dissatisfied with twice goes to the discipline office ' +
-    'for accountability.',
-  jurisdiction: { cityId: DEMO_CITY_ID, districtId: 'd-xishan' },
-  lifecycle: {
-    ...BEIJING_DEFINITION.lifecycle,
-    callback: { window: '3WD', maxAttempts: 5, auditFraction: 0.2 },
-    rehandle: { duration: '5WD', maxCount: 1 },
-    accountability: { target: 'discipline-office' },
-  },
-  scoring: { ...BEIJING_DEFINITION.scoring, weights: { response: 20, resolution: 30, satisfaction: 50 } },
-};
+export function suyuPreset(city: PresetCity): ProcessDefinition {
+  const BEIJING_DEFINITION = beijingPreset(city);
+  return {
+    ...BEIJING_DEFINITION,
+    id: 'suyu',
+    name: '宿豫民意访评',
+    description:
+      'Suyu: call-backs audit the units; a case the citizen is dissatisfied with twice goes to the discipline office ' +
+      'for accountability.',
+    jurisdiction: { cityId: city.cityId, districtId: presetDistrict(city, 'suyu') },
+    lifecycle: {
+      ...BEIJING_DEFINITION.lifecycle,
+      callback: { window: '3WD', maxAttempts: 5, auditFraction: 0.2 },
+      rehandle: { duration: '5WD', maxCount: 1 },
+      accountability: { target: 'discipline-office' },
+    },
+    scoring: { ...BEIJING_DEFINITION.scoring, weights: { response: 20, resolution: 30, satisfaction: 50 } },
+  };
+}
