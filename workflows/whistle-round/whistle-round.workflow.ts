@@ -4,31 +4,20 @@ import {
   condition,
   currentUpdateInfo,
   patched,
-  proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { LifecycleActivities } from '../../activities';
-import { openWhistleTasks } from '../../libs/domain/src/whistle/open-whistle-tasks';
 import { INHERITED_DEADLINE, WhistleRound } from '../../libs/domain/src/whistle/whistle-round';
 import type { WhistleDeadlineRequest, WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
-import { ACTION_REFUSED } from '../complaint-case/messages';
+import { ACTION_REFUSED, resolveIncidentSignal, retryIncidentsSignal } from '../complaint-case/messages';
 import {
   closeWhistleRoundSignal,
   moveWhistleResultDueSignal,
   WHISTLE_ACTION_UPDATES,
   WhistleActionRequest,
-  whistleEventStream,
   WhistleRoundInput,
   whistleRoundQuery,
 } from './messages';
-
-// Only the calendar and the event mirror: the round's state reaches the case through its result, not a projection.
-const activities = proxyActivities<
-  Pick<LifecycleActivities, 'stampDeadline' | 'appendCaseEvents' | 'syncWhistleTasks'>
->({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+import { roundActivities as activities, RoundMirror } from './round-mirror';
 
 const refuse = (code: string, message: string): never => {
   throw ApplicationFailure.nonRetryable(`${code}: ${message}`, ACTION_REFUSED);
@@ -53,24 +42,9 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
   const refusal = WhistleRound.validateOpening(input.rules, input, openedAt);
   if (refusal) refuse(refusal.code, refusal.message);
   const { round, requests } = WhistleRound.open(input.rules, input, openedAt);
-  const stream = whistleEventStream(input.round);
   let version = 0;
-  let nextSeq = 1;
-  let syncing: Promise<void> = Promise.resolve();
-
-  /** Mirrors the new events to PostgreSQL in order, numbered within the round's own stream. */
-  const sync = (updateId?: string): Promise<void> => {
-    const events = round.takeEvents().map((event) => (updateId && event.actor ? { ...event, updateId } : event));
-    if (events.length === 0) return syncing;
-    const firstSeq = nextSeq;
-    nextSeq += events.length;
-    const tasks = openWhistleTasks(round.state);
-    syncing = syncing.then(async () => {
-      await activities.appendCaseEvents({ caseNo: input.caseNo, stream, firstSeq, events });
-      if (withTasks) await activities.syncWhistleTasks({ caseNo: input.caseNo, round: input.round, tasks });
-    });
-    return syncing;
-  };
+  const mirror = new RoundMirror(input.caseNo, input.round, round, withTasks);
+  const sync = (updateId?: string): Promise<void> => mirror.sync(updateId);
 
   /** Stamps deadlines on the calendar (in parallel: they are independent) and hands them to the round in order. */
   const stamp = async (deadlines: WhistleDeadlineRequest[]) => {
@@ -103,6 +77,9 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
       },
     );
   }
+  // Sent by the API for an incident of this round (its workflow id is the round's): retry after a fix, or drop.
+  setHandler(retryIncidentsSignal, () => void mirror.retryFailed());
+  setHandler(resolveIncidentSignal, ({ key }) => mirror.dropFailed(key));
   // A signal, not an Update: the case tells the round it is over; nothing about it can be refused.
   setHandler(closeWhistleRoundSignal, (request) => {
     if (round.close(request?.reason ?? '', now())) version += 1;
@@ -143,6 +120,6 @@ export async function whistleRound(input: WhistleRoundInput): Promise<WhistleRou
   }
   await condition(allHandlersFinished);
   await sync();
-  await syncing;
+  await mirror.settled();
   return round.result();
 }
