@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { bearer } from '../support/auth';
 import { noiseComplaintBody } from '../support/case-fixtures';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';
@@ -44,5 +45,30 @@ describe('metrics', () => {
       expect(text).toMatch(new RegExp(`^${series} \\d+(\\.\\d+)?$`, 'm'));
     }
     expect(text).toMatch(/# TYPE shaosheng_supervised_cases gauge/);
+  });
+
+  it('should count unresolved incidents by step, leaving resolved ones out', async () => {
+    // Rows of a case of this test only (the database is the tier's shared one), removed again at the end.
+    const caseNo = `METRICS-${randomUUID()}`;
+    const step = `metrics-probe-${randomUUID().slice(0, 8)}`;
+    const insert = (key: string, status: string) =>
+      stack.pg.query(
+        `INSERT INTO incidents (case_no, workflow_id, incident_key, step, error_type, message, status)
+         VALUES ($1, $2, $3, $4, 'MirrorRejected', 'probe', $5)`,
+        [caseNo, `case-${caseNo}`, key, step, status],
+      );
+    try {
+      await insert('a', 'open');
+      await insert('b', 'retrying');
+      await insert('c', 'resolved');
+      const text = (await stack.http().get('/metrics').expect(200)).text;
+      expect(text).toMatch(/# TYPE shaosheng_open_incidents gauge/);
+      expect(text).toMatch(new RegExp(`^shaosheng_open_incidents\\{step="${step}"\\} 2$`, 'm'));
+      await stack.pg.query(`UPDATE incidents SET status = 'resolved' WHERE case_no = $1`, [caseNo]);
+      const after = (await stack.http().get('/metrics').expect(200)).text;
+      expect(after).not.toContain(`step="${step}"`);
+    } finally {
+      await stack.pg.query(`DELETE FROM incidents WHERE case_no = $1`, [caseNo]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { Public } from '../auth/auth.decorators';
 import {
   metricsRegistry,
   openCases,
+  openIncidents,
   outboxBacklog,
   outboxOldestSeconds,
   overdueTasks,
@@ -29,7 +30,7 @@ export class MetricsController {
 
   private async readFigures(): Promise<void> {
     const q = <T>(sql: string) => this.dataSource.query(sql) as Promise<T[]>;
-    const [stages, [overdue], levels, [outbox], [intake]] = await Promise.all([
+    const [stages, [overdue], levels, [outbox], [intake], incidents] = await Promise.all([
       q<{ stage: string; n: number }>(
         `SELECT stage, count(*)::int AS n FROM cases WHERE status = 'open' GROUP BY stage`,
       ),
@@ -46,6 +47,9 @@ export class MetricsController {
         `SELECT coalesce(extract(epoch FROM now() - min(received_at)), 0)::float AS age
          FROM intake_requests WHERE status = 'received'`,
       ),
+      q<{ step: string; n: number }>(
+        `SELECT step, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY step`,
+      ),
     ]);
     openCases.reset();
     for (const { stage, n } of stages) openCases.set({ stage }, n);
@@ -55,5 +59,7 @@ export class MetricsController {
     outboxBacklog.set(outbox.n);
     outboxOldestSeconds.set(outbox.age);
     pendingIntakeSeconds.set(intake.age);
+    openIncidents.reset();
+    for (const { step, n } of incidents) openIncidents.set({ step }, n);
   }
 }

@@ -54,6 +54,12 @@ export const pendingIntakeSeconds = new Gauge({
   help: 'Age of the oldest stored submission whose workflow has not started, in seconds (0 when none)',
   registers: [metricsRegistry],
 });
+export const openIncidents = new Gauge({
+  name: 'shaosheng_open_incidents',
+  help: 'Incidents not yet resolved (open or retrying), by failed step',
+  labelNames: ['step'] as const,
+  registers: [metricsRegistry],
+});
 export const workflowBacklog = new Gauge({
   name: 'shaosheng_workflow_task_backlog',
   help: 'Workflow tasks waiting on the case task queue (the projection lags while they wait)',
