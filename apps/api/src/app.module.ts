@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrgTreeModule } from './org-tree/org-tree.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrgModule } from './org/org.module';
+import { Open311Module } from './open311/open311.module';
 import type { NotificationOptions } from './notifications/notification.settings';
 import { RulesModule } from './rules/rules.module';
 import { ScoresModule } from './scores/scores.module';
@@ -54,6 +55,7 @@ export class AppModule {
         AuditModule,
         OrgModule,
         IncidentsModule,
+        Open311Module,
       ],
     };
   }

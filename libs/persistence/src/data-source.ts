@@ -20,6 +20,7 @@ import { CalendarOfficialYears1700000000012 } from './migrations/1700000000012-c
 import { LadderPosition1700000000013 } from './migrations/1700000000013-ladder-position';
 import { Incidents1700000000014 } from './migrations/1700000000014-incidents';
 import { ActionRequests1700000000015 } from './migrations/1700000000015-action-requests';
+import { Open3111700000000016 } from './migrations/1700000000016-open311';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   LadderPosition1700000000013,
   Incidents1700000000014,
   ActionRequests1700000000015,
+  Open3111700000000016,
 ];
 
 /** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiTokenEntity } from '../../../../libs/persistence/src';
+import type { ApiTokenScope } from '../../../../libs/persistence/src/entities/api-token.entity';
 import { appendAudit, AuditActor } from '../../../../libs/persistence/src/audit';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode } from '../common/api-error';
@@ -19,6 +20,8 @@ export interface ApiTokenRequest {
   unitId: string;
   /** Lifetime in days from now. */
   expiresInDays: number;
+  /** What the token is limited to (`open311`: an Open311 client's api_key only); none by default. */
+  scopes?: ApiTokenScope[];
 }
 
 /** A created token: its row and the secret, which is never shown again. */
@@ -72,6 +75,7 @@ export class ApiTokenService {
           tokenHash: this.tokens.hashApiToken(token),
           role: request.role,
           unitId: request.unitId,
+          scopes: [...new Set(request.scopes ?? [])],
           createdBy: creator.actor.userId,
           createdAt: now,
           expiresAt: new Date(now.getTime() + request.expiresInDays * DAY_MS),
@@ -88,6 +92,7 @@ export class ApiTokenService {
             name: saved.name,
             role: saved.role,
             unitId: saved.unitId,
+            scopes: saved.scopes,
             expiresAt: saved.expiresAt.toISOString(),
           },
           source: 'api',

@@ -52,7 +52,13 @@ export class AuthController {
   @ApiResponse({ status: 201, description: 'Created; `token` is the secret' })
   async createApiToken(@Body() body: CreateApiTokenDto, @CurrentPrincipal() principal: Principal) {
     const created = await this.apiTokens.create(
-      { name: body.name, role: body.role, unitId: body.unitId, expiresInDays: body.expiresInDays ?? 90 },
+      {
+        name: body.name,
+        role: body.role,
+        unitId: body.unitId,
+        expiresInDays: body.expiresInDays ?? 90,
+        scopes: body.scopes,
+      },
       principal,
     );
     return toCreatedApiTokenResponse(created);

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { ApiTokenEntity } from '../../../../libs/persistence/src';
+import { API_TOKEN_SCOPES } from '../../../../libs/persistence/src/entities/api-token.entity';
+import type { ApiTokenScope } from '../../../../libs/persistence/src/entities/api-token.entity';
 import { USER_ROLES } from './auth.decorators';
 import type { Principal, UserRole } from './auth.decorators';
 import type { CreatedApiToken } from './api-token.service';
@@ -42,6 +44,17 @@ export class CreateApiTokenDto {
   @Min(1)
   @Max(730)
   expiresInDays?: number;
+
+  @ApiPropertyOptional({
+    enum: API_TOKEN_SCOPES,
+    isArray: true,
+    description: "`open311`: the token is an Open311 client's api_key only (refused as a bearer token)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(API_TOKEN_SCOPES.length)
+  @IsIn(API_TOKEN_SCOPES, { each: true })
+  scopes?: ApiTokenScope[];
 }
 
 /** Who the caller is: `GET /api/v1/auth/me`, and part of the login answer. */
@@ -76,6 +89,7 @@ export function toApiTokenResponse(record: ApiTokenEntity) {
     name: record.name,
     role: record.role,
     unitId: record.unitId,
+    scopes: record.scopes ?? [],
     createdBy: record.createdBy,
     createdAt: record.createdAt.toISOString(),
     expiresAt: record.expiresAt.toISOString(),

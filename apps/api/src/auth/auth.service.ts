@@ -216,7 +216,7 @@ export class AuthService {
   private async authenticateApiToken(token: string, now: Date): Promise<Principal | undefined> {
     const rows = (await this.dataSource.query(
       `SELECT id, name, role, unit_id, expires_at FROM api_tokens
-        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2`,
+        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND scopes = '{}'`,
       [this.tokens.hashApiToken(token), now],
     )) as ApiTokenRow[];
     const row = rows[0];

@@ -12,6 +12,6 @@ import { PublicCaseController } from './public-case.controller';
   imports: [ProcessDefinitionsModule],
   controllers: [CaseController, CaseActionController, PublicCaseController],
   providers: [CaseService, CaseActionService, RepeatContactService],
-  exports: [CaseActionService],
+  exports: [CaseActionService, CaseService],
 })
 export class CaseModule {}
