@@ -7,6 +7,7 @@ import {
   ExtensionDecisionDto,
   ExtensionRequestDto,
   ReasonDto,
+  SuspendDto,
   RedispatchDto,
   ReplyDto,
   ReportPartDto,
@@ -57,7 +58,14 @@ export const CASE_ACTION_BODIES = {
       reason: b.reason,
     }),
   },
-  suspend: { body: ReasonDto, toAction: (b: ReasonDto): CaseAction => ({ type: 'suspend', reason: b.reason }) },
+  suspend: {
+    body: SuspendDto,
+    toAction: (b: SuspendDto): CaseAction => ({
+      type: 'suspend',
+      reason: b.reason,
+      ...(b.reasonId === undefined ? {} : { reasonId: b.reasonId }),
+    }),
+  },
   resume: { body: ReasonDto, toAction: (b: ReasonDto): CaseAction => ({ type: 'resume', reason: b.reason }) },
   whistle: {
     body: WhistleDto,

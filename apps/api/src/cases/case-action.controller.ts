@@ -11,6 +11,7 @@ import {
   ExtensionDecisionDto,
   ExtensionRequestDto,
   ReasonDto,
+  SuspendDto,
   RedispatchDto,
   ReplyDto,
   ReviewDto,
@@ -139,7 +140,7 @@ export class CaseActionController {
   @ApiOperation({ summary: 'Suspend the case (中止) while waiting on the citizen: every clock stops' })
   suspend(
     @Param('caseNo') caseNo: string,
-    @Body() body: ReasonDto,
+    @Body() body: SuspendDto,
     @CurrentActor() actor: Actor,
     @IdempotencyKey() key?: string,
   ) {

@@ -41,6 +41,17 @@ export class ReasonDto {
   reason: string;
 }
 
+/** Body of `suspend`: why, and which of the rules' suspension reasons (optional when the rules list one). */
+export class SuspendDto extends ReasonDto {
+  @ApiPropertyOptional({
+    example: 'awaiting-citizen',
+    description: "One of the pinned rules' suspension reasons; optional when they list exactly one",
+  })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: '$property must be a suspension reason id, e.g. awaiting-citizen' })
+  reasonId?: string;
+}
+
 export class RedispatchDto extends ReasonDto {
   @ApiProperty({ example: 's-wenchang', description: 'The unit that leads the case from now on' })
   @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })

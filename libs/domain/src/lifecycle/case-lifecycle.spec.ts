@@ -9,6 +9,7 @@ import {
   EscalationLevel,
   LifecycleEvent,
   LifecyclePhase,
+  LifecycleRules,
   RefusalCode,
   Satisfaction,
 } from './lifecycle.types';
@@ -651,6 +652,66 @@ describe('CaseLifecycle', () => {
     ])('should refuse a suspension %s', (_title, stage, who, action, code) => {
       const c = caseAt(stage);
       expect(c.lc.validate(action, c.actors[who], at(30))?.code).toBe(code);
+    });
+  });
+
+  describe('suspension rules of the pinned version', () => {
+    const SUSPEND: Of<'suspend'> = { type: 'suspend', reason: '等待市民提供房产证明' };
+    const RESUME: Of<'resume'> = { type: 'resume', reason: '市民已提供材料' };
+    const withSuspension = (suspension: LifecycleRules['suspension']): LifecycleRules => ({
+      ...BEIJING_LIFECYCLE_RULES,
+      suspension,
+    });
+    const suspendAndResume = (c: Case, hour: number, action: CaseAction = SUSPEND) => {
+      c.lc.apply(action, c.actors.lead, at(hour));
+      c.lc.setPaused([]);
+      c.lc.apply(RESUME, c.actors.lead, at(hour + 1));
+    };
+
+    it('should allow at most maxCount suspensions per case, and none when it is 0', () => {
+      const c = caseAt('contacted', undefined, withSuspension({ maxCount: 2, reasonIds: ['awaiting-citizen'] }));
+      suspendAndResume(c, 20);
+      suspendAndResume(c, 22);
+      expect(c.lc.validate(SUSPEND, c.actors.lead, at(24))).toEqual({
+        code: 'LimitReached',
+        message: 'at most 2 suspension(s) per case',
+      });
+      const none = caseAt('contacted', undefined, withSuspension({ maxCount: 0, reasonIds: [] }));
+      expect(none.lc.validate(SUSPEND, none.actors.lead, at(20))).toEqual({
+        code: 'LimitReached',
+        message: 'the rules of this case allow no suspension',
+      });
+    });
+
+    it('should take the only listed reason by default and record it', () => {
+      const c = caseAt('contacted', undefined, withSuspension({ reasonIds: ['awaiting-citizen'] }));
+      c.lc.apply(SUSPEND, c.actors.lead, at(20));
+      expect(c.lc.state.suspension).toMatchObject({ reasonId: 'awaiting-citizen' });
+      expect(c.lc.takeEvents()).toEqual([
+        expect.objectContaining({
+          type: 'suspended',
+          detail: expect.objectContaining({ reasonId: 'awaiting-citizen' }),
+        }),
+      ]);
+    });
+
+    it('should make the handler pick one of several reasons, and only a listed one', () => {
+      const c = caseAt('contacted', undefined, withSuspension({ reasonIds: ['awaiting-citizen', 'court-ruling'] }));
+      expect(c.lc.validate(SUSPEND, c.actors.lead, at(20))).toEqual({
+        code: 'InvalidArgument',
+        message: 'reasonId: pick one of awaiting-citizen, court-ruling',
+      });
+      expect(c.lc.validate({ ...SUSPEND, reasonId: 'holiday' }, c.actors.lead, at(20))).toEqual({
+        code: 'InvalidArgument',
+        message: 'reasonId: holiday is not one of awaiting-citizen, court-ruling',
+      });
+      expect(c.lc.validate({ ...SUSPEND, reasonId: 'court-ruling' }, c.actors.lead, at(20))).toBeUndefined();
+    });
+
+    it('should leave cases pinned before the rules were read unlimited', () => {
+      const c = caseAt('contacted', undefined, withSuspension(undefined));
+      suspendAndResume(c, 20, { ...SUSPEND, reasonId: 'anything' });
+      expect(c.lc.validate(SUSPEND, c.actors.lead, at(24))).toBeUndefined();
     });
   });
 

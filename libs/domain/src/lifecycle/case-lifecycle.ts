@@ -70,7 +70,9 @@ export interface LifecycleState {
   supervisionSteps: number;
   overdue: boolean;
   /** Present while suspended (中止): the clock is stopped; `paused` holds what each deadline still owes. */
-  suspension?: { since: string; reason: string; paused?: PausedDeadline[] };
+  suspension?: { since: string; reason: string; reasonId?: string; paused?: PausedDeadline[] };
+  /** Suspensions so far (absent: none, or a case started before they were counted). */
+  suspensions?: number;
   /** Repeat contacts linked to this case (duplicates), and the priority they call for. */
   repeatCount: number;
   priority: CasePriority;
@@ -393,7 +395,8 @@ export class CaseLifecycle {
             : undefined) ??
           (s.contacted
             ? undefined
-            : refuse('WrongState', 'a case is suspended while waiting on the citizen: contact them first'))
+            : refuse('WrongState', 'a case is suspended while waiting on the citizen: contact them first')) ??
+          this.validateSuspension(action)
         );
       case 'resume':
         return (
@@ -587,9 +590,15 @@ export class CaseLifecycle {
         const deadlines = RUNNING_KINDS.map((kind) => s.deadlines[kind]).filter(
           (entry): entry is DeadlineEntry => entry !== undefined && deadlineApplies(s, entry.kind),
         );
-        s.suspension = { since: now, reason: action.reason };
+        const reasonId = action.reasonId ?? this.defaultSuspensionReason();
+        s.suspension = { since: now, reason: action.reason, ...(reasonId ? { reasonId } : {}) };
+        s.suspensions = (s.suspensions ?? 0) + 1;
         this.clock = { op: 'pause', at: now, deadlines };
-        this.record('suspended', now, actor, { reason: action.reason, stopped: deadlines.map((entry) => entry.kind) });
+        this.record('suspended', now, actor, {
+          reason: action.reason,
+          ...(reasonId ? { reasonId } : {}),
+          stopped: deadlines.map((entry) => entry.kind),
+        });
         return [];
       }
       case 'resume': {
@@ -691,6 +700,35 @@ export class CaseLifecycle {
     }
     timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return timers[0];
+  }
+
+  /** The pinned version's limit on suspensions and its reasons (cases pinned before they were read: neither). */
+  private validateSuspension(action: Extract<CaseAction, { type: 'suspend' }>): Refusal | undefined {
+    const refuse = (code: Refusal['code'], message: string): Refusal => ({ code, message });
+    const policy = this.rules.suspension;
+    if (!policy) return undefined;
+    if (policy.maxCount !== undefined && (this.state.suspensions ?? 0) >= policy.maxCount) {
+      return refuse(
+        'LimitReached',
+        policy.maxCount === 0
+          ? 'the rules of this case allow no suspension'
+          : `at most ${policy.maxCount} suspension(s) per case`,
+      );
+    }
+    if (action.reasonId === undefined) {
+      return policy.reasonIds.length > 1
+        ? refuse('InvalidArgument', `reasonId: pick one of ${policy.reasonIds.join(', ')}`)
+        : undefined;
+    }
+    return policy.reasonIds.includes(action.reasonId)
+      ? undefined
+      : refuse('InvalidArgument', `reasonId: ${action.reasonId} is not one of ${policy.reasonIds.join(', ')}`);
+  }
+
+  /** With exactly one suspension reason listed, it is the reason. */
+  private defaultSuspensionReason(): string | undefined {
+    const reasonIds = this.rules.suspension?.reasonIds ?? [];
+    return reasonIds.length === 1 ? reasonIds[0] : undefined;
   }
 
   /** A timer fired: send the reminder, or act on the expired deadline. Returns new deadlines to stamp. */

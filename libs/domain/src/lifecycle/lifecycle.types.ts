@@ -54,7 +54,7 @@ export type CaseAction =
   | { type: 'review'; accepted: boolean; reason?: string }
   | { type: 'callback'; reached: boolean; solved?: boolean; satisfaction?: Satisfaction; note?: string }
   | { type: 'escalate'; reason: string }
-  | { type: 'suspend'; reason: string }
+  | { type: 'suspend'; reason: string; reasonId?: string }
   | { type: 'resume'; reason: string }
   | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
   /** A co-unit reports its part to the lead unit (首接负责制: co-units report to the lead). */
@@ -193,6 +193,11 @@ export interface LifecycleRules {
   /** A unit may return a case within this window after dispatch (Shandong: 2 working days). */
   returnWindow: string;
   extension: { maxCount: number; maxWorkingDays: number };
+  /**
+   * Suspensions a case may have (absent: no limit; 0 forbids them) and the reason ids a handler picks from (one
+   * listed: the default). Absent (cases pinned before suspension rules were read): any reason, no limit.
+   */
+  suspension?: { maxCount?: number; reasonIds: readonly string[] };
   /** Fixed-ladder committee deadlines in order: community, street, district; city supervision has none. */
   ladder: { community: string; street: string; district: string };
   /**

@@ -256,7 +256,6 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
         suspension: object(
           {
             maxCount: int(0, 'Suspensions per case; absent: no limit.'),
-            maxWorkingDays: int(1, 'Longest suspension in working days; absent: no limit.'),
             reasons: { type: 'array', items: object({ id: ref('slug'), name: str() }) },
           },
           ['reasons'],

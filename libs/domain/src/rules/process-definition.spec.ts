@@ -11,8 +11,9 @@ const rungIds = (definition: ProcessDefinition) => ladderChain(definition.lifecy
 
 describe('toLifecycleRules', () => {
   it('should give BEIJING_LIFECYCLE_RULES plus the ladder as rungs for the beijing preset', () => {
-    const { rungs, command, dispatch, ...rest } = toLifecycleRules(PRESETS.beijing);
+    const { rungs, command, dispatch, suspension, ...rest } = toLifecycleRules(PRESETS.beijing);
     expect(rest).toStrictEqual(BEIJING_LIFECYCLE_RULES);
+    expect(suspension).toEqual({ reasonIds: ['awaiting-citizen'] });
     expect([command, dispatch]).toEqual(['city', { localityLevel: 'street', copyToDistrict: true }]);
     expect(rungs).toEqual([
       {

@@ -107,9 +107,10 @@ export interface SuspensionReason {
 export interface SuspensionPolicy {
   /** Suspensions a case may have; absent: no limit. 0 forbids suspension. */
   readonly maxCount?: number;
-  /** Longest suspension in working days; absent: no limit. */
-  readonly maxWorkingDays?: number;
-  /** The reasons a handler picks from; at least one unless `maxCount` is 0. */
+  /**
+   * The reasons a handler picks from (`reasonId` of the suspend action; with one reason listed it is the default);
+   * at least one unless `maxCount` is 0.
+   */
   readonly reasons: readonly SuspensionReason[];
 }
 
@@ -367,6 +368,10 @@ export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules 
   return {
     returnWindow: lifecycle.returnWindow,
     extension: { maxCount: lifecycle.extension.maxCount, maxWorkingDays: lifecycle.extension.maxWorkingDays },
+    suspension: {
+      ...(lifecycle.suspension.maxCount === undefined ? {} : { maxCount: lifecycle.suspension.maxCount }),
+      reasonIds: lifecycle.suspension.reasons.map((reason) => reason.id),
+    },
     ladder: { community: deadlineOf('community'), street: deadlineOf('street'), district: deadlineOf('district') },
     rungs: toRungRules(lifecycle.ladder),
     command: definition.dispatch.command,
