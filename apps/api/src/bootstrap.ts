@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ApiErrorFilter } from './common/api-error.filter';
+import { methodNotAllowed } from './common/method-not-allowed';
+import { ApiErrorBodyDto, documentErrorResponses } from './common/openapi';
 import { MAX_BODY_BYTES } from './common/text-hygiene';
 import { createValidationPipe } from './common/validation';
 import { ApiSettings, AppModule } from './app.module';
@@ -22,6 +24,8 @@ export async function createApiApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
+  // A known path with another method answers 405 with Allow (before body parsing: the body does not matter).
+  app.use(methodNotAllowed((app as NestExpressApplication).getHttpAdapter().getInstance()));
   // A larger JSON body answers 413 PayloadTooLarge (the filter); nesting and text are checked by the pipe.
   (app as NestExpressApplication).useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.useGlobalPipes(createValidationPipe());
@@ -36,17 +40,19 @@ export async function createApiApp(
 
 /** The OpenAPI document of the API; the console's typed client is generated from it at build (apps/console). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Shaosheng API')
       .setDescription('Complaint handling: intake, cases, and their workflows')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A login JWT or an API token (`shs_…`)' })
-      // Every operation takes the bearer token; the few public ones ignore its absence.
+      // Every operation takes the bearer token; the public ones declare none (documentErrorResponses).
       .addSecurityRequirements('bearer')
       .build(),
+    { extraModels: [ApiErrorBodyDto] },
   );
+  return documentErrorResponses(app, document);
 }
 
 /** Where `npm run build` puts the web console: `dist/console`, next to this file's compiled `dist/apps`. */

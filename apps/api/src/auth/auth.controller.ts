@@ -27,6 +27,7 @@ export class AuthController {
   @RateLimit('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Log in with username and password; returns a bearer token (JWT)' })
+  @ApiResponse({ status: 200, description: '{ accessToken, tokenType, expiresAt, expiresIn, user }' })
   @ApiResponse({ status: 401, description: 'Wrong username or password (one answer for both)' })
   @ApiResponse({ status: 429, description: 'Too many attempts for this username from this address' })
   async login(@Body() body: LoginDto) {

@@ -85,10 +85,16 @@ export class AffectedCasesView {
   @ApiProperty({ example: ['20270120000001'], description: 'Case numbers with at least one changed deadline' })
   caseNos: string[];
   @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
     description: 'Each changed deadline: caseNo, kind, duration, from, calendarVersion and due before, newDue after',
   })
   changed: AffectedDeadlines['changed'];
-  @ApiProperty({ description: 'Deadlines that could not be judged, with the reason' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Deadlines that could not be judged, with the reason',
+  })
   unchecked: AffectedDeadlines['unchecked'];
 }
 

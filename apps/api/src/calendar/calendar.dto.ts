@@ -113,6 +113,12 @@ export class RemoveLocalDayQueryDto {
   reason: string;
 }
 
+/** One span of office hours in local time. */
+export class OfficeHoursView {
+  @ApiProperty({ example: '09:00' }) start: string;
+  @ApiProperty({ example: '12:00' }) end: string;
+}
+
 export class LocalDayView {
   @ApiProperty({ example: '2026-11-25' }) date: string;
   @ApiProperty() working: boolean;
@@ -134,12 +140,18 @@ export class CalendarView {
   @ApiProperty({ example: '2025-01-01' }) coversFrom: string;
   @ApiProperty({ example: '2027-12-31' }) coversTo: string;
   @ApiProperty({ example: 480 }) utcOffsetMinutes: number;
-  @ApiProperty({ example: [{ start: '09:00', end: '12:00' }] }) officeHours: { start: string; end: string }[];
-  @ApiProperty({ example: [6, 7] }) weekend: number[];
+  @ApiProperty({ type: [OfficeHoursView], example: [{ start: '09:00', end: '12:00' }] })
+  officeHours: OfficeHoursView[];
+  @ApiProperty({ type: [Number], example: [6, 7], description: 'ISO weekdays (1 Monday … 7 Sunday)' })
+  weekend: number[];
   @ApiProperty({ type: [LocalDayView] }) localDays: LocalDayView[];
   @ApiProperty({ type: [OfficialYearView], description: 'Official schedules loaded for years past chinese-days' })
   officialYears: OfficialYearView[];
-  @ApiProperty({ example: [2027, 2028], description: 'Years holding the statutory holidays only, until loaded' })
+  @ApiProperty({
+    type: [Number],
+    example: [2027, 2028],
+    description: 'Years holding the statutory holidays only, until loaded',
+  })
   provisionalYears: number[];
 }
 

@@ -33,7 +33,7 @@ export class IncidentView {
   @ApiProperty({ description: 'How often the step failed' }) failures: number;
   @ApiProperty() raisedAt: string;
   @ApiProperty() lastFailedAt: string;
-  @ApiProperty({ nullable: true }) resolvedAt: string | null;
-  @ApiProperty({ nullable: true }) resolvedBy: string | null;
-  @ApiProperty({ nullable: true }) resolution: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolvedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolvedBy: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolution: string | null;
 }

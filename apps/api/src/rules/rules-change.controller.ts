@@ -27,6 +27,7 @@ export class RulesChangeController {
   @Roles(...RULES_WRITERS)
   @ApiOperation({ summary: 'Move matching open cases to a published version; reports moved and skipped cases, why' })
   @ApiResponse({ status: 201, description: '{ id, matched, moved, skipped: [{ caseNo, code, reason }], … }' })
+  @ApiResponse({ status: 404, description: 'No such published version' })
   @ApiResponse({ status: 409, description: 'The version is archived' })
   migrate(@Body() body: StartMigrationDto, @CurrentPrincipal() principal: Principal) {
     return this.migrations.migrate(body, principal);

@@ -139,6 +139,7 @@ export class RulesController {
 
   @Get('diff')
   @ApiOperation({ summary: 'Differences between two documents (label, draft:<id>, preset:<id>): changes and text' })
+  @ApiResponse({ status: 404, description: 'No such version, draft or preset' })
   diff(@Query() query: DiffQueryDto) {
     return this.rules.diff(query.from, query.to);
   }

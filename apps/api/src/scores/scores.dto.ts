@@ -59,20 +59,24 @@ export class ScoreRunQueryDto {
 
 /** One score run: when and why it ran, what it computed from, whether a later run superseded it. */
 export class ScoreRunView {
-  @ApiProperty({ nullable: true, description: 'Null only in a 202 answer, before the workflow recorded the run' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Null only in a 202 answer, before the workflow recorded the run',
+  })
   id: string | null;
   @ApiProperty() workflowId: string;
   @ApiProperty({ example: '2026-10' }) month: string;
   @ApiProperty({ enum: ['schedule', 'on-demand'] }) trigger: string;
   @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status: string;
-  @ApiPropertyOptional({ nullable: true }) requestedBy: string | null;
-  @ApiPropertyOptional({ nullable: true }) startedAt: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'The instant the figures are as of' })
+  @ApiPropertyOptional({ type: String, nullable: true }) requestedBy: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) startedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The instant the figures are as of' })
   computedAt: string | null;
-  @ApiPropertyOptional({ nullable: true }) finishedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) finishedAt: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'Cases, windows and the SHA-256 of the stored facts' })
   inputs: ScoreRunInputs | null;
-  @ApiPropertyOptional({ nullable: true }) error: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) error: string | null;
   @ApiProperty({ description: "The month's published run: its latest completed run" }) published: boolean;
   @ApiProperty({ description: 'A completed run a later completed run of the same month replaced' })
   superseded: boolean;
@@ -81,14 +85,14 @@ export class ScoreRunView {
 /** One unit's figures (without the case lists: see `…/explain`). */
 export class UnitScoreView {
   @ApiProperty() unitId: string;
-  @ApiPropertyOptional({ nullable: true, description: 'From the org tree, when it knows the unit' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'From the org tree, when it knows the unit' })
   unitName: string | null;
   @ApiProperty({ enum: ['street', 'department', 'district'] }) unitKind: ScoredUnitKind;
   @ApiProperty() counts: UnitCounts;
   @ApiProperty() rates: { response: Rate; resolution: Rate; satisfaction: Rate };
-  @ApiProperty({ nullable: true, description: '0–100' }) score: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: '0–100' }) score: number | null;
   @ApiProperty() eligible: boolean;
-  @ApiProperty({ nullable: true }) rank: number | null;
+  @ApiProperty({ type: Number, nullable: true }) rank: number | null;
   @ApiProperty() bottom: boolean;
 }
 
