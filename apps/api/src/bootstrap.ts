@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { activeTracing, httpTracingMiddleware } from '../../../libs/platform/src/tracing';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { methodNotAllowed } from './common/method-not-allowed';
 import { ApiErrorBodyDto, documentErrorResponses } from './common/openapi';
@@ -24,6 +25,8 @@ export async function createApiApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
+  // While traces are exported: one server span per request, first, so that everything the request does is inside it.
+  if (activeTracing()) app.use(httpTracingMiddleware);
   // A known path with another method answers 405 with Allow (before body parsing: the body does not matter).
   app.use(methodNotAllowed((app as NestExpressApplication).getHttpAdapter().getInstance()));
   // A larger JSON body answers 413 PayloadTooLarge (the filter); nesting and text are checked by the pipe.

@@ -15,6 +15,7 @@ import {
 import { createScoreActivities } from '../../../activities/scores.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import { OrgTreeSource, postgresOrgTreeSource } from '../../../libs/persistence/src/org/org-tree-source';
+import { activeTracing, workerTracingOptions } from '../../../libs/platform/src/tracing';
 
 /**
  * Builds the case activities from the application context's providers. Every decision reads the org tree and the
@@ -62,9 +63,12 @@ export interface CaseWorker {
   shutdown(): Promise<void>;
 }
 
-/** The prebuilt bundle `npm run build` writes next to the compiled code, if present. */
+/**
+ * The prebuilt bundle `npm run build` writes next to the compiled code, if present: `workflow-bundle.js`, or while
+ * tracing is on `workflow-bundle-traced.js`, the same workflows with Temporal's workflow tracing interceptors.
+ */
 export function defaultWorkflowBundlePath(): string | undefined {
-  const path = join(__dirname, '..', '..', '..', 'workflow-bundle.js');
+  const path = join(__dirname, '..', '..', '..', activeTracing() ? 'workflow-bundle-traced.js' : 'workflow-bundle.js');
   return existsSync(path) ? path : undefined;
 }
 
@@ -95,6 +99,8 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Case
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../../../workflows') }),
     activities: context.get(CaseActivitiesFactory).create(),
+    // Spans of workflows and activities while tracing is on; nothing at all when off.
+    ...workerTracingOptions({ prebuiltBundle: Boolean(options.workflowBundlePath) }),
     shutdownGraceTime: '10 seconds',
   });
   let running: Promise<void> | undefined;

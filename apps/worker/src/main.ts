@@ -2,12 +2,17 @@ import 'reflect-metadata';
 import { Runtime } from '@temporalio/worker';
 import { runMigrations } from '../../../libs/persistence/src';
 import { connectWorker, createLogger, loadConfig, TemporalLogAdapter } from '../../../libs/platform/src';
+import { startTracing, tracingConfigFromEnv } from '../../../libs/platform/src/tracing';
 import { createCaseWorker, defaultWorkflowBundlePath } from './case-worker';
 
 /** `npm run start:worker`: the case worker alone, against DATABASE_URL and TEMPORAL_ADDRESS (production). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
+  // Traces only when an OTLP endpoint is configured; before the worker, which picks its interceptors from it.
+  const tracingConfig = tracingConfigFromEnv('shaosheng-worker');
+  const tracing = tracingConfig ? startTracing(tracingConfig) : undefined;
+  if (tracingConfig) logger.info({ url: tracingConfig.url }, 'exporting traces');
   Runtime.install({
     logger: new TemporalLogAdapter(logger),
     shutdownSignals: [],
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
   await caseWorker.run();
   await caseWorker.shutdown();
   await connection.close();
+  await tracing?.shutdown();
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { AppConfig, connectClient, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../../../../libs/platform/src';
+import { workflowClientTracingInterceptors } from '../../../../libs/platform/src/tracing';
 import { TemporalBound } from './temporal-bound';
 
 /** Where the API's cases run: the namespace and task queue of the case workers. */
@@ -36,7 +37,13 @@ export class TemporalModule {
         { provide: Connection, useFactory: () => connectClient(temporal, { lazy: true }) },
         {
           provide: Client,
-          useFactory: (connection: Connection) => new Client({ connection, namespace: temporal.namespace }),
+          // While traces are exported, each start, Update, signal and Query carries the request's span to the workflow.
+          useFactory: (connection: Connection) =>
+            new Client({
+              connection,
+              namespace: temporal.namespace,
+              interceptors: { workflow: workflowClientTracingInterceptors() },
+            }),
           inject: [Connection],
         },
         {
