@@ -83,6 +83,23 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: DEMO_DATA }] },
   },
   {
+    files: ['apps/api/**/*.ts'],
+    ignores: [...TESTS, ...DEMO_DATA_ALLOWED],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: DEMO_DATA.concat([
+            {
+              group: ['**/activities/**', '**/activities'],
+              message: 'The API does not run activity code: put what both need in libs/ (issue 10).',
+            },
+          ]),
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.test.ts', ...DEMO_DATA_ALLOWED],
     rules: {

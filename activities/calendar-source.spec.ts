@@ -1,7 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { addDuration, isWorkingDay } from '../libs/domain/src/calendar';
 import { withLocalDays } from '../libs/domain/src/calendar/local-days';
-import { buildDefaultCalendar, calendarSourceOf, CalendarSource, fixedCalendarSource } from './calendar-source';
+import {
+  buildDefaultCalendar,
+  calendarSourceOf,
+  CalendarSource,
+  fixedCalendarSource,
+} from '../libs/persistence/src/calendar/calendar-source';
 import { createLifecycleActivities } from './lifecycle.activities';
 
 describe('calendar sources', () => {

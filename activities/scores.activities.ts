@@ -17,10 +17,13 @@ import {
   previousMonthOf,
   ScoreError,
   ScoreReport,
+  ScoreRunInputs,
   ScoreTrigger,
   ScoringPolicy,
   withCatalogueExclusions,
 } from '../libs/domain/src/scores';
+
+export type { ScoreRunInputs } from '../libs/domain/src/scores';
 
 export interface ScoreActivityDeps {
   dataSource: DataSource;
@@ -74,16 +77,6 @@ export interface MonthFacts {
   cases: CaseScoreFacts[];
   /** The month before, for hotspot growth. */
   baseline: { month: string; window: { from: string; to: string }; cases: HotspotCaseFacts[] };
-}
-
-/** What `score_runs.inputs` records: how many facts the run stored and the SHA-256 that fixes them. */
-export interface ScoreRunInputs {
-  cases: number;
-  baselineCases: number;
-  window: { from: string; to: string };
-  baselineWindow: { from: string; to: string };
-  /** SHA-256 of {@link canonicalJson} of `{ month, cases, baseline }` (cases in case-number order). */
-  sha256: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import { DEFAULT_CALENDAR_ID } from '../../activities/calendar-source';
+import { DEFAULT_CALENDAR_ID } from '../../libs/persistence/src/calendar/calendar-source';
 import { ApiTokenService } from '../../apps/api/src/auth/api-token.service';
 import { AuthService } from '../../apps/api/src/auth/auth.service';
 import { canonicalJson, sha256Hex } from '../../libs/persistence/src/audit';

@@ -1,4 +1,4 @@
-import { PostgresCalendarSource } from '../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../libs/persistence/src/calendar/calendar-source';
 import { createLifecycleActivities } from '../../activities/lifecycle.activities';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../libs/persistence/src';

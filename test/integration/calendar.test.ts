@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PostgresCalendarSource } from '../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../libs/persistence/src/calendar/calendar-source';
 import { createLifecycleActivities } from '../../activities/lifecycle.activities';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { dataSourceOptions } from '../../libs/persistence/src';

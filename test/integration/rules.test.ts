@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import { buildDefaultCalendar } from '../../activities/calendar-source';
+import { buildDefaultCalendar } from '../../libs/persistence/src/calendar/calendar-source';
 import { addDuration } from '../../libs/domain/src/calendar';
 import { formatCaseNo } from '../../libs/domain/src/case/case.types';
 import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';

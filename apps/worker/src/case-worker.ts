@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createCaseActivities, createLifecycleActivities } from '../../../activities';
-import { PostgresCalendarSource } from '../../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../../libs/persistence/src/calendar/calendar-source';
 import {
   postgresCatalogueSource,
   postgresCityCatalogue,

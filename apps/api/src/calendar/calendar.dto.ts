@@ -4,7 +4,7 @@ import { IsBoolean, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, V
 import { nationalYearsOf } from '../../../../libs/domain/src/calendar/national-years';
 import { DurationFormatError, parseDuration } from '../../../../libs/domain/src/calendar/duration';
 import { parseLocalDate } from '../../../../libs/domain/src/calendar/local-time';
-import type { CalendarVersionView } from '../../../../activities/calendar-source';
+import type { CalendarVersionView } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { OfficialYearView } from './calendar-years.dto';
 
 const NOT_BLANK = /\S/;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PostgresCalendarSource } from '../../../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { CalendarStore } from '../../../../libs/persistence/src/calendar/calendar.store';
 import { CaseModule } from '../cases/case.module';
 import { CalendarController } from './calendar.controller';

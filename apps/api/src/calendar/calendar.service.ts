@@ -13,7 +13,7 @@ import { officialYearProblems } from '../../../../libs/domain/src/calendar/natio
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CalendarChangeError, CalendarStore } from '../../../../libs/persistence/src/calendar/calendar.store';
 import { openCaseDeadlines } from '../../../../libs/persistence/src/calendar/open-case-deadlines';
-import { CalendarVersionView, PostgresCalendarSource } from '../../../../activities/calendar-source';
+import { CalendarVersionView, PostgresCalendarSource } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { AffectedCasesView, RecomputedCaseView, RecomputeOpenCasesView } from './calendar-years.dto';
 import { CaseActionService } from '../cases/case-action.service';

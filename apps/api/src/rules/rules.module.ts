@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PostgresCalendarSource } from '../../../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { CaseModule } from '../cases/case.module';
 import { MigrationService } from './migration.service';
 import { ProcessDefinitionsModule } from './process-definitions.module';

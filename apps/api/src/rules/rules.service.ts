@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DEFAULT_CALENDAR_ID } from '../../../../activities/calendar-source';
+import { DEFAULT_CALENDAR_ID } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import type { RoutingCatalogue } from '../../../../libs/domain/src/routing/routing.types';

@@ -1,4 +1,4 @@
-import { buildDefaultCalendar } from '../../../../activities/calendar-source';
+import { buildDefaultCalendar } from '../../../../libs/persistence/src/calendar/calendar-source';
 import type { CaseOutcome } from '../../../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PostgresCalendarSource } from '../../../../activities/calendar-source';
+import { PostgresCalendarSource } from '../../../../libs/persistence/src/calendar/calendar-source';
 import type { Urgency } from '../../../../libs/domain/src/case/case.types';
 import type { EscalationLevel } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';

@@ -1,4 +1,4 @@
-import { buildDefaultCalendar } from '../../../../activities/calendar-source';
+import { buildDefaultCalendar } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { ProcessDefinition } from '../../../../libs/domain/src/rules';
 import { BEIJING_DEFINITION } from '../../../../libs/domain/src/rules/demo-presets';

@@ -11,7 +11,7 @@ import type {
   UnitCounts,
   UnitExplanation,
 } from '../../../../libs/domain/src/scores/score.types';
-import type { ScoreRunInputs } from '../../../../activities/scores.activities';
+import type { ScoreRunInputs } from '../../../../libs/domain/src/scores';
 
 export const MONTH_MESSAGE = "$property must be a month 'YYYY-MM' (Asia/Shanghai), e.g. '2026-10'";
 export const FUTURE_MESSAGE = '$property must not be after the current month (Asia/Shanghai)';

@@ -15,7 +15,7 @@ import {
   type UnitExplanation,
 } from '../../../../libs/domain/src/scores/score.types';
 import { appendAudit } from '../../../../libs/persistence/src/audit';
-import type { ScoreRunInputs } from '../../../../activities/scores.activities';
+import type { ScoreRunInputs } from '../../../../libs/domain/src/scores';
 import type { monthlyScores } from '../../../../workflows/monthly-scores/monthly-scores.workflow';
 import { MONTHLY_SCORES_WORKFLOW, onDemandScoresWorkflowId } from '../../../../workflows/monthly-scores/messages';
 import { ApiError, ApiErrorCode } from '../common/api-error';

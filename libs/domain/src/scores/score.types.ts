@@ -296,3 +296,13 @@ export interface ScoreReport {
   hotspots: Hotspot[];
   candidates: ProblemCandidate[];
 }
+
+/** What `score_runs.inputs` records: how many facts the run stored and the SHA-256 that fixes them. */
+export interface ScoreRunInputs {
+  cases: number;
+  baselineCases: number;
+  window: { from: string; to: string };
+  baselineWindow: { from: string; to: string };
+  /** SHA-256 of the canonical JSON (keys sorted) of `{ month, cases, baseline }` (cases in case-number order). */
+  sha256: string;
+}

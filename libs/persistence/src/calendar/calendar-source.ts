@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { WorkCalendar } from '../libs/domain/src/calendar';
-import { buildChineseCalendar, chineseDaysCoverage } from '../libs/domain/src/calendar/chinese-days-source';
-import { withLocalDays } from '../libs/domain/src/calendar/local-days';
-import { OfficialYear, withNationalYears } from '../libs/domain/src/calendar/national-years';
-import { CalendarSnapshot, CalendarStore } from '../libs/persistence/src/calendar/calendar.store';
+import type { WorkCalendar } from '../../../domain/src/calendar';
+import { buildChineseCalendar, chineseDaysCoverage } from '../../../domain/src/calendar/chinese-days-source';
+import { withLocalDays } from '../../../domain/src/calendar/local-days';
+import { OfficialYear, withNationalYears } from '../../../domain/src/calendar/national-years';
+import { CalendarSnapshot, CalendarStore } from './calendar.store';
 
 /** Id of the calendar deadlines are laid on: the key of its versions in the database, and its national data. */
 export const DEFAULT_CALENDAR_ID = 'cn-mainland';
