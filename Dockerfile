@@ -28,7 +28,9 @@ COPY apps ./apps
 COPY libs ./libs
 COPY workflows ./workflows
 COPY activities ./activities
-# `npm run build` = tsc -p tsconfig.build.json + the workflow bundle the worker loads instead of bundling at start.
+COPY scripts/build ./scripts/build
+# `npm run build` (scripts/build/build.mjs) = tsc -p tsconfig.build.json + the workflow bundle the worker loads instead
+# of bundling at start + the console; each step is skipped when its inputs are unchanged since it last succeeded.
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -51,7 +51,14 @@ function fingerprint({ dirs = [], files = [], keep = () => true }) {
   };
   dirs.forEach(walk);
   files.forEach(add);
-  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+  return lines.sort();
+}
+
+/** The first input that differs between two fingerprints, for the log line. */
+function firstChange(before, after) {
+  const old = new Set(before);
+  const changed = after.find((line) => !old.has(line)) ?? before.find((line) => !after.includes(line));
+  return changed ? changed.split('\t')[0] : 'inputs';
 }
 
 const run = (label, command, args) => {
@@ -62,21 +69,27 @@ const run = (label, command, args) => {
     process.stderr.write(`[build] ${label} failed\n`);
     process.exit(1);
   }
-  process.stdout.write(`[build] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`[build] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 };
 
 /** Runs `build` unless the inputs' fingerprint matches the last successful run and `output` exists. */
 function step(name, inputs, output, build) {
-  const print = fingerprint(inputs);
+  const lines = fingerprint(inputs);
+  const print = createHash('sha256').update(lines.join('\n')).digest('hex');
   const stampFile = join(stamps, `${name}.sha256`);
+  const listFile = join(stamps, `${name}.inputs`);
   const last = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : '';
   if (!force && last === print && existsSync(join(root, output))) {
-    process.stdout.write(`[build] ${name}: up to date\n`);
+    process.stderr.write(`[build] ${name}: up to date\n`);
     return;
   }
+  const why = !last ? 'first build' : force ? '--force' : last === print ? `${output} missing` : 'changed';
+  const before = why === 'changed' && existsSync(listFile) ? readFileSync(listFile, 'utf8').split('\n') : [];
+  process.stderr.write(`[build] ${name}: ${why === 'changed' ? `${firstChange(before, lines)} changed` : why}\n`);
   build();
   mkdirSync(stamps, { recursive: true });
   writeFileSync(stampFile, print);
+  writeFileSync(listFile, lines.join('\n'));
 }
 
 const sources = (path) => /\.(ts|json)$/.test(path) && !isTest(path);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApiApp } from '../../api/src/bootstrap';
 import { CaseWorker, createCaseWorker, defaultWorkflowBundlePath } from '../../worker/src/case-worker';
 import { runMigrations, seedDemoData } from '../../../libs/persistence/src';
+import { removeEmbeddedState, writeEmbeddedState } from '../../../libs/persistence/src/cli/embedded-state';
 import {
   connectClient,
   connectWorker,
@@ -103,6 +104,18 @@ async function main(): Promise<void> {
     stops.push(() => app.close());
 
     const api = `http://localhost:${config.http.port}`;
+    // The CLIs (npm run audit:verify, migrate, …) find this database and server through this file.
+    const dataDir = config.embedded.dataDir;
+    writeEmbeddedState(dataDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      databaseUrl,
+      temporalAddress: address,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      api,
+    });
+    stops.push(async () => removeEmbeddedState(dataDir));
     logger.info({ api, ready: `${api}/ready`, docs: `${api}/api/docs`, temporalUi: uiUrl }, 'Shaosheng is running');
     process.stdout.write(
       [

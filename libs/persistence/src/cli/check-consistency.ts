@@ -1,8 +1,9 @@
 import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { AppConfig, connectClient, loadConfig } from '../../../platform/src';
+import { AppConfig, connectClient } from '../../../platform/src';
 import { checkConsistency, temporalVisibility } from '../audit/consistency';
 import { dataSourceOptions } from '../data-source';
+import { loadCliConfig } from './embedded-state';
 import { EXIT } from './verify-audit';
 
 /**
@@ -47,7 +48,12 @@ export async function runCheckConsistency(
 
 /** `npm run audit:consistency [-- --hours <n>] [-- --all-queues]`: DATABASE_URL against TEMPORAL_ADDRESS. */
 if (require.main === module) {
-  (async () => runCheckConsistency(process.argv.slice(2), loadConfig(), (text) => process.stdout.write(text)))().then(
+  (async () =>
+    runCheckConsistency(
+      process.argv.slice(2),
+      loadCliConfig(process.env, (message) => process.stderr.write(`${message}\n`)),
+      (text) => process.stdout.write(text),
+    ))().then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

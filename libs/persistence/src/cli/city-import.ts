@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../../platform/src';
 import { CityImportError, describeImport, importCity, readCityFolder } from '../city-import/city-import';
 import { checkCity } from '../city-import/city-rows';
 import { formatProblem, ImportProblem } from '../city-import/city-tables';
 import { dataSourceOptions, runMigrations } from '../data-source';
+import { loadCliConfig } from './embedded-state';
 
 const USAGE = 'usage: npm run city:import -- <folder> [--dry-run] [--actor NAME] [--reason TEXT]';
 
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   // The files are checked before any database is needed: refused files are reported the same everywhere.
   const { problems } = checkCity(files);
   if (problems.length > 0) return refused(problems);
-  const config = loadConfig();
+  const config = loadCliConfig(process.env, (message) => process.stderr.write(`${message}\n`));
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set to import a city');
   await runMigrations(config.databaseUrl);
   const dataSource = await new DataSource(dataSourceOptions(config.databaseUrl)).initialize();

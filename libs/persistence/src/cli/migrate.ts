@@ -1,9 +1,10 @@
-import { createLogger, loadConfig } from '../../../platform/src';
+import { createLogger } from '../../../platform/src';
 import { runMigrations } from '../data-source';
+import { loadCliConfig } from './embedded-state';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL and exits. */
+/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the running `npm start`'s database) and exits. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadCliConfig(process.env, (message) => process.stderr.write(`${message}\n`));
   const logger = createLogger(config.logLevel, 'migrate');
   if (!config.databaseUrl) throw new Error('DATABASE_URL must be set to run migrations outside npm start');
   const applied = await runMigrations(config.databaseUrl);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../../platform/src';
 import { verifyAuditLog } from '../audit/audit.verify';
 import { dataSourceOptions } from '../data-source';
+import { loadCliConfig } from './embedded-state';
 
 /** Exit codes of the audit CLIs: every link holds (no drift) / a broken link (drift) / the check could not run. */
 export const EXIT = { ok: 0, failed: 1, found: 2 } as const;
@@ -32,7 +32,11 @@ export async function runVerifyAudit(
 
 /** `npm run audit:verify [-- --case <caseNo>]`: verifies the audit log in DATABASE_URL. */
 if (require.main === module) {
-  runVerifyAudit(process.argv.slice(2), loadConfig().databaseUrl, (text) => process.stdout.write(text)).then(
+  runVerifyAudit(
+    process.argv.slice(2),
+    loadCliConfig(process.env, (message) => process.stderr.write(`${message}\n`)).databaseUrl,
+    (text) => process.stdout.write(text),
+  ).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
