@@ -1,12 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChaosOptions, formatReport, runChaos } from './chaos';
 
 /**
  * `npm run chaos [-- --duration 300 --rate 1 --kill-interval 20 --max-down 5 --seed 42 --drain 90 --converge 180
- * --keep]`: a fault-injection run against the product as separate processes (see chaos.ts). Each flag can also be
+ * --keep --report <file.json>]`: a fault-injection run against the product as separate processes (see chaos.ts). Each flag can also be
  * given as an environment variable: CHAOS_DURATION, CHAOS_RATE, CHAOS_KILL_INTERVAL, CHAOS_MAX_DOWN, CHAOS_SEED,
- * CHAOS_DRAIN, CHAOS_CONVERGE, CHAOS_KEEP=1. Prints the figures; exits 1 when a check fails, 2 when the run could
- * not be made.
+ * CHAOS_DRAIN, CHAOS_CONVERGE, CHAOS_KEEP=1. Prints the figures (and writes the whole report as JSON with
+ * `--report`); exits 1 when a check fails, 2 when the run could not be made.
  */
 export function chaosOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Omit<ChaosOptions, 'log'> {
   const flag = (name: string, variable: string, fallback: number): number => {
@@ -39,6 +40,8 @@ if (require.main === module) {
   (async () => {
     const report = await runChaos({ ...chaosOptions(process.argv.slice(2), process.env), log });
     process.stdout.write(`${formatReport(report)}\n`);
+    const reportAt = process.argv.indexOf('--report');
+    if (reportAt >= 0) writeFileSync(process.argv[reportAt + 1], `${JSON.stringify(report, null, 2)}\n`);
     return report.ok ? 0 : 1;
   })().then(
     (code) => process.exit(code),
