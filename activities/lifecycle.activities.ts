@@ -108,6 +108,20 @@ export interface AppendCaseEventsInput {
   events: LifecycleEvent[];
   /** The service centre of the case (notifications to operators); absent: the city's. */
   serviceCentreId?: string;
+  /**
+   * The case row and its open tasks as they stand after these events, written in the same transaction (one mirror
+   * write per change); absent: events only (whistle rounds, cases started before the one-write mirror).
+   */
+  projection?: CaseProjection;
+}
+
+/**
+ * What `appendCaseEvents` reports in a {@link MIRROR_REJECTED} failure's first detail: which of its parts PostgreSQL
+ * refused (`appendCaseEvents`: the events with their audit entries and notifications; `projectCase`: the case row and
+ * its tasks). The parts not named were committed.
+ */
+export interface MirrorRefusal {
+  refused: Array<'appendCaseEvents' | 'projectCase'>;
 }
 
 /** What the case projection mirrors of the workflow's state. */
@@ -155,6 +169,47 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   const calendarAt = async (version: number, current: WorkCalendar): Promise<WorkCalendar> => {
     if (version === current.version || !(calendars instanceof PostgresCalendarSource)) return current;
     return (await calendars.atVersion(version))?.calendar ?? current;
+  };
+
+  /** The statements that append `input`'s events (with their notifications) and the audit entries they make. */
+  const eventWrites = async (input: AppendCaseEventsInput) => {
+    const stream = input.stream ?? 'case';
+    const centreId = input.serviceCentreId ?? serviceCentreFor(await trees(), undefined, false).id;
+    const values: unknown[] = [];
+    const rows = input.events.map((event, i) => {
+      values.push(
+        input.caseNo,
+        stream,
+        input.firstSeq + i,
+        event.type,
+        event.at,
+        event.actor ? JSON.stringify(event.actor) : null,
+        JSON.stringify(event.detail),
+        event.updateId ?? null,
+      );
+      const p = i * 8;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
+    });
+    const notifications = input.events.flatMap((event, i) =>
+      notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, centreId),
+    );
+    const audit = auditEntriesOfCaseEvents({
+      caseNo: input.caseNo,
+      stream,
+      firstSeq: input.firstSeq,
+      events: input.events,
+    });
+    return {
+      audit,
+      write: async (manager: EntityManager) => {
+        await manager.query(
+          `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail, update_id) VALUES ${rows.join(', ')}
+           ON CONFLICT (case_no, stream, seq) DO NOTHING`,
+          values,
+        );
+        if (notifications.length > 0) await enqueueNotifications(manager, notifications);
+      },
+    };
   };
 
   const activities = {
@@ -212,29 +267,16 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     /** Lays a duration on the calendar from an instant; records which calendar (and which days) produced it. */
     async stampDeadline(input: StampDeadlineInput): Promise<DeadlineEntry> {
       // Outside the try: a database that cannot answer right now is worth a retry.
+      return stampOn(await calendars.current(), input);
+    },
+
+    /**
+     * {@link stampDeadline} for several requests at once, on one calendar read (the workflow runs it as a local
+     * activity: one history event for all the deadlines a change asks for). Entries in request order.
+     */
+    async stampDeadlines(inputs: StampDeadlineInput[]): Promise<DeadlineEntry[]> {
       const calendar = await calendars.current();
-      try {
-        const result = addDuration(calendar, new Date(input.from), input.duration);
-        const reminder = fractionPoint(
-          calendar,
-          parseDuration(input.duration).kind,
-          new Date(input.from),
-          result.due,
-          input.reminderFraction,
-        );
-        return {
-          kind: input.kind,
-          duration: input.duration,
-          from: input.from,
-          due: result.due.toISOString(),
-          calendarId: result.calendarId,
-          calendarVersion: result.calendarVersion,
-          appliedDays: result.appliedDays,
-          reminderAt: reminder.toISOString(),
-        };
-      } catch (error) {
-        throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
-      }
+      return inputs.map((input) => stampOn(calendar, input));
     },
 
     /**
@@ -329,103 +371,65 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
 
     /** Mirrors a whistle round's open steps (report, result, rating) into the task inbox; closes the rest of its own. */
     async syncWhistleTasks(input: { caseNo: string; round: number; tasks: OpenTask[] }): Promise<void> {
-      await syncTaskRows(dataSource, { caseNo: input.caseNo, whistleRound: input.round }, input.tasks);
+      await dataSource.transaction((manager) =>
+        syncTaskRows(manager, { caseNo: input.caseNo, whistleRound: input.round }, input.tasks),
+      );
     },
 
-    /** Brings the case row up to date with the workflow's state (last write wins; the workflow is the truth). */
+    /** Brings the case row and its open tasks up to date with the workflow's state (last write wins). */
     async projectCase(projection: CaseProjection): Promise<void> {
-      const t = projection.timestamps;
-      const result = await dataSource.query(
-        `UPDATE cases SET phase = $2, status = $3, stage = $4, lead_unit_id = $5, co_unit_ids = $6, copy_unit_ids = $7,
-           responsible_unit_id = $8, escalation_level = $9, supervision = $10, overdue = $11, outcome = $12,
-           deadlines = $13, next_deadline = $14, dispatched_at = $15, signed_at = $16, contacted_at = $17,
-           replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
-           repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
-           whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
-           escalation_position = COALESCE($26, escalation_position), org_version = COALESCE($27, org_version),
-           updated_at = now()
-         WHERE case_no = $1`,
-        [
-          projection.caseNo,
-          projection.phase,
-          projection.status,
-          projection.stage,
-          projection.leadUnitId ?? null,
-          projection.coUnitIds,
-          projection.copyUnitIds,
-          projection.responsibleUnitId ?? null,
-          projection.escalationLevel,
-          projection.supervision,
-          projection.overdue,
-          projection.outcome ?? null,
-          JSON.stringify(projection.deadlines),
-          projection.nextDeadline ?? null,
-          t.dispatched ?? null,
-          t.signed ?? null,
-          t.contacted ?? null,
-          t.replied ?? null,
-          t.calledBack ?? null,
-          t.closed ?? null,
-          projection.suspendedSince ?? null,
-          projection.repeatCount ?? null,
-          projection.priority ?? null,
-          projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
-          projection.rulesVersion ?? null,
-          projection.escalationPosition ?? null,
-          projection.orgVersion ?? null,
-        ],
-      );
-      if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
-      if (projection.tasks) {
-        const { caseNo, category, escalationLevel } = projection;
-        await syncTaskRows(dataSource, { caseNo, category: category ?? '', escalationLevel }, projection.tasks);
-      }
+      await dataSource.transaction((manager) => writeProjection(manager, projection));
     },
 
     /**
      * Appends domain events numbered by the workflow that recorded them: the case (stream `case`, the default) or a
      * whistle round (`whistle-<n>`), and, in the same transaction, their audit entries (`auditEntriesOfCaseEvents`,
      * hash-chained by `appendAudit`) and the notifications they cause to `outbox` (`notificationsOf`), waking the
-     * dispatchers on commit. A retried call writes nothing twice: events are keyed by (case, stream, seq), audit
-     * entries by the same reference, notifications by event and recipient.
+     * dispatchers on commit. With a `projection`, the case row and its tasks are brought up to date in that same
+     * transaction: one mirror write per change. A retried call writes nothing twice: events are keyed by (case,
+     * stream, seq), audit entries by the same reference, notifications by event and recipient; the projection is the
+     * latest state. When PostgreSQL refuses one part for its content, the other part is still written and the failure
+     * ({@link MIRROR_REJECTED}) names the refused part ({@link MirrorRefusal}).
      */
     async appendCaseEvents(input: AppendCaseEventsInput): Promise<void> {
-      if (input.events.length === 0) return;
-      const stream = input.stream ?? 'case';
-      const centreId = input.serviceCentreId ?? serviceCentreFor(await trees(), undefined, false).id;
-      const values: unknown[] = [];
-      const rows = input.events.map((event, i) => {
-        values.push(
-          input.caseNo,
-          stream,
-          input.firstSeq + i,
-          event.type,
-          event.at,
-          event.actor ? JSON.stringify(event.actor) : null,
-          JSON.stringify(event.detail),
-          event.updateId ?? null,
-        );
-        const p = i * 8;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
+      const { projection } = input;
+      if (input.events.length === 0 && !projection) return;
+      const events = input.events.length > 0 ? await eventWrites(input) : undefined;
+      try {
+        await dataSource.transaction(async (manager) => {
+          if (events) await events.write(manager);
+          if (projection) await writeProjection(manager, projection);
+          // Last: the audit chain's lock is held from here to commit, so appends of other cases wait the least.
+          if (events) await appendAudit(manager, events.audit);
+        });
+        return;
+      } catch (error) {
+        if (!events || !projection || !isUnfixableDatabaseError(error)) throw error;
+      }
+      // PostgreSQL refused one part for its content: write each part on its own, so the other still lands, and name
+      // the refused part(s) for the workflow's incident.
+      const refused: MirrorRefusal['refused'] = [];
+      let reason: unknown;
+      const attempt = async (part: MirrorRefusal['refused'][number], write: (m: EntityManager) => Promise<void>) => {
+        try {
+          await dataSource.transaction(write);
+        } catch (error) {
+          if (!isUnfixableDatabaseError(error)) throw error;
+          refused.push(part);
+          reason ??= error;
+        }
+      };
+      await attempt('appendCaseEvents', async (manager) => {
+        await events.write(manager);
+        await appendAudit(manager, events.audit);
       });
-      const notifications = input.events.flatMap((event, i) =>
-        notificationsOf({ caseNo: input.caseNo, stream, seq: input.firstSeq + i, event }, centreId),
-      );
-      const audit = auditEntriesOfCaseEvents({
-        caseNo: input.caseNo,
-        stream,
-        firstSeq: input.firstSeq,
-        events: input.events,
-      });
-      await dataSource.transaction(async (manager) => {
-        await manager.query(
-          `INSERT INTO case_events (case_no, stream, seq, type, at, actor, detail, update_id) VALUES ${rows.join(', ')}
-           ON CONFLICT (case_no, stream, seq) DO NOTHING`,
-          values,
-        );
-        if (notifications.length > 0) await enqueueNotifications(manager, notifications);
-        // Last: the audit chain's lock is held from here to commit, so appends of other cases wait the least.
-        await appendAudit(manager, audit);
+      await attempt('projectCase', (manager) => writeProjection(manager, projection));
+      if (refused.length === 0) return;
+      throw ApplicationFailure.create({
+        message: (reason as Error).message,
+        type: MIRROR_REJECTED,
+        nonRetryable: true,
+        details: [{ refused } satisfies MirrorRefusal],
       });
     },
 
@@ -470,8 +474,84 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   };
 }
 
+/** Lays one duration on `calendar` (see `stampDeadline`); a duration the calendar cannot lay fails for good. */
+function stampOn(calendar: WorkCalendar, input: StampDeadlineInput): DeadlineEntry {
+  try {
+    const result = addDuration(calendar, new Date(input.from), input.duration);
+    const reminder = fractionPoint(
+      calendar,
+      parseDuration(input.duration).kind,
+      new Date(input.from),
+      result.due,
+      input.reminderFraction,
+    );
+    return {
+      kind: input.kind,
+      duration: input.duration,
+      from: input.from,
+      due: result.due.toISOString(),
+      calendarId: result.calendarId,
+      calendarVersion: result.calendarVersion,
+      appliedDays: result.appliedDays,
+      reminderAt: reminder.toISOString(),
+    };
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable((error as Error).message, 'DeadlineFailed');
+  }
+}
+
 /** The lifecycle activities, as the workflow proxies them. */
 export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;
+
+/** Writes the case row (last write wins: the workflow is the truth) and its open tasks with `manager`. */
+async function writeProjection(manager: EntityManager, projection: CaseProjection): Promise<void> {
+  const t = projection.timestamps;
+  const result = await manager.query(
+    `UPDATE cases SET phase = $2, status = $3, stage = $4, lead_unit_id = $5, co_unit_ids = $6, copy_unit_ids = $7,
+       responsible_unit_id = $8, escalation_level = $9, supervision = $10, overdue = $11, outcome = $12,
+       deadlines = $13, next_deadline = $14, dispatched_at = $15, signed_at = $16, contacted_at = $17,
+       replied_at = $18, called_back_at = $19, closed_at = $20, suspended_since = $21,
+       repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
+       whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
+       escalation_position = COALESCE($26, escalation_position), org_version = COALESCE($27, org_version),
+       updated_at = now()
+     WHERE case_no = $1`,
+    [
+      projection.caseNo,
+      projection.phase,
+      projection.status,
+      projection.stage,
+      projection.leadUnitId ?? null,
+      projection.coUnitIds,
+      projection.copyUnitIds,
+      projection.responsibleUnitId ?? null,
+      projection.escalationLevel,
+      projection.supervision,
+      projection.overdue,
+      projection.outcome ?? null,
+      JSON.stringify(projection.deadlines),
+      projection.nextDeadline ?? null,
+      t.dispatched ?? null,
+      t.signed ?? null,
+      t.contacted ?? null,
+      t.replied ?? null,
+      t.calledBack ?? null,
+      t.closed ?? null,
+      projection.suspendedSince ?? null,
+      projection.repeatCount ?? null,
+      projection.priority ?? null,
+      projection.whistleRounds ? JSON.stringify(projection.whistleRounds) : null,
+      projection.rulesVersion ?? null,
+      projection.escalationPosition ?? null,
+      projection.orgVersion ?? null,
+    ],
+  );
+  if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });
+  if (projection.tasks) {
+    const { caseNo, category, escalationLevel } = projection;
+    await syncTaskRows(manager, { caseNo, category: category ?? '', escalationLevel }, projection.tasks);
+  }
+}
 
 /**
  * Adds notifications to the outbox (each once: `ON CONFLICT (event_key) DO NOTHING`) and, when any is new, tells
@@ -490,59 +570,74 @@ async function enqueueNotifications(manager: EntityManager, notifications: CaseN
     const p = i * 5;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
   });
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO outbox (event_key, kind, case_no, unit_id, payload) VALUES ${rows.join(', ')}
-     ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+  // One statement: the NOTIFY is sent only when a row was new.
+  values.push(OUTBOX_CHANNEL);
+  await manager.query(
+    `WITH inserted AS (
+       INSERT INTO outbox (event_key, kind, case_no, unit_id, payload) VALUES ${rows.join(', ')}
+       ON CONFLICT (event_key) DO NOTHING RETURNING id)
+     SELECT pg_notify($${values.length}, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS fresh`,
     values,
   );
-  if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
 /**
  * Mirrors open human steps into the task inbox: upserts each by its key (keeping a claim), and closes every other
- * open task of the same scope — the case's own steps, or one whistle round's. Idempotent.
+ * open task of the same scope — the case's own steps, or one whistle round's. One statement; idempotent. Runs inside
+ * the caller's transaction.
  */
 async function syncTaskRows(
-  dataSource: DataSource,
+  manager: EntityManager,
   scope: { caseNo: string; category?: string; escalationLevel?: string; whistleRound?: number },
   tasks: OpenTask[],
 ): Promise<void> {
-  await dataSource.transaction(async (manager) => {
-    for (const task of tasks) {
-      await manager.query(
-        `INSERT INTO tasks (task_key, case_no, step, unit_id, candidate_role, category, escalation_level, created_at,
-                            due_at, reminder_at, reminded, overdue)
-         VALUES ($1, $2, $3, $4, $5, COALESCE($6, (SELECT category FROM cases WHERE case_no = $2), ''),
-                 COALESCE($7, (SELECT escalation_level FROM cases WHERE case_no = $2), 'none'), now(), $8, $9, $10, $11)
-         ON CONFLICT (task_key) DO UPDATE SET
-           escalation_level = EXCLUDED.escalation_level, due_at = EXCLUDED.due_at, reminder_at = EXCLUDED.reminder_at,
-           reminded = EXCLUDED.reminded, overdue = EXCLUDED.overdue, version = tasks.version + 1
-         WHERE tasks.status <> 'closed'`,
-        [
-          task.key,
-          scope.caseNo,
-          task.step,
-          task.unitId,
-          task.role,
-          scope.category ?? null,
-          scope.escalationLevel ?? null,
-          task.dueAt ?? null,
-          task.reminderAt ?? null,
-          task.reminded,
-          task.overdue,
-        ],
-      );
-    }
-    // The case closes only its own steps; a whistle round only its own (its keys start `<caseNo>:whistle-<n>:`).
-    const inScope = scope.whistleRound === undefined ? `step NOT LIKE 'whistle-%'` : `task_key LIKE $3 || '%'`;
-    await manager.query(
-      `UPDATE tasks SET status = 'closed', closed_at = now(), version = version + 1
-        WHERE case_no = $1 AND status <> 'closed' AND NOT (task_key = ANY($2::text[])) AND ${inScope}`,
-      [
-        scope.caseNo,
-        tasks.map((task) => task.key),
-        ...(scope.whistleRound === undefined ? [] : [`${scope.caseNo}:whistle-${scope.whistleRound}:`]),
-      ],
+  // One row per key (an upsert may not touch a row twice in one statement); the last wins.
+  const unique = [...new Map(tasks.map((task) => [task.key, task])).values()];
+  const values: unknown[] = [scope.caseNo, unique.map((task) => task.key)];
+  // The case closes only its own steps; a whistle round only its own (its keys start `<caseNo>:whistle-<n>:`).
+  let inScope = `step NOT LIKE 'whistle-%'`;
+  if (scope.whistleRound !== undefined) {
+    values.push(`${scope.caseNo}:whistle-${scope.whistleRound}:`);
+    inScope = `task_key LIKE $3 || '%'`;
+  }
+  const close = `UPDATE tasks SET status = 'closed', closed_at = now(), version = version + 1
+      WHERE case_no = $1 AND status <> 'closed' AND NOT (task_key = ANY($2::text[])) AND ${inScope}`;
+  if (unique.length === 0) {
+    await manager.query(close, values);
+    return;
+  }
+  values.push(scope.category ?? null, scope.escalationLevel ?? null);
+  const category = `$${values.length - 1}::text`;
+  const level = `$${values.length}::text`;
+  const rows = unique.map((task) => {
+    const first = values.length;
+    values.push(
+      task.key,
+      task.step,
+      task.unitId,
+      task.role,
+      task.dueAt ?? null,
+      task.reminderAt ?? null,
+      task.reminded,
+      task.overdue,
     );
+    const p = (n: number) => `$${first + n}`;
+    return `(${p(1)}, $1, ${p(2)}, ${p(3)}, ${p(4)}, COALESCE(${category}, (SELECT category FROM cases WHERE case_no = $1), ''),
+             COALESCE(${level}, (SELECT escalation_level FROM cases WHERE case_no = $1), 'none'), now(),
+             ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}::boolean, ${p(8)}::boolean)`;
   });
+  // The close sees the table as it was before the upsert, and never a key the upsert writes: no row is touched twice.
+  await manager.query(
+    `WITH upserted AS (
+       INSERT INTO tasks (task_key, case_no, step, unit_id, candidate_role, category, escalation_level, created_at,
+                          due_at, reminder_at, reminded, overdue)
+       VALUES ${rows.join(',\n              ')}
+       ON CONFLICT (task_key) DO UPDATE SET
+         escalation_level = EXCLUDED.escalation_level, due_at = EXCLUDED.due_at, reminder_at = EXCLUDED.reminder_at,
+         reminded = EXCLUDED.reminded, overdue = EXCLUDED.overdue, version = tasks.version + 1
+       WHERE tasks.status <> 'closed'
+       RETURNING 1)
+     ${close}`,
+    values,
+  );
 }

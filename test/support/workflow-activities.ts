@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { createCaseActivities, type CaseActivities } from '../../activities/case.activities';
 import {
@@ -5,6 +6,8 @@ import {
   CaseProjection,
   createLifecycleActivities,
   type LifecycleActivities,
+  MIRROR_REJECTED,
+  type MirrorRefusal,
   type LifecycleActivityDeps,
 } from '../../activities/lifecycle.activities';
 import type { LifecycleEvent, OpenTask } from '../../libs/domain/src/lifecycle';
@@ -52,5 +55,39 @@ export function testCaseActivities(
     },
     ...overrides,
   };
-  return { activities, mirror };
+  return { activities: { ...activities, appendCaseEvents: inParts(activities) }, mirror };
+}
+
+/**
+ * The one-write mirror (`appendCaseEvents` with a projection) made of the two writes above, each possibly overridden:
+ * the events, then the projection; a part refused for its content (`MirrorRejected`) does not stop the other, and the
+ * failure names the refused parts, as the PostgreSQL activity does.
+ */
+function inParts({
+  appendCaseEvents,
+  projectCase,
+}: Pick<LifecycleActivities, 'appendCaseEvents' | 'projectCase'>): LifecycleActivities['appendCaseEvents'] {
+  return async ({ projection, ...events }: AppendCaseEventsInput) => {
+    if (!projection) return appendCaseEvents(events);
+    const refused: MirrorRefusal['refused'] = [];
+    let reason: ApplicationFailure | undefined;
+    const attempt = async (part: MirrorRefusal['refused'][number], write: () => Promise<void>) => {
+      try {
+        await write();
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure) || error.type !== MIRROR_REJECTED) throw error;
+        refused.push(part);
+        reason ??= error;
+      }
+    };
+    if (events.events.length > 0) await attempt('appendCaseEvents', () => appendCaseEvents(events));
+    await attempt('projectCase', () => projectCase(projection));
+    if (!reason) return;
+    throw ApplicationFailure.create({
+      message: reason.message,
+      type: MIRROR_REJECTED,
+      nonRetryable: true,
+      details: [{ refused } satisfies MirrorRefusal],
+    });
+  };
 }

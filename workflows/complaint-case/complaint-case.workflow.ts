@@ -24,7 +24,7 @@ import {
   resolveIncidentSignal,
   retryIncidentsSignal,
 } from './messages';
-import { CaseMirror } from './case-mirror';
+import { CaseMirror, localActivities } from './case-mirror';
 import { caseSearchAttributes } from './projection';
 import { WhistleRounds } from './whistle-rounds';
 
@@ -37,6 +37,12 @@ const activities = proxyActivities<CaseActivities & LifecycleActivities>({
 const LIFECYCLE_PATCH = 'lifecycle-v1';
 /** Patch marker of intake outcomes, supervision steps, suspension and whistle rounds; older cases run without. */
 const LIFECYCLE_V2_PATCH = 'lifecycle-v2';
+/**
+ * Patch marker of the one-write mirror: intake, routing and the calendar as local activities, one mirror write per
+ * change (events, audit, case row, tasks), search attributes upserted only when a value changes. Older cases keep
+ * their activities and writes.
+ */
+const ONE_MIRROR_PATCH = 'case-one-mirror';
 
 /**
  * One citizen request, from intake to close (接诉即办): decides the intake outcome, dispatches the case by the
@@ -47,6 +53,9 @@ const LIFECYCLE_V2_PATCH = 'lifecycle-v2';
 export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnapshot> {
   const now = () => new Date().toISOString();
   const v2 = patched(LIFECYCLE_V2_PATCH);
+  const oneWrite = v2 && patched(ONE_MIRROR_PATCH);
+  // The one-write mirror reads intake, routing and the calendar through local activities (a marker each).
+  const reads = oneWrite ? localActivities : activities;
   const pinned = input.rules ?? BEIJING_LIFECYCLE_RULES;
   let rules: LifecycleRules = v2 ? pinned : { ...pinned, supervision: undefined };
   const lifecycle = new CaseLifecycle(rules);
@@ -58,7 +67,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     facts: input.facts,
     stages: [{ stage: 'intake', status: 'registered', at: now() }],
   };
-  const mirror = new CaseMirror(snapshot, lifecycle, () => rules);
+  const mirror = new CaseMirror(snapshot, lifecycle, () => rules, oneWrite);
   const changed = (updateId?: string) => mirror.changed(updateId);
   const whistles = new WhistleRounds(input.caseNo, lifecycle, () => rules, changed);
 
@@ -98,13 +107,13 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     let resolved: CaseAction;
     if (action.type === 'recalendar') {
       const running = Object.values(lifecycle.state.deadlines).filter((entry) => entry !== undefined);
-      const entries = await activities.recalendarDeadlines({
+      const entries = await reads.recalendarDeadlines({
         deadlines: running,
         reminderFraction: rules.reminderFraction,
       });
       resolved = { ...action, entries };
     } else if (action.type === 'migrateRules' && action.rules?.rungs) {
-      const plan = await activities.planDispatch(input.facts, action.toVersion, action.rules);
+      const plan = await reads.planDispatch(input.facts, action.toVersion, action.rules);
       resolved = { ...action, rungUnits: plan.rungUnits };
     } else {
       return action;
@@ -126,8 +135,9 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     if (refusal) refuse(refusal.code, refusal.message);
   }
 
-  upsertSearchAttributes(caseSearchAttributes(snapshot));
-  await activities.recordCaseIntake({
+  // The one-write mirror upserts the search attributes once the case is dispatched (or closed at intake).
+  if (!oneWrite) upsertSearchAttributes(caseSearchAttributes(snapshot));
+  await reads.recordCaseIntake({
     caseNo: input.caseNo,
     workflowId: workflowInfo().workflowId,
     rulesVersion: input.rulesVersion,
@@ -136,11 +146,12 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
     ...(input.linkedTo ? { linkedTo: input.linkedTo } : {}),
   });
   mirror.enter('awaiting-dispatch', 'registered');
-  upsertSearchAttributes(caseSearchAttributes(snapshot));
-  if (!patched(LIFECYCLE_PATCH)) return snapshot;
+  if (!oneWrite) upsertSearchAttributes(caseSearchAttributes(snapshot));
+  // A one-write case is past lifecycle-v1 by construction: it skips that marker (and the upsert that comes with it).
+  if (!oneWrite && !patched(LIFECYCLE_PATCH)) return snapshot;
 
   if (v2) {
-    const decision = await activities.decideIntake({ facts: input.facts, directions: input.intake });
+    const decision = await reads.decideIntake({ facts: input.facts, directions: input.intake });
     if (input.linkedTo) lifecycle.linkTo(input.linkedTo, now());
     if (decision.outcome === 'emergency-diversion') lifecycle.closeAtIntake('emergency-diverted', decision, now());
     if (decision.outcome === 'inadmissible') lifecycle.closeAtIntake('inadmissible', decision, now());
@@ -148,7 +159,7 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   }
   if (lifecycle.state.phase !== 'closed') {
     // Cases pinned to a ladder resolve its bodies at dispatch; older cases keep the fixed ladder's committees.
-    const plan = await activities.planDispatch(input.facts, input.rulesVersion, rules);
+    const plan = await reads.planDispatch(input.facts, input.rulesVersion, rules);
     await mirror.stamp(lifecycle.dispatch(plan, now()));
   }
   snapshot.lifecycle = lifecycle.state;
