@@ -24,9 +24,9 @@ const STAGE_NOTES: Record<string, string> = {
 };
 
 const OUTCOME_NOTES: Record<string, string> = {
-  'emergency-diversion': '紧急情况已转应急部门处置，本诉求记录在案、不再派单',
+  'emergency-diverted': '紧急情况已转应急部门处置，本诉求记录在案、不再派单',
   inadmissible: '该事项不属热线受理范围，已告知应通过的渠道',
-  'answer-on-the-spot': '咨询已当场答复',
+  'answered-at-intake': '咨询已当场答复',
 };
 
 /** The `service_notice` of an emergency that intake diverts (110 / 119 / 120 / 122). */
@@ -49,6 +49,9 @@ export function updateDescription(type: string): string | undefined {
 }
 
 const UPDATE_DESCRIPTIONS: Record<string, string> = {
+  'emergency-diverted': '紧急情况已转应急部门处置',
+  inadmissible: '不予受理，已告知应通过的渠道',
+  'answered-at-intake': '咨询已当场答复',
   dispatched: '已派至承办单位',
   signed: '承办单位已签收',
   returned: '承办单位申请退单，12345 重新派单中',

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
+import type { CaseSubmission } from '../../../../libs/domain/src/case/case.types';
 import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import type { DispatchOptions } from '../../../../libs/domain/src/routing/evaluate-route';
@@ -197,6 +198,8 @@ export class Open311Service {
     const context = await this.context(jurisdictionId);
     if (!CASE_NO_PATTERN.test(id)) throw Open311Error.notFound(`service_request_id ${id} was not found`);
     const [row] = await this.caseRows(context.jurisdiction, ['c.case_no = $1'], [id], 1);
+    const pending = row ? undefined : await this.pendingRow(context.jurisdiction, id);
+    if (pending) return this.toRequest(context, pending);
     if (!row) {
       throw Open311Error.notFound(`service_request_id ${id} was not found in jurisdiction ${context.jurisdiction.id}`);
     }
@@ -249,6 +252,51 @@ export class Open311Service {
       description: updateDescription(row.type) ?? null,
       media_url: null,
     }));
+  }
+
+  /**
+   * A case intake stored whose record its workflow has not written yet (just filed, or the engine unreachable), as
+   * the submission says: received, at its place.
+   */
+  private async pendingRow(jurisdiction: Jurisdiction, caseNo: string): Promise<CaseRow | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT i.payload, i.received_at, o.media_url, (o.token IS NOT NULL) AS open311
+         FROM intake_requests i
+         LEFT JOIN open311_requests o ON o.idempotency_key = i.idempotency_key
+        WHERE i.case_no = $1`,
+      [caseNo],
+    )) as { payload: CaseSubmission; received_at: Date; media_url: string | null; open311: boolean }[];
+    const found = rows[0];
+    const place = found?.payload?.place ?? {};
+    const districtId = place.districtId ?? null;
+    if (!found || !found.payload?.category) return undefined;
+    const inside =
+      jurisdiction.districtId !== undefined
+        ? districtId === jurisdiction.districtId
+        : districtId === null || !jurisdiction.excludedDistrictIds.includes(districtId);
+    if (!inside) return undefined;
+    return {
+      case_no: caseNo,
+      category: found.payload.category,
+      status: 'registered',
+      stage: 'intake',
+      outcome: null,
+      address: found.payload.address ?? null,
+      latitude: found.payload.location?.lat ?? null,
+      longitude: found.payload.location?.lng ?? null,
+      community_id: place.communityId ?? null,
+      street_id: place.streetId ?? null,
+      district_id: districtId,
+      lead_unit_id: null,
+      responsible_unit_id: null,
+      deadlines: null,
+      received_at: found.received_at,
+      updated_at: found.received_at,
+      closed_at: null,
+      linked_case_no: found.payload.linkedTo ?? null,
+      media_url: found.media_url,
+      open311: found.open311,
+    };
   }
 
   private async caseRows(
@@ -306,6 +354,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The case events `servicerequestupdates` publishes (each has a public sentence). */
 const PUBLIC_EVENT_TYPES = [
+  'emergency-diverted',
+  'inadmissible',
+  'answered-at-intake',
   'dispatched',
   'signed',
   'returned',
