@@ -432,7 +432,8 @@ describe('authorization matrix', () => {
       method: 'GET',
       route: '/api/v1/cases/:caseNo',
       note: 'handlers and coordinators read the cases of their units (here: the lead street and its community committee)',
-      expect: only({ ...CASE_READERS, otherHandler: 403 }),
+      // Another unit's case answers as an unknown one (scope before state).
+      expect: only({ ...CASE_READERS, otherHandler: 404 }),
       call: () => ({ path: `/api/v1/cases/${sharedCase}` }),
     },
     {
@@ -449,39 +450,40 @@ describe('authorization matrix', () => {
       call: () => ({ path: `/api/v1/public/cases/${sharedCase}` }),
     },
     // case actions: the lead unit's handler succeeds on a throwaway case in the right state; the other unit's
-    // handler gets the workflow's WrongUnit (403) or, out of turn, its WrongState (409); other roles the guard's 403
-    caseRoute('sign', only(HANDLERS(200, 403)), {}, sharedOr('handler', 'awaiting-sign')),
-    caseRoute('return', only(HANDLERS(200, 403)), { reason: '不属本辖区' }, sharedOr('handler', 'awaiting-sign')),
+    // handler gets 404, as for an unknown case, before any stage or unit check (scope before state); other roles
+    // the guard's 403
+    caseRoute('sign', only(HANDLERS(200, 404)), {}, sharedOr('handler', 'awaiting-sign')),
+    caseRoute('return', only(HANDLERS(200, 404)), { reason: '不属本辖区' }, sharedOr('handler', 'awaiting-sign')),
     caseRoute(
       'redispatch',
       only({ operator: 409 }),
       { leadUnitId: 's-wenchang', arbitrated: false, reason: '改派' },
       () => sharedCase,
     ),
-    caseRoute('contact', only(HANDLERS(200, 409)), { note: '已联系' }, sharedOr('handler', 'signed')),
+    caseRoute('contact', only(HANDLERS(200, 404)), { note: '已联系' }, sharedOr('handler', 'signed')),
     caseRoute(
       'extension-request',
-      only(HANDLERS(200, 409)),
+      only(HANDLERS(200, 404)),
       { workingDays: 3, reason: '需协调' },
       sharedOr('handler', 'signed'),
     ),
     caseRoute('extension-decision', only({ operator: 409 }), { approved: true, reason: '同意' }),
-    caseRoute('suspend', only(HANDLERS(409)), { reason: '等待市民' }),
-    caseRoute('resume', only(HANDLERS(409)), { reason: '市民已回复' }),
+    caseRoute('suspend', only(HANDLERS(409, 404)), { reason: '等待市民' }),
+    caseRoute('resume', only(HANDLERS(409, 404)), { reason: '市民已回复' }),
     caseRoute(
       'whistle',
-      only(HANDLERS(200, 409)),
+      only(HANDLERS(200, 404)),
       { departmentIds: ['dept-urban-management'], grade: 'blue', reason: '需执法' },
       sharedOr('handler', 'signed'),
     ),
-    caseRoute('escalate', only(HANDLERS(200, 409)), { reason: '需协调' }, sharedOr('handler', 'signed')),
+    caseRoute('escalate', only(HANDLERS(200, 404)), { reason: '需协调' }, sharedOr('handler', 'signed')),
     caseRoute(
       'coordinate',
-      only({ coordinator: 200 }),
+      only({ coordinator: 200, otherHandler: 404 }),
       { instruction: '街道牵头处理' },
       sharedOr('coordinator', 'escalated'),
     ),
-    caseRoute('reply', only(HANDLERS(409)), { result: 'solved', summary: '已解决' }),
+    caseRoute('reply', only(HANDLERS(409, 404)), { result: 'solved', summary: '已解决' }),
     caseRoute('review', only({ operator: 409 }), { accepted: true }),
     caseRoute('callback', only({ operator: 409 }), { reached: false }),
     // No whistle round exists on the shared case: the handlers get past the guard to a 404.
@@ -595,14 +597,15 @@ describe('authorization matrix', () => {
     {
       method: 'POST',
       route: '/api/v1/tasks/:id/claim',
-      // Admins hold no unit's tasks: they may release or hand on a claim, not take one.
-      expect: only({ handler: 200 }),
+      // Admins hold no unit's tasks: they may release or hand on a claim, not take one. Another unit's task answers
+      // as an unknown one (404) to every role that may claim.
+      expect: only({ handler: 200, operator: 404, otherHandler: 404, coordinator: 404, admin: 404 }),
       call: async (role) => ({ path: `/api/v1/tasks/${role === 'handler' ? await syntheticTask() : openTask}/claim` }),
     },
     {
       method: 'POST',
       route: '/api/v1/tasks/:id/unclaim',
-      expect: only({ handler: 200, admin: 200 }),
+      expect: only({ handler: 200, admin: 200, operator: 404, otherHandler: 404, coordinator: 404 }),
       call: async (role) => ({
         path: `/api/v1/tasks/${
           role === 'handler'
@@ -616,7 +619,7 @@ describe('authorization matrix', () => {
     {
       method: 'POST',
       route: '/api/v1/tasks/:id/reassign',
-      expect: only({ handler: 200, admin: 200 }),
+      expect: only({ handler: 200, admin: 200, operator: 404, otherHandler: 404, coordinator: 404 }),
       call: async (role) => ({
         path: `/api/v1/tasks/${
           role === 'handler' ? await syntheticTask() : role === 'admin' ? await syntheticTask('handler') : openTask
@@ -627,7 +630,7 @@ describe('authorization matrix', () => {
     {
       method: 'POST',
       route: '/api/v1/tasks/:id/actions/:action',
-      expect: only({ handler: 200 }),
+      expect: only({ handler: 200, operator: 404, otherHandler: 404, coordinator: 404 }),
       call: async (role) => ({
         path: `/api/v1/tasks/${
           role === 'handler' ? await openTaskOf(await freshCase('awaiting-sign'), 'sign') : sharedSignTask

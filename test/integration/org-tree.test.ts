@@ -91,16 +91,17 @@ describe('the org tree as stored', () => {
     const district = bearer(stack.tokens.donghuOperator);
 
     await stack.http().get(`/api/v1/cases/${inDonghu.body.caseNo}`).set(district).expect(200);
-    const unread = await stack.http().get(`/api/v1/cases/${inXishan.body.caseNo}`).set(district).expect(403);
-    expect(unread.body.error).toBe('ActionForbidden');
+    // Another district's case answers as an unknown one (scope before state), to reads and actions alike.
+    const unread = await stack.http().get(`/api/v1/cases/${inXishan.body.caseNo}`).set(district).expect(404);
+    expect(unread.body).toMatchObject({ error: 'CaseNotFound', message: `No case ${inXishan.body.caseNo}` });
     const redispatch = { leadUnitId: 's-jintai', arbitrated: false, reason: '属金台街道辖区' };
     const refused = await stack
       .http()
       .post(`/api/v1/cases/${inXishan.body.caseNo}/redispatch`)
       .set(district)
       .send(redispatch)
-      .expect(403);
-    expect(refused.body.message).toMatch(/^WrongUnit: .*handle the cases of d-donghu only/);
+      .expect(404);
+    expect(refused.body).toMatchObject({ error: 'CaseNotFound', message: `No case ${inXishan.body.caseNo}` });
     // The city's centre keeps every case.
     await stack.http().get(`/api/v1/cases/${inXishan.body.caseNo}`).set(bearer(stack.tokens.operator)).expect(200);
   });

@@ -12,7 +12,9 @@ import { DataSource } from 'typeorm';
 import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
 import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
-import type { Actor, CaseAction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { caseActionProblems, whistleActionProblems } from '../../../../libs/domain/src/lifecycle/action-problems';
+import type { Actor, CaseAction, LifecycleRules } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.types';
 import {
   ACTION_REFUSED,
@@ -28,8 +30,10 @@ import {
 } from '../../../../workflows/whistle-round/messages';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
 import { ApiError, ApiErrorCode, FieldProblem } from '../common/api-error';
+import { RulesService } from '../rules/rules.service';
 import { isTemporalUnreachable, TemporalBound, TemporalTimeoutError } from '../temporal/temporal-bound';
 import { ActionAnswer, ActionRequestStore, requestHash } from './action-idempotency';
+import { CaseScope } from './case-scope';
 import { commandDistrictOf, commandScopeProblem } from './command-scope';
 
 /** How a refusal code from a workflow validator reaches the client. */
@@ -54,12 +58,16 @@ const REFUSAL_STATUS: Record<string, ApiErrorCode> = {
 @Injectable()
 export class CaseActionService {
   private readonly requests: ActionRequestStore;
+  /** The lifecycle rules of each pinned version label read so far (see {@link pinnedRules}). */
+  private readonly rulesByLabel = new Map<string, Promise<LifecycleRules | undefined>>();
 
   constructor(
     private readonly client: Client,
     private readonly trees: OrgTreeSource,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly bound: TemporalBound,
+    private readonly scope: CaseScope,
+    private readonly rules: RulesService,
   ) {
     this.requests = new ActionRequestStore(dataSource);
   }
@@ -76,8 +84,15 @@ export class CaseActionService {
     actor: Actor,
     idempotencyKey?: string,
   ): Promise<ActionAnswer<CaseSnapshot>> {
+    // Scope before state: a case the caller may not see is a 404, before its stage or the action is looked at.
+    const { record } = await this.scope.require(caseNo, actor);
     const tree = await this.trees.current();
-    checkUnits(action, tree);
+    // Every problem with the arguments at once, each naming its field, before the case is asked.
+    const rules = await this.pinnedRules(record?.rulesVersion);
+    refuseProblems([
+      ...unitProblems(action, tree),
+      ...caseActionProblems(action, { actorUnitId: actor.unitId, rules }),
+    ]);
     await this.checkCommandScope(caseNo, actor, tree);
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
     // One Update per action type; the request's action type always matches the Update's (the validator checks it).
@@ -98,6 +113,8 @@ export class CaseActionService {
     actor: Actor,
     idempotencyKey?: string,
   ): Promise<ActionAnswer<WhistleRoundState>> {
+    await this.scope.require(caseNo, actor);
+    refuseProblems(whistleActionProblems(action));
     await this.checkCommandScope(caseNo, actor, await this.trees.current());
     const handle = this.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, round));
     const update = WHISTLE_ACTION_UPDATES[action.type] as UpdateDefinition<WhistleRoundState, [WhistleActionRequest]>;
@@ -122,6 +139,27 @@ export class CaseActionService {
     const hash = requestHash({ update: updates[action.type].name, actor, action });
     const claim = await this.requests.find<CaseSnapshot | WhistleRoundState>(workflowId, idempotencyKey, hash);
     return claim?.response === undefined ? undefined : new ActionAnswer(claim.response, true);
+  }
+
+  /**
+   * The lifecycle rules of the process definition version a case is pinned to (versions never change once
+   * published, so each is read once); `undefined` when the label is unknown (the checks it decides are left to the
+   * case).
+   */
+  private async pinnedRules(label: string | undefined): Promise<LifecycleRules | undefined> {
+    if (!label) return undefined;
+    let rules = this.rulesByLabel.get(label);
+    if (!rules) {
+      rules = this.rules.version(label).then(
+        (version) => toLifecycleRules(version.document),
+        () => {
+          this.rulesByLabel.delete(label); // not found, or the database is away: ask again next time
+          return undefined;
+        },
+      );
+      this.rulesByLabel.set(label, rules);
+    }
+    return rules;
   }
 
   /**
@@ -151,8 +189,11 @@ export class CaseActionService {
     key: string | undefined,
   ): Promise<ActionAnswer<T>> {
     const send = (updateId?: string) =>
-      this.call(what, handle, () =>
-        handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }),
+      this.call(
+        what,
+        handle,
+        () => handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }),
+        request.action,
       );
     if (!key) return new ActionAnswer(await send(), false);
     const { actor, action } = request;
@@ -190,7 +231,12 @@ export class CaseActionService {
   }
 
   /** Runs one call on the workflow within the bound, as an {@link ApiError} when it fails. */
-  private async call<T>(what: string, handle: WorkflowHandle, call: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    what: string,
+    handle: WorkflowHandle,
+    call: () => Promise<T>,
+    action?: { type: string },
+  ): Promise<T> {
     try {
       return await this.bound.run(what, call);
     } catch (error) {
@@ -214,13 +260,18 @@ export class CaseActionService {
           throw new ApiError(ApiErrorCode.CaseClosed, `${what} is closed (${status}); nothing more can be done on it`);
         }
       }
-      throw toApiError(what, error);
+      throw toApiError(what, error, action);
     }
   }
 }
 
+/** Refuses the request with every problem at once (400), if there is any. */
+function refuseProblems(problems: FieldProblem[]): void {
+  if (problems.length) throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', problems);
+}
+
 /** Unit ids in an action must name units of the stored org tree, of the right kind (the workflow cannot look up). */
-function checkUnits(action: CaseAction, tree: OrgTree): void {
+function unitProblems(action: CaseAction, tree: OrgTree): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (action.type === 'redispatch' && !findUnit(tree, action.leadUnitId)) {
     problems.push({
@@ -243,10 +294,10 @@ function checkUnits(action: CaseAction, tree: OrgTree): void {
       }
     });
   }
-  if (problems.length) throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', problems);
+  return problems;
 }
 
-function toApiError(what: string, error: unknown): Error {
+function toApiError(what: string, error: unknown, action?: { type: string }): Error {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
     if (failure.type === ACTION_REFUSED) {
@@ -254,7 +305,9 @@ function toApiError(what: string, error: unknown): Error {
       const message = rest.join(': ') || failure.message;
       const apiCode = REFUSAL_STATUS[code] ?? ApiErrorCode.ActionRefused;
       const details: FieldProblem[] =
-        apiCode === ApiErrorCode.ValidationFailed ? [{ field: fieldOf(message), rule: code, message }] : [];
+        apiCode === ApiErrorCode.ValidationFailed
+          ? [{ field: refusedField(message, action), rule: code, message }]
+          : [];
       return new ApiError(apiCode, `${code}: ${message}`, details);
     }
   }
@@ -271,7 +324,15 @@ function toApiError(what: string, error: unknown): Error {
   return error as Error;
 }
 
-/** The field a validator's InvalidArgument message names first (`reason must not be empty` → `reason`). */
-function fieldOf(message: string): string {
-  return /^([A-Za-z][A-Za-z0-9]*) /.exec(message)?.[1] ?? 'body';
+/**
+ * The body field a case's InvalidArgument refusal is about, for the few the API's own checks
+ * ({@link caseActionProblems}) cannot decide before asking the case (a rung's actions, a suspension reason): the
+ * field the message starts with when the action has such a field (`reasonId: pick one of …` → `reasonId`), else
+ * `body`. Never a word of the message that is not a field.
+ */
+function refusedField(message: string, action: { type: string } | undefined): string {
+  const [, name, index = ''] = /^([A-Za-z][A-Za-z0-9]*)(\[\d+\])?[ :]/.exec(message) ?? [];
+  return name && name !== 'type' && action && Object.prototype.hasOwnProperty.call(action, name)
+    ? `${name}${index}`
+    : 'body';
 }

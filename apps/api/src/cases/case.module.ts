@@ -3,6 +3,7 @@ import { ProcessDefinitionsModule } from '../rules/process-definitions.module';
 import { CaseActionController } from './case-action.controller';
 import { CaseActionService } from './case-action.service';
 import { CaseController } from './case.controller';
+import { CaseScope } from './case-scope';
 import { CaseService } from './case.service';
 import { RepeatContactService } from './repeat-contact.service';
 import { PublicCaseController } from './public-case.controller';
@@ -11,7 +12,7 @@ import { PublicCaseController } from './public-case.controller';
 @Module({
   imports: [ProcessDefinitionsModule],
   controllers: [CaseController, CaseActionController, PublicCaseController],
-  providers: [CaseService, CaseActionService, RepeatContactService],
-  exports: [CaseActionService, CaseService],
+  providers: [CaseService, CaseActionService, CaseScope, RepeatContactService],
+  exports: [CaseActionService, CaseService, CaseScope],
 })
 export class CaseModule {}

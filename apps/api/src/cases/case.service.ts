@@ -7,7 +7,6 @@ import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
-import { findUnit } from '../../../../libs/domain/src/org/org-tree';
 import { OrgError, OrgTree } from '../../../../libs/domain/src/org/org.types';
 import {
   evaluateRoute,
@@ -30,6 +29,7 @@ import { TemporalSettings } from '../temporal/temporal.module';
 import { requestHash } from './action-idempotency';
 import { PublishedDefinition, RulesService } from '../rules/rules.service';
 import { commandScopeProblem } from './command-scope';
+import { caseNotFound, CaseScope } from './case-scope';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
@@ -91,6 +91,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly rules: RulesService,
     private readonly trees: OrgTreeSource,
     private readonly bound: TemporalBound,
+    private readonly scope: CaseScope,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -212,14 +213,10 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   /** The case row, the stored submission's state and the workflow's live state (a Query). */
   async find(caseNo: string, actor?: Actor): Promise<CaseView> {
     const request = await this.dataSource.getRepository(IntakeRequestEntity).findOneBy({ caseNo });
-    if (!request) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
+    if (!request) throw caseNotFound(caseNo);
     const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
-    if (actor && !(await this.mayRead(caseNo, record, actor))) {
-      throw new ApiError(
-        ApiErrorCode.ActionForbidden,
-        `WrongUnit: case ${caseNo} does not concern ${actor.unitId}: handlers and coordinators read their units' cases`,
-      );
-    }
+    // Another unit's case answers as an unknown one: nothing tells an outsider that the number exists.
+    if (actor && !(await this.scope.mayRead(caseNo, record, actor))) throw caseNotFound(caseNo);
     const workflowId = caseWorkflowId(caseNo);
     return {
       caseNo,
@@ -232,49 +229,6 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Whether the actor may read the case: the city's service centre, auditors and admins read every case; under
-   * two-level command a district command centre reads the cases of its district ({@link commandScopeProblem}); a
-   * handler or a
-   * coordinator reads a case that concerns its unit — as lead, co-unit, copy, the committee it is before, the place's
-   * community, street or district (a committee: its locality's), a whistled department, or a unit that had a task
-   * on it.
-   */
-  private async mayRead(caseNo: string, record: CaseEntity | null, actor: Actor): Promise<boolean> {
-    const tree = await this.trees.currentIfStored();
-    if (actor.role === 'operator') {
-      if (!commandScopeProblem(tree, actor, caseNo, record?.districtId)) return true;
-      return this.hadTask(caseNo, actor.unitId);
-    }
-    if (actor.role !== 'handler' && actor.role !== 'coordinator') return true;
-    // A coordination committee stands for its locality: it reads the cases of the community, street or district.
-    const committee = tree && findUnit(tree, actor.unitId);
-    const unit = committee?.kind === 'committee' && committee.localityId ? committee.localityId : actor.unitId;
-    if (record) {
-      const units = [
-        record.leadUnitId,
-        record.responsibleUnitId,
-        record.communityId,
-        record.streetId,
-        record.districtId,
-        ...(record.coUnitIds ?? []),
-        ...(record.copyUnitIds ?? []),
-        ...(record.whistleRounds as Array<{ departmentIds?: string[] }>).flatMap((round) => round.departmentIds ?? []),
-      ];
-      if (units.includes(unit) || units.includes(actor.unitId)) return true;
-    }
-    return this.hadTask(caseNo, actor.unitId);
-  }
-
-  /** Whether the unit had a task on the case. */
-  private async hadTask(caseNo: string, unitId: string): Promise<boolean> {
-    const tasks = (await this.dataSource.query(`SELECT 1 FROM tasks WHERE case_no = $1 AND unit_id = $2 LIMIT 1`, [
-      caseNo,
-      unitId,
-    ])) as unknown[];
-    return tasks.length > 0;
-  }
-
-  /**
    * The citizen's contact details unmasked, for the operator doing the call-back: only while the case awaits it.
    * The access is logged (who, which case; never the details themselves).
    */
@@ -283,9 +237,11 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     actor: Actor,
   ): Promise<{ name: string | null; phone: string | null }> {
     const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
-    if (!record) throw new ApiError(ApiErrorCode.CaseNotFound, `No case ${caseNo}`);
-    const outOfScope = commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId);
-    if (outOfScope) throw new ApiError(ApiErrorCode.ActionForbidden, outOfScope);
+    if (!record) throw caseNotFound(caseNo);
+    // Scope before state: another district's case answers as an unknown one, whatever its stage.
+    if (commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId)) {
+      throw caseNotFound(caseNo);
+    }
     if (record.phase !== 'awaiting-callback') {
       throw new ApiError(
         ApiErrorCode.ActionRefused,

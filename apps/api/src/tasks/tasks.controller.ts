@@ -1,11 +1,30 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ActionAnswerInterceptor, IdempotencyKey } from '../cases/action-answer.interceptor';
 import { CASE_ACTION_BODIES, WHISTLE_ACTION_BODIES } from '../cases/case-action.bodies';
 import { InboxQueryDto, InboxView, ReassignDto, TaskView } from './tasks.dto';
 import { TasksService } from './tasks.service';
+
+/** Every body class a task action takes (case actions' and whistle-round actions'), once each. */
+const ACTION_BODY_CLASSES = [
+  ...new Set(
+    [...Object.values(CASE_ACTION_BODIES), ...Object.values(WHISTLE_ACTION_BODIES)].flatMap((entry) =>
+      'body' in entry && entry.body ? [entry.body] : [],
+    ),
+  ),
+];
 
 /** Roles that have an inbox; designers have none (they change rules, not cases). */
 const INBOX_ROLES = ['operator', 'handler', 'coordinator', 'auditor', 'admin'] as const;
@@ -14,12 +33,13 @@ const TASK_ROLES = ['operator', 'handler', 'coordinator', 'admin'] as const;
 
 /**
  * The task inbox (待办): a unit's open human steps, claimed by one person, acted on through the case actions.
- * 403 another unit's inbox or task; 409 a task claimed by someone else, or already closed (stale).
+ * 403 another unit's inbox or another role's task; 404 an unknown task or another unit's (the same answer); 409 a
+ * task claimed by someone else, or already closed (stale).
  */
 @ApiTags('tasks')
 @ApiBearerAuth()
 @ApiResponse({ status: 400, description: 'Invalid query or body: every problem names its field and rule' })
-@ApiResponse({ status: 403, description: "Another unit's inbox or task, or another role's task" })
+@ApiResponse({ status: 403, description: "Another unit's inbox, or another role's task" })
 @Controller('api/v1/tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
@@ -75,11 +95,13 @@ export class TasksController {
       'with its body; it must fit the step',
   })
   @ApiParam({ name: 'action', enum: [...Object.keys(CASE_ACTION_BODIES), ...Object.keys(WHISTLE_ACTION_BODIES)] })
+  @ApiExtraModels(...ACTION_BODY_CLASSES)
   @ApiBody({
     required: false,
     description:
       'The body of POST /api/v1/cases/:caseNo/<action>; for report, result and rate that of ' +
-      'POST /api/v1/cases/:caseNo/whistle-rounds/:round/report, /result and /ratings',
+      'POST /api/v1/cases/:caseNo/whistle-rounds/:round/report, /result and /ratings (sign takes none)',
+    schema: { anyOf: ACTION_BODY_CLASSES.map((body) => ({ $ref: getSchemaPath(body) })) },
   })
   @ApiResponse({
     status: 200,

@@ -93,8 +93,8 @@ export class TasksService {
    * Claims an open task for the caller: one atomic UPDATE, so of two colleagues claiming at once exactly one wins.
    * Claiming a task one already holds answers it unchanged.
    *
-   * @throws NotFoundException; ApiError ActionForbidden (another unit or role), ActionRefused (claimed by someone
-   *   else, or closed).
+   * @throws NotFoundException (unknown, or another unit's); ApiError ActionForbidden (another role), ActionRefused
+   *   (claimed by someone else, or closed).
    */
   async claim(id: string, actor: Actor): Promise<TaskView> {
     await this.accessibleTask(id, actor);
@@ -183,7 +183,7 @@ export class TasksService {
    *
    * @throws ApiError ValidationFailed (an action the step does not take, a bad body, a rating of another department
    *   than the task's), ActionRefused (the task is closed: stale; or claimed by someone else), ActionForbidden
-   *   (another unit or role), and the case's or round's refusals.
+   *   (another role; another unit's task is a 404), and the case's or round's refusals.
    */
   async act(
     id: string,
@@ -217,15 +217,13 @@ export class TasksService {
       : this.actions.perform(task.case_no, plan.toAction(input), actor, idempotencyKey);
   }
 
-  /** The task, if the caller works in its unit with its role. */
+  /**
+   * The task, if the caller works in its unit with its role. Another unit's task answers as an unknown one (404, the
+   * same body): scope before state, so nothing tells an outsider that the task exists or where its case stands.
+   */
   private async accessibleTask(id: string, actor: Actor): Promise<TaskRow> {
     const task = await this.task(id);
-    if (task.unit_id !== actor.unitId) {
-      throw new ApiError(
-        ApiErrorCode.ActionForbidden,
-        `WrongUnit: task ${id} belongs to ${task.unit_id}, not to ${actor.unitId}`,
-      );
-    }
+    if (task.unit_id !== actor.unitId) throw taskNotFound(id);
     if (task.candidate_role !== actor.role) {
       throw new ApiError(
         ApiErrorCode.ActionForbidden,
@@ -241,7 +239,7 @@ export class TasksService {
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN cases c ON c.case_no = t.case_no WHERE t.id = $1`,
       [id],
     );
-    if (!row) throw new NotFoundException(`No task ${id}`);
+    if (!row) throw taskNotFound(id);
     return row;
   }
 
@@ -311,6 +309,11 @@ export class TasksService {
     );
     return new Map(users.map((user) => [user.id, user.username]));
   }
+}
+
+/** The one answer to an unknown task and to another unit's task. */
+function taskNotFound(id: string): NotFoundException {
+  return new NotFoundException(`No task ${id}`);
 }
 
 /** 403 for releasing or handing on a task someone else holds. */
