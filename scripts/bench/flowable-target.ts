@@ -31,7 +31,7 @@ export interface FlowableTargetOptions {
   keep?: boolean;
   /** HTTP port of the peer (default: a free port). */
   port?: number;
-  /** JDBC pool size and HTTP worker threads of the peer (defaults 16 and 32). */
+  /** JDBC pool size and HTTP worker threads of the peer (defaults 24 and 16). */
   pool?: number;
   threads?: number;
   /** Extra JVM options (default -Xms256m -Xmx768m). */
@@ -60,9 +60,9 @@ export class FlowableTarget implements LifecycleTarget {
       '--port',
       String(port),
       '--pool',
-      String(this.options.pool ?? 16),
+      String(this.options.pool ?? 24),
       '--threads',
-      String(this.options.threads ?? 32),
+      String(this.options.threads ?? 16),
     ];
     log(`starting the Flowable peer: java ${args.join(' ')}`);
     const child = spawn('java', args, {

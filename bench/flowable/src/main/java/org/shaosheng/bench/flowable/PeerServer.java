@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.flowable.common.engine.api.FlowableObjectNotFoundException;
 import org.flowable.common.engine.api.FlowableOptimisticLockingException;
+import org.flowable.common.engine.impl.persistence.StrongUuidGenerator;
 import org.flowable.engine.ProcessEngine;
 import org.flowable.engine.ProcessEngineConfiguration;
 import org.flowable.engine.RuntimeService;
@@ -40,7 +41,8 @@ import org.flowable.task.api.Task;
  *
  * <p>Configuration (argument, else environment): {@code --port} / {@code PEER_PORT} (default 8090), {@code --jdbc} /
  * {@code PEER_JDBC_URL} (user and password as URL parameters), {@code --pool} / {@code PEER_POOL} (JDBC pool size,
- * default 16), {@code --threads} / {@code PEER_HTTP_THREADS} (HTTP worker threads, default 32);
+ * default 24), {@code --threads} / {@code PEER_HTTP_THREADS} (HTTP worker threads, default 16: fewer than the pool,
+ * which the async executor shares);
  * {@code PEER_PROJECTION_TX=own} makes the projection commit in its own transaction (see {@link ProjectionDelegate}).
  */
 public final class PeerServer {
@@ -65,8 +67,8 @@ public final class PeerServer {
       System.err.println("missing JDBC URL: --jdbc jdbc:postgresql://host:port/db?user=..&password=.. or PEER_JDBC_URL");
       System.exit(2);
     }
-    int pool = Integer.parseInt(option(options, "pool", "PEER_POOL", "16"));
-    int threads = Integer.parseInt(option(options, "threads", "PEER_HTTP_THREADS", "32"));
+    int pool = Integer.parseInt(option(options, "pool", "PEER_POOL", "24"));
+    int threads = Integer.parseInt(option(options, "threads", "PEER_HTTP_THREADS", "16"));
 
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(jdbc);
@@ -78,11 +80,13 @@ public final class PeerServer {
     }
     if ("own".equals(System.getenv("PEER_PROJECTION_TX"))) ProjectionDelegate.ownDataSource = dataSource;
 
-    ProcessEngineConfiguration configuration =
-        new StandaloneProcessEngineConfiguration()
-            .setDataSource(dataSource)
-            .setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE)
-            .setAsyncExecutorActivate(true);
+    StandaloneProcessEngineConfiguration configuration = new StandaloneProcessEngineConfiguration();
+    configuration.setDataSource(dataSource);
+    configuration.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
+    configuration.setAsyncExecutorActivate(true);
+    // UUIDs, as Flowable advises for production: the default id generator fetches id blocks in a transaction and
+    // connection of their own, which starves the pool when every connection waits on the audit chain's lock.
+    configuration.setIdGenerator(new StrongUuidGenerator());
     ProcessEngine engine = configuration.buildProcessEngine();
     engine
         .getRepositoryService()
