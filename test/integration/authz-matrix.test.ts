@@ -439,8 +439,9 @@ describe('authorization matrix', () => {
     {
       method: 'GET',
       route: '/api/v1/cases/:caseNo/citizen-contact',
-      // Operator only; and only while the case awaits call-back (this one awaits signature).
-      expect: only({ operator: 409 }),
+      // The operator while the case awaits call-back, the lead unit's handler while it is handled (this one awaits
+      // signature: 409 for both); another unit's handler does not see the case (404).
+      expect: only({ operator: 409, handler: 409, otherHandler: 404 }),
       call: () => ({ path: `/api/v1/cases/${sharedCase}/citizen-contact` }),
     },
     {

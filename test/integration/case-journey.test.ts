@@ -131,8 +131,9 @@ describe('a case through the HTTP API', () => {
     expect(approved.body.lifecycle.extension).toMatchObject({ used: 1 });
     await act('street', caseNo, 'reply', { result: 'solved', summary: '商铺已整改，噪声消除' }).expect(200);
     await act('operator', caseNo, 'review', { accepted: true }).expect(200);
-    // Contact details are unmasked only for the operator calling back, only while the case awaits call-back.
-    await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.street)).expect(403);
+    // Contact details are unmasked for the operator calling back while the case awaits call-back; the lead street
+    // saw them while it handled the case, no longer (citizen-contact.test.ts).
+    await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.street)).expect(409);
     const contact = await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(bearer(tokens.operator));
     expect(contact.status).toBe(200);
     expect(contact.body).toEqual({ name: '李女士', phone: '13900001111' });

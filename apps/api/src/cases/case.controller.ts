@@ -64,13 +64,16 @@ export class CaseController {
   }
 
   @Get(':caseNo/citizen-contact')
-  @Roles('operator')
+  @Roles('operator', 'handler')
   @ApiOperation({
-    summary: "The citizen's unmasked contact details, for the operator calling back (only while the case awaits it)",
+    summary:
+      "The citizen's unmasked contact details: for an operator while the case awaits call-back, for a handler of " +
+      'the lead unit while the case is handled (contact and handling); each access is logged',
   })
-  @ApiResponse({ status: 409, description: 'The case is not awaiting call-back' })
+  @ApiResponse({ status: 403, description: 'A handler of another unit than the lead unit' })
+  @ApiResponse({ status: 409, description: 'Not in a phase in which the caller sees the details' })
   async citizenContact(@Param('caseNo') caseNo: string, @CurrentActor() actor: Actor) {
-    return this.cases.citizenContactForCallback(checkCaseNo(caseNo), actor);
+    return this.cases.citizenContact(checkCaseNo(caseNo), actor);
   }
 }
 

@@ -30,6 +30,7 @@ import { requestHash } from './action-idempotency';
 import { PublishedDefinition, RulesService } from '../rules/rules.service';
 import { commandScopeProblem } from './command-scope';
 import { caseNotFound, CaseScope } from './case-scope';
+import { citizenContactAccess } from './citizen-contact';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
 
 /** The process definition every case pins until versioned rules arrive. */
@@ -229,26 +230,21 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The citizen's contact details unmasked, for the operator doing the call-back: only while the case awaits it.
-   * The access is logged (who, which case; never the details themselves).
+   * The citizen's contact details unmasked: for the operator calling the citizen back while the case awaits it, and
+   * for the lead unit's handlers while they contact the citizen and handle the case ({@link citizenContactAccess}).
+   * Each access is logged (who, which case, why; never the details themselves).
    */
-  async citizenContactForCallback(
-    caseNo: string,
-    actor: Actor,
-  ): Promise<{ name: string | null; phone: string | null }> {
+  async citizenContact(caseNo: string, actor: Actor): Promise<{ name: string | null; phone: string | null }> {
     const record = await this.dataSource.getRepository(CaseEntity).findOneBy({ caseNo });
     if (!record) throw caseNotFound(caseNo);
-    // Scope before state: another district's case answers as an unknown one, whatever its stage.
-    if (commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId)) {
-      throw caseNotFound(caseNo);
-    }
-    if (record.phase !== 'awaiting-callback') {
-      throw new ApiError(
-        ApiErrorCode.ActionRefused,
-        `WrongState: contact details are shown only while the case awaits call-back; case ${caseNo} is ${record.phase ?? record.stage}`,
-      );
-    }
-    this.logger.log(`citizen contact of case ${caseNo} shown to ${actor.userId} (${actor.unitId}) for call-back`);
+    // Scope before state: a case the caller may not see answers as an unknown one, whatever its stage.
+    const outOfScope =
+      actor.role === 'operator'
+        ? Boolean(commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId))
+        : !(await this.scope.mayRead(caseNo, record, actor));
+    if (outOfScope) throw caseNotFound(caseNo);
+    const purpose = citizenContactAccess(caseNo, record, actor);
+    this.logger.log(`citizen contact of case ${caseNo} shown to ${actor.userId} (${actor.unitId}) for ${purpose}`);
     return { name: record.citizenName, phone: record.citizenPhone };
   }
 
