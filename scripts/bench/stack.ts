@@ -1,0 +1,259 @@
+/*
+ * The stack the benchmarks run against: what `npm start` runs (PostgreSQL, one Temporal dev server, the worker and
+ * the API), started piece by piece so a benchmark can reach each of them:
+ *
+ * - an embedded PostgreSQL with pg_stat_statements loaded (statements per case are counted from it);
+ * - one Temporal dev server on a SQLite file (WAL by default, `--sqlite rollback` for SQLite's own defaults);
+ * - the product itself, `node dist/apps/embedded/src/main.js` of APP_DIR (default: this checkout, built by
+ *   `npm run build`), as a child process given DATABASE_URL and TEMPORAL_ADDRESS: the worker and the API in one
+ *   process, exactly as `npm start` runs them.
+ *
+ * Everything lives in a scratch folder under /tmp that stop() removes.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { DEFAULT_SQLITE_PRAGMAS, freePort, RunningDevServer, startDevServer } from '../../libs/platform/src';
+import { RunningPostgres, startEmbeddedPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
+
+export const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+export interface StackOptions {
+  /** The checkout whose dist/ runs (default: the repository this script is in). */
+  appDir?: string;
+  /** `wal` (the default pragmas of the embedded server) or `rollback` (SQLite's defaults). */
+  sqlite?: 'wal' | 'rollback';
+  /** Extra environment for the product, e.g. { INTAKE_RATE_LIMIT: '100000' }. */
+  env?: Record<string, string>;
+  /** Start the product at all (false: only PostgreSQL and Temporal). */
+  app?: boolean;
+}
+
+export interface BenchStack {
+  root: string;
+  api: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  databaseUrl: string;
+  temporalDbFile: string;
+  /** A client of the product's database, for counting (its statements carry `bench` and are left out of counts). */
+  pg: Client;
+  app?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const repoRoot = resolve(__dirname, '..', '..', '..', '..');
+
+/** Arguments `--name value` / `--flag` of the command line. */
+export function arg(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
+}
+
+export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
+  const appDir = resolve(options.appDir ?? process.env.APP_DIR ?? repoRoot);
+  const root = mkdtempSync(join('/tmp', 'shaosheng-bench-'));
+  chmodSync(root, 0o755);
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    const pgPort = await freePort();
+    let postgres: RunningPostgres = await startEmbeddedPostgres({
+      dataDir: join(root, 'pg'),
+      port: pgPort,
+      database: 'shaosheng',
+    });
+    // pg_stat_statements must be preloaded: set it, restart once.
+    const admin = new Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
+    await admin.end();
+    await postgres.stop();
+    postgres = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), port: pgPort, database: 'shaosheng' });
+    stops.push(() => postgres.stop());
+    const pg = new Client({ connectionString: postgres.url, application_name: 'bench' });
+    await pg.connect();
+    await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    stops.push(() => pg.end());
+
+    const temporalDbFile = join(root, 'temporal.db');
+    const devServer: RunningDevServer = await startDevServer({
+      port: await freePort(),
+      namespace: 'default',
+      dbFile: temporalDbFile,
+      sqlitePragmas: options.sqlite === 'rollback' ? {} : { ...DEFAULT_SQLITE_PRAGMAS },
+    });
+    stops.push(() => devServer.stop());
+
+    const port = await freePort();
+    const stack: BenchStack = {
+      root,
+      api: `http://127.0.0.1:${port}`,
+      temporalAddress: devServer.address,
+      namespace: 'default',
+      taskQueue: 'shaosheng-cases',
+      databaseUrl: postgres.url,
+      temporalDbFile,
+      pg,
+      stop,
+    };
+    if (options.app === false) return stack;
+
+    // What npm start runs first: the build, which skips whatever is up to date.
+    const build = join(appDir, 'scripts', 'build', 'build.mjs');
+    if (existsSync(build))
+      execFileSync(process.execPath, [build], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const main = join(appDir, 'dist', 'apps', 'embedded', 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build in ${appDir}`);
+    const app = spawn(process.execPath, [main], {
+      cwd: appDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: postgres.url,
+        TEMPORAL_ADDRESS: devServer.address,
+        DATA_DIR: join(root, 'data'),
+        AUTH_DEMO_USERS: 'true',
+        JWT_SECRET: randomBytes(36).toString('base64'),
+        LOGIN_RATE_LIMIT: '100000',
+        INTAKE_RATE_LIMIT: '100000000',
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+    });
+    let stderr = '';
+    const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000));
+    app.stderr?.on('data', keep);
+    app.stdout?.on('data', keep);
+    const exited = new Promise<void>((done) => app.once('exit', () => done()));
+    stops.push(async () => {
+      if (app.exitCode !== null) return;
+      app.kill('SIGTERM');
+      const timer = setTimeout(() => app.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    });
+    stack.app = app;
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      if (app.exitCode !== null) throw new Error(`the product exited: ${stderr}`);
+      const ready = await fetch(`${stack.api}/ready`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (ready) break;
+      if (Date.now() > deadline) throw new Error(`the product was not ready in 180 s: ${stderr}`);
+      await sleep(250);
+    }
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Resident memory of a process in MiB (from /proc), or NaN. */
+export function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.split(/\s+/)[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Size in MiB of the Temporal SQLite file with its WAL. */
+export function temporalDbMiB(file: string): number {
+  return ['', '-wal', '-shm'].reduce((sum, suffix) => {
+    try {
+      return sum + statSync(file + suffix).size / 2 ** 20;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** `nproc`, memory and the 1-minute load average, for the header of every benchmark. */
+export function machine(): string {
+  const [one, five, fifteen] = loadavg();
+  return (
+    `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+    `load average ${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)}; ${new Date().toISOString()}`
+  );
+}
+
+/** The q-quantile (0..1) of the values, nearest rank; NaN for none. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+export const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+/** Statements the product ran since the last reset (pg_stat_statements), leaving out the benchmark's own. */
+export async function statementsSinceReset(pg: Client): Promise<number> {
+  const { rows } = await pg.query<{ calls: string }>(
+    `SELECT coalesce(sum(s.calls), 0) AS calls /* bench */
+       FROM pg_stat_statements s
+      WHERE s.query NOT LIKE '%bench%' AND s.query NOT ILIKE '%pg_stat_statements%'`,
+  );
+  return Number(rows[0].calls);
+}
+
+export async function resetStatements(pg: Client): Promise<void> {
+  await pg.query('SELECT pg_stat_statements_reset() /* bench */');
+}
+
+/** Logs in a demo user over HTTP and answers its bearer token. */
+export async function login(api: string, username: string): Promise<string> {
+  const response = await fetch(`${api}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'shaosheng-demo' }),
+  });
+  if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** One JSON request; answers the status and the parsed body. */
+export async function call(
+  api: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text };
+  }
+  return { status: response.status, body: parsed };
+}
