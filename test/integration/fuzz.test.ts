@@ -22,9 +22,22 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 }
 
 /**
+ * Checks of Schemathesis that must never fail: the document is true. No content reaches a 500; every answer matches
+ * its documented schema, status and media type; a method a path does not take answers 405 with `Allow`.
+ */
+const REQUIRED_CHECKS = [
+  'not_a_server_error',
+  'response_schema_conformance',
+  'status_code_conformance',
+  'content_type_conformance',
+  'unsupported_method',
+] as const;
+
+/**
  * The schema-driven fuzzer: Schemathesis reads the API's OpenAPI document and sends generated valid and invalid
- * requests to every operation, as the admin, against a seeded scratch database with its own worker.
- * No content may reach a 500. Conformance (schema violations, undocumented statuses) is printed, not asserted yet.
+ * requests to every operation, as the admin, against a seeded scratch database with its own worker. Every check of
+ * {@link REQUIRED_CHECKS} must pass on every operation; the others (e.g. whether the schema is as strict as the
+ * validation) are printed with the figures.
  */
 describe('schema-driven fuzzing of the API', () => {
   let stack: TestStack<'admin'>;
@@ -37,7 +50,7 @@ describe('schema-driven fuzzing of the API', () => {
   });
   afterAll(() => stack?.stop());
 
-  it('should find no server error in any operation', async () => {
+  it('should find no server error, schema violation, undocumented status or media type, or wrong 405', async () => {
     // Schemathesis runs for at most 90 s (--max-time), plus the schema fetch and the report.
     if (!existsSync(SCHEMATHESIS))
       throw new Error(`${SCHEMATHESIS} is missing: .ci/run installs it (see its fuzz step)`);
@@ -78,29 +91,47 @@ describe('schema-driven fuzzing of the API', () => {
     ]);
     // The figures of the run, for the log: operations, checks, failures by kind.
     process.stdout.write(`${output.split('\n').slice(-30).join('\n')}\n`);
-    const serverErrors = serverErrorsIn(readFileSync(ndjson, 'utf8'));
-    expect(serverErrors).toEqual([]);
+    const failures = failuresIn(readFileSync(ndjson, 'utf8'));
+    expect(failures).toEqual(Object.fromEntries(REQUIRED_CHECKS.map((check) => [check, []])));
     expect(code).not.toBeNull();
   }, 180_000);
 });
 
 /**
- * The operations Schemathesis saw answer 5xx (check `not_a_server_error` failed), from its NDJSON events. `/ready`
- * answering 503 is its documented meaning (not ready), not an error.
+ * The operations on which Schemathesis saw each of {@link REQUIRED_CHECKS} fail, with the failure's title and message,
+ * from its NDJSON events. `/ready` answering 503 is its documented meaning (not ready), not a server error.
  */
-function serverErrorsIn(ndjson: string): string[] {
-  const found = new Set<string>();
+function failuresIn(ndjson: string): Record<(typeof REQUIRED_CHECKS)[number], string[]> {
+  const found = Object.fromEntries(REQUIRED_CHECKS.map((check) => [check, new Set<string>()])) as Record<
+    (typeof REQUIRED_CHECKS)[number],
+    Set<string>
+  >;
   for (const line of ndjson.split('\n')) {
-    if (!line.includes('"not_a_server_error"')) continue;
+    if (!line.includes('"ScenarioFinished"')) continue;
     const event = JSON.parse(line) as {
-      ScenarioFinished?: { recorder: { label: string; checks: Record<string, { name: string; status: string }[]> } };
+      ScenarioFinished?: {
+        recorder: {
+          label: string;
+          checks?: Record<
+            string,
+            { name: string; status: string; failure_info?: { failure?: { title?: string; message?: string } } }[]
+          >;
+        };
+      };
     };
     const recorder = event.ScenarioFinished?.recorder;
-    if (!recorder || recorder.label === 'GET /ready') continue;
-    const failed = Object.values(recorder.checks)
-      .flat()
-      .some((check) => check.name === 'not_a_server_error' && check.status === 'failure');
-    if (failed) found.add(recorder.label);
+    if (!recorder) continue;
+    for (const check of Object.values(recorder.checks ?? {}).flat()) {
+      if (check.status !== 'failure' || !(check.name in found)) continue;
+      if (check.name === 'not_a_server_error' && recorder.label === 'GET /ready') continue;
+      const { title = '', message = '' } = check.failure_info?.failure ?? {};
+      found[check.name as (typeof REQUIRED_CHECKS)[number]].add(
+        `${recorder.label}: ${title}: ${message.split('\n')[0]}`,
+      );
+    }
   }
-  return [...found];
+  return Object.fromEntries(Object.entries(found).map(([check, labels]) => [check, [...labels].sort()])) as Record<
+    (typeof REQUIRED_CHECKS)[number],
+    string[]
+  >;
 }

@@ -1,4 +1,5 @@
 import type { Application, NextFunction, Request, Response } from 'express';
+import { METHODS } from 'node:http';
 import { ApiErrorCode } from './api-error';
 import type { ApiErrorBody } from './api-error.filter';
 
@@ -11,7 +12,7 @@ interface RouteLayer {
 /**
  * Answers 405 MethodNotAllowed, with an `Allow` header listing the methods the path takes, to a request whose path
  * is a route of the API but whose method is none of that route's (RFC 9110 §15.5.6), instead of the router's 404.
- * `OPTIONS` is left to the router, which answers it with `Allow`; `HEAD` is served wherever `GET` is. Routes are read
+ * `OPTIONS` is not answered here (the API serves no CORS); `HEAD` is served wherever `GET` is. Routes are read
  * from the router when the request comes, so every route registered at init counts.
  */
 export function methodNotAllowed(express: Application) {
@@ -21,8 +22,10 @@ export function methodNotAllowed(express: Application) {
     const allowed = new Set<string>();
     for (const layer of stack) {
       if (!layer.route || !layer.match(request.path)) continue;
-      // Nest mounts middleware applied to every route (`forRoutes('*splat')`) as an `all` route: not an endpoint.
-      if (layer.route.methods._all) continue;
+      // Nest mounts middleware applied to every route (`forRoutes('*splat')`) as a route taking every method: not an
+      // endpoint of the API, which has none that takes every method.
+      const { methods: taken } = layer.route;
+      if (taken._all || METHODS.every((method) => taken[method.toLowerCase()])) continue;
       const methods = Object.keys(layer.route.methods).map((method) => method.toUpperCase());
       if (methods.includes(request.method)) return next();
       if (request.method === 'HEAD' && methods.includes('GET')) return next();
