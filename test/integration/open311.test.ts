@@ -7,8 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ITEM_ELEMENT } from '../../apps/api/src/open311/open311.format';
+import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
 import { bearer, handlerOf } from '../support/auth';
 import { startTestStack, TestStack } from '../support/test-stack';
+
+/** An answer as read by a test, after its JSON Schema passed. */
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Where `.ci/run` installs the PyPI `georeport` client (a venv of its own); `GEOREPORT_PYTHON` names another. */
 const PYTHON = process.env.GEOREPORT_PYTHON ?? join(__dirname, '..', '..', '.tools', 'georeport-venv', 'bin', 'python');
@@ -45,7 +49,7 @@ const ROOT: Record<Schema, string> = {
  * stored; and a real third-party client (PyPI `georeport`) reading the running server.
  */
 describe('Open311 GeoReport v2', () => {
-  let stack: TestStack<'admin' | 'handler'>;
+  let stack: TestStack<'admin' | 'designer' | 'handler'>;
   let base: string;
   const json = new Ajv({ allErrors: true });
   // XML carries text only: the same schemas, with "true" / "39.9" / "" read as the types they stand for.
@@ -70,11 +74,12 @@ describe('Open311 GeoReport v2', () => {
       label: 'it-open311',
       scratch: true,
       seed: true,
-      users: { admin: 'admin', handler: handlerOf('s-hubin') },
+      users: { admin: 'admin', designer: 'designer', handler: handlerOf('s-hubin') },
     });
     await stack.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(stack.app.getHttpServer().address() as AddressInfo).port}`;
-  });
+    // A scratch database, migrated and seeded, and a worker: slow on a busy machine.
+  }, 240_000);
   afterAll(async () => {
     if (previousLimit === undefined) delete process.env.OPEN311_REQUESTS_PER_MINUTE;
     else process.env.OPEN311_REQUESTS_PER_MINUTE = previousLimit;
@@ -118,7 +123,7 @@ describe('Open311 GeoReport v2', () => {
   }
 
   /** GETs a resource in both formats; checks both; answers the JSON body and the XML mapped. */
-  async function both(schema: Schema, path: string, status = 200): Promise<{ json: any; xml: any }> {
+  async function both(schema: Schema, path: string, status = 200): Promise<{ json: Json; xml: Json }> {
     const [asJson, asXml] = await Promise.all([
       http().get(path.replace('{f}', 'json')),
       http().get(path.replace('{f}', 'xml')),
@@ -362,8 +367,8 @@ describe('Open311 GeoReport v2', () => {
 
   describe('errors, each a list of {code, description} in the format asked, nothing stored', () => {
     const refusals: Array<[string, (key: string) => Record<string, string>, number, RegExp]> = [
-      ['no api_key', (key) => ({ service_code: 'noise-nuisance', ...XIYUAN }), 403, /api_key: required/],
-      ['a wrong api_key', (key) => ({ api_key: 'shs_nope', service_code: 'noise-nuisance' }), 403, /api_key: invalid/],
+      ['no api_key', (_key) => ({ service_code: 'noise-nuisance', ...XIYUAN }), 403, /api_key: required/],
+      ['a wrong api_key', (_key) => ({ api_key: 'shs_nope', service_code: 'noise-nuisance' }), 403, /api_key: invalid/],
       [
         'an unknown jurisdiction',
         (key) => ({ api_key: key, jurisdiction_id: 'nowhere.gov', service_code: 'noise-nuisance', ...XIYUAN }),
@@ -529,7 +534,7 @@ describe('Open311 GeoReport v2', () => {
         (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
-    const seen = JSON.parse(output) as Record<string, any>;
+    const seen = JSON.parse(output) as Json;
     expect(seen.service_codes).toContain('stray-animals');
     expect(seen.service_codes_xml).toEqual(seen.service_codes);
     expect(seen.definition_attributes).toContain('kind');
@@ -542,6 +547,41 @@ describe('Open311 GeoReport v2', () => {
     });
     expect(seen.open_ids).toContain(caseNo);
   }, 90_000);
+
+  // Last: it gives 北郊区 rules of its own, making the city one jurisdiction of several.
+  it('should serve a district with rules of its own as a jurisdiction of its own, and keep locations inside', async () => {
+    const document = { ...BEIJING_DEFINITION, id: `it-open311-${randomUUID().slice(0, 8)}`, name: '北郊区测试定义' };
+    const draft = await http().post('/api/v1/rules/drafts').set(bearer(stack.tokens.designer)).send({ document });
+    expect(draft.status).toBe(201);
+    await http()
+      .post(`/api/v1/rules/drafts/${draft.body.id}/publish`)
+      .set(bearer(stack.tokens.designer))
+      .send({ reason: 'Open311 测试', scope: { cityId: 'city-demo', districtId: 'd-beijiao' } })
+      .expect(201);
+
+    const unnamed = await http().get('/open311/v2/services.json').expect(400);
+    checkJson('errors', unnamed.body);
+    expect(unnamed.body[0].description).toMatch(
+      /jurisdiction_id: required.*city-demo \(示范市\), d-beijiao \(北郊区\)/,
+    );
+    await both('services', '/open311/v2/services.{f}?jurisdiction_id=d-beijiao');
+
+    const key = await newKey();
+    const base = { api_key: key, service_code: 'noise-nuisance', description: '噪声' };
+    const elsewhere = await file({ ...base, jurisdiction_id: 'd-beijiao', ...XIYUAN }).expect(400);
+    expect(elsewhere.body[0].description).toMatch(/lies in 东湖区 \(d-donghu\), outside jurisdiction d-beijiao/);
+    const ownRules = await file({ ...base, jurisdiction_id: 'city-demo', address_id: 'c-qinghewan' }).expect(400);
+    expect(ownRules.body[0].description).toMatch(
+      /outside jurisdiction city-demo .*d-beijiao is a jurisdiction of its own/,
+    );
+
+    const filed = await file({ ...base, jurisdiction_id: 'd-beijiao', lat: '40.0162', long: '116.4161' }).expect(200);
+    const caseNo = filed.body[0].service_request_id as string;
+    expect(filed.body[0].service_notice).toContain(`已立案 ${caseNo}`);
+    const read = await http().get(`/open311/v2/requests/${caseNo}.json?jurisdiction_id=d-beijiao`).expect(200);
+    expect(read.body[0]).toMatchObject({ service_request_id: caseNo, address_id: 'c-qinghewan' });
+    await http().get(`/open311/v2/requests/${caseNo}.json?jurisdiction_id=city-demo`).expect(404);
+  });
 });
 
 /** An XML element parsed by fast-xml-parser, mapped by the Spark convention: lists (by their item names) as arrays. */

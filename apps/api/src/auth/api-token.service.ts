@@ -92,7 +92,7 @@ export class ApiTokenService {
             name: saved.name,
             role: saved.role,
             unitId: saved.unitId,
-            scopes: saved.scopes,
+            ...(saved.scopes.length > 0 ? { scopes: saved.scopes } : {}),
             expiresAt: saved.expiresAt.toISOString(),
           },
           source: 'api',
