@@ -450,6 +450,45 @@ describe('authorization matrix', () => {
       expect: everyone(200),
       call: () => ({ path: `/api/v1/public/cases/${sharedCase}` }),
     },
+    // Open311 GeoReport v2: reading is public; filing needs an Open311 api_key, which no bearer token replaces.
+    // 北郊区 has a version of its own here, so the city is one jurisdiction of several: named on every call.
+    ...[
+      ['discovery.:format', 'discovery.xml'],
+      ['services.:format', 'services.json'],
+      ['services/:code.:format', 'services/noise-nuisance.xml'],
+      ['requests.:format', 'requests.json'],
+      ['servicerequestupdates.:format', 'servicerequestupdates.xml'],
+    ].map(
+      ([route, path]): Endpoint => ({
+        method: 'GET',
+        route: `/open311/v2/${route}`,
+        expect: everyone(200),
+        call: () => ({ path: `/open311/v2/${path}?jurisdiction_id=city-demo` }),
+      }),
+    ),
+    {
+      method: 'GET',
+      route: '/open311/v2/requests/:id.:format',
+      expect: everyone(200),
+      call: () => ({ path: `/open311/v2/requests/${sharedCase}.json?jurisdiction_id=city-demo` }),
+    },
+    {
+      method: 'GET',
+      route: '/open311/v2/tokens/:token.:format',
+      note: 'no request was filed with this token',
+      expect: everyone(404),
+      call: () => ({ path: `/open311/v2/tokens/${randomUUID()}.json?jurisdiction_id=city-demo` }),
+    },
+    {
+      method: 'POST',
+      route: '/open311/v2/requests.:format',
+      note: 'without api_key: 403 whatever bearer token comes with it',
+      expect: everyone(403),
+      call: () => ({
+        path: '/open311/v2/requests.json',
+        body: { service_code: 'noise-nuisance', address_id: 'c-xiyuan' },
+      }),
+    },
     // case actions: the lead unit's handler succeeds on a throwaway case in the right state; the other unit's
     // handler gets 404, as for an unknown case, before any stage or unit check (scope before state); other roles
     // the guard's 403
