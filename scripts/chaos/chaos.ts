@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckReport, checkRun } from './checks';
-import { ApiClient, RequestCounters, runJourney, seededRandom, sleep, SubmissionRecord } from './load';
+import { ApiClient, RequestCounters, RouteStats, runJourney, seededRandom, sleep, SubmissionRecord } from './load';
 import { ChaosStack, FAULT_TARGETS, FaultTarget } from './stack';
 
 /** What a fault-injection run does; every field has a default (see {@link chaosOptions}). */
@@ -37,6 +37,19 @@ export interface FaultRecord {
   restartSeconds: number;
 }
 
+/** Latency percentiles of answered requests, in ms. */
+export interface Percentiles {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
+}
+
 /** Everything a run measured. */
 export interface ChaosReport {
   options: Omit<ChaosOptions, 'log' | 'compiledRoot' | 'keep'>;
@@ -50,7 +63,10 @@ export interface ChaosReport {
   faults: FaultRecord[];
   /** Restarts by the supervisor of processes that exited on their own, by process. */
   crashRestarts: Record<string, number>;
-  requests: Omit<RequestCounters, 'latencies'> & { p50Ms: number; p99Ms: number; maxMs: number };
+  requests: Omit<RequestCounters, 'latencies' | 'byRoute'> &
+    Percentiles & {
+      byRoute: Record<string, Omit<RouteStats, 'latencies' | 'timeoutsAt'> & Percentiles & { timeoutsAt: number[] }>;
+    };
   checks: CheckReport;
   ok: boolean;
 }
@@ -130,9 +146,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       convergeTimeoutMs: options.convergeTimeoutSeconds * 1000,
       log,
     });
-    const latencies = [...client.counters.latencies].sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    const { latencies: _latencies, ...counters } = client.counters;
+    const { latencies, byRoute, ...counters } = client.counters;
     const { log: _log, compiledRoot: _compiledRoot, keep: _keep, ...shown } = options;
     report = {
       options: shown,
@@ -144,7 +158,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       actionsAttempted: submissions.reduce((n, s) => n + s.actions.length, 0),
       faults,
       crashRestarts: Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, p.crashRestarts])),
-      requests: { ...counters, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? 0 },
+      requests: {
+        ...counters,
+        ...percentiles(latencies),
+        byRoute: Object.fromEntries(
+          Object.entries(byRoute).map(([route, stats]) => [
+            route,
+            {
+              requests: stats.requests,
+              answers: stats.answers,
+              samples: stats.samples,
+              ...percentiles(stats.latencies),
+              // Seconds since the load started, comparable with the faults' `killedAt`.
+              timeoutsAt: stats.timeoutsAt.map((at) => Math.round((at - started) / 100) / 10),
+            },
+          ]),
+        ),
+      },
       checks,
       ok: checks.failures.length === 0,
     };
@@ -153,6 +183,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await stack.stop();
     if (report?.ok && !options.keep) rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/** `[3.1, 3.4, 9]` → `3.1-3.4, 9`: runs of instants less than 2 s apart, as ranges. */
+function timeline(instants: number[]): string {
+  const sorted = [...instants].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const at of sorted) {
+    const last = runs.at(-1);
+    if (last && at - last[1] < 2) last[1] = at;
+    else runs.push([at, at]);
+  }
+  return runs.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(', ');
 }
 
 function shuffled<T>(items: T[], random: () => number): T[] {
@@ -170,6 +212,7 @@ export function formatReport(report: ChaosReport): string {
   const lines = [
     `fault-injection run: ${report.options.durationSeconds} s at ${report.options.rate}/s, a kill every ` +
       `~${report.options.killIntervalSeconds} s, seed ${report.options.seed}`,
+    `  faults         ${report.faults.map((f) => `${f.target} at ${f.killedAt.toFixed(1)} s (down ${f.downSeconds.toFixed(1)} s, serving ${f.restartSeconds.toFixed(1)} s after restart)`).join('; ')}`,
     `  kills          ${kills}; supervisor restarts after a crash: ${JSON.stringify(report.crashRestarts)}`,
     `  submitted      ${report.submitted}`,
     `  accepted       ${report.accepted} (2xx), rejected ${report.rejected}, unanswered ${report.unanswered}` +
@@ -184,10 +227,21 @@ export function formatReport(report: ChaosReport): string {
       ` applied without a 2xx ${checks.actions.appliedWithoutAnswer}`,
     `  history        ${checks.actions.historyMismatch} 2xx action(s) not accepted exactly once`,
     `  case events    ${checks.actions.eventMismatch} 2xx action(s) without exactly one event`,
-    `  requests       ${report.requests.requests} (${report.requests.retries} retries): ${report.requests.timeouts}` +
-      ` timeouts, ${report.requests.networkErrors} refused connections, ${report.requests.status5xx} 5xx` +
+    `  requests       ${report.requests.requests} (${report.requests.retries} retries, ${report.requests.waits}` +
+      ` waits for dispatch): ${report.requests.timeouts} timeouts (client bound 15 s),` +
+      ` ${report.requests.networkErrors} refused connections, ${report.requests.status5xx} 5xx` +
       ` (${report.requests.status503} 503); p50 ${report.requests.p50Ms} ms, p99 ${report.requests.p99Ms} ms,` +
       ` max ${report.requests.maxMs} ms`,
+    ...Object.entries(report.requests.byRoute).map(
+      ([route, stats]) =>
+        `    ${route.padEnd(12)} ${String(stats.requests).padStart(5)}: ` +
+        Object.entries(stats.answers)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([answer, n]) => `${answer}×${n}`)
+          .join(' ') +
+        `; p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms, max ${stats.maxMs} ms` +
+        (stats.timeoutsAt.length ? `; no answer in 15 s for requests sent at ${timeline(stats.timeoutsAt)} s` : ''),
+    ),
     `  audit chain    ${checks.audit.ok ? 'verifies' : 'BROKEN'} (${checks.audit.checked} rows)`,
     `  consistency    ${checks.consistency.ok ? 'no drift' : `${checks.consistency.drift.length} drift(s)`}` +
       ` (${checks.consistency.checkedCases} cases)`,

@@ -125,10 +125,13 @@ async function check(
 
   // Every Update each case's history accepted, by Update id (= the action's Idempotency-Key).
   const histories = new Map<string, Map<string, number>>();
+  // Each round reads the histories of the cases not yet where expected (all of them at first, and once more at the
+  // end for the per-action checks): no client acts any more, so a settled case's history no longer changes.
+  const settled = new Set<string>();
   const readHistories = async () => {
     const rows = await storedRows(dataSource, allKeys);
     await pool(
-      rows.filter((row) => row.intake_status === 'started'),
+      rows.filter((row) => row.intake_status === 'started' && !settled.has(row.case_no)),
       6,
       async (row) => {
         histories.set(row.case_no, await acceptedUpdates(client, row.case_no));
@@ -173,6 +176,7 @@ async function check(
       }
       return { ...base, verdict: 'ok', expectedPhase: expected };
     });
+    for (const outcome of outcomes) if (outcome.verdict === 'ok' && outcome.caseNo) settled.add(outcome.caseNo);
     const pending = outcomes.filter((o) => o.verdict !== 'ok');
     if (pending.length === 0) {
       convergedAt = Date.now();
@@ -183,6 +187,8 @@ async function check(
     await sleep(2000);
   }
 
+  settled.clear();
+  await readHistories();
   const problems = outcomes.filter((o) => o.verdict !== 'ok');
   const count = (verdict: CaseOutcome['verdict']) => problems.filter((o) => o.verdict === verdict).length;
   const lost = count('lost');

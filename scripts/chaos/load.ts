@@ -69,10 +69,24 @@ export interface SubmissionRecord {
   actions: ActionRecord[];
 }
 
+/** The answers of one kind of request: by HTTP status, or `timeout` / `network`; latencies of answered ones. */
+export interface RouteStats {
+  requests: number;
+  answers: Record<string, number>;
+  /** When each attempt that got no answer within the client's bound was sent (ms since epoch). */
+  timeoutsAt: number[];
+  /** The first body of each status other than 2xx and 503 (cut at 300 characters), to tell what went wrong. */
+  samples: Record<string, string>;
+  latencies: number[];
+}
+
 /** Request counters over the whole run. */
 export interface RequestCounters {
   requests: number;
+  /** Attempts repeated after no answer, a 5xx or a 429 (same Idempotency-Key). */
   retries: number;
+  /** Sign attempts repeated because the case was not started or dispatched yet (404 / 403 / 409). */
+  waits: number;
   timeouts: number;
   networkErrors: number;
   status5xx: number;
@@ -80,6 +94,8 @@ export interface RequestCounters {
   status429: number;
   /** Latency of answered requests, in ms. */
   latencies: number[];
+  /** By kind of request: `intake`, `login`, or the action (`sign`, `contact`, …). */
+  byRoute: Record<string, RouteStats>;
 }
 
 interface Answer {
@@ -93,12 +109,14 @@ export class ApiClient {
   readonly counters: RequestCounters = {
     requests: 0,
     retries: 0,
+    waits: 0,
     timeouts: 0,
     networkErrors: 0,
     status5xx: 0,
     status503: 0,
     status429: 0,
     latencies: [],
+    byRoute: {},
   };
 
   constructor(
@@ -108,10 +126,20 @@ export class ApiClient {
 
   /** One attempt: the answer, or `timeout` / `network` when none came. */
   async send(
+    route: string,
     path: string,
     options: { token?: string; key?: string; body?: object; method?: string },
   ): Promise<Answer | 'timeout' | 'network'> {
     this.counters.requests += 1;
+    const stats = (this.counters.byRoute[route] ??= {
+      requests: 0,
+      answers: {},
+      samples: {},
+      latencies: [],
+      timeoutsAt: [],
+    });
+    stats.requests += 1;
+    const seen = (answer: string) => (stats.answers[answer] = (stats.answers[answer] ?? 0) + 1);
     const started = Date.now();
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
@@ -126,6 +154,8 @@ export class ApiClient {
       });
       const text = await response.text();
       this.counters.latencies.push(Date.now() - started);
+      stats.latencies.push(Date.now() - started);
+      seen(String(response.status));
       if (response.status >= 500) this.counters.status5xx += 1;
       if (response.status === 503) this.counters.status503 += 1;
       if (response.status === 429) this.counters.status429 += 1;
@@ -135,14 +165,20 @@ export class ApiClient {
       } catch {
         body = { text };
       }
+      if ((response.status >= 300 && response.status !== 503) || response.status < 200) {
+        stats.samples[response.status] ??= text.slice(0, 300);
+      }
       return { status: response.status, body, headers: response.headers };
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         this.counters.timeouts += 1;
+        stats.timeoutsAt.push(started);
+        seen('timeout');
         return 'timeout';
       }
       this.counters.networkErrors += 1;
+      seen('network');
       return 'network';
     }
   }
@@ -150,7 +186,7 @@ export class ApiClient {
   /** Logs in as a demo user, retrying until `deadline`. */
   async login(username: string, deadline: number): Promise<string> {
     for (;;) {
-      const answer = await this.send('/api/v1/auth/login', { body: { username, password: DEMO_PASSWORD } });
+      const answer = await this.send('login', '/api/v1/auth/login', { body: { username, password: DEMO_PASSWORD } });
       if (typeof answer !== 'string' && answer.status === 200) return answer.body.accessToken as string;
       if (Date.now() > deadline) throw new Error(`login as ${username} failed: ${JSON.stringify(answer)}`);
       await sleep(1000);
@@ -215,7 +251,7 @@ export async function runJourney(index: number, options: JourneyOptions): Promis
   const body = submissionBody(record.address);
   for (let attempt = 0; ; attempt += 1) {
     if (attempt > 0) client.counters.retries += 1;
-    const answer = await client.send('/api/v1/cases', { key: record.key, body });
+    const answer = await client.send('intake', '/api/v1/cases', { key: record.key, body });
     record.answers.push(label(answer));
     if (typeof answer !== 'string' && answer.status >= 200 && answer.status < 300) {
       record.accepted = true;
@@ -245,10 +281,11 @@ async function act(caseNo: string, key: string, action: JourneyAction, options: 
   const { client, random } = options;
   const { as, body } = ACTIONS[action];
   const record: ActionRecord = { action, key, outcome: 'gave-up', attempts: 0, answers: [] };
+  let waiting = false;
   for (;;) {
-    if (record.attempts > 0) client.counters.retries += 1;
+    if (record.attempts > 0) client.counters[waiting ? 'waits' : 'retries'] += 1;
     record.attempts += 1;
-    const answer = await client.send(`/api/v1/cases/${caseNo}/${action}`, {
+    const answer = await client.send(action, `/api/v1/cases/${caseNo}/${action}`, {
       token: options.tokens[as],
       key: record.key,
       body,
@@ -266,6 +303,7 @@ async function act(caseNo: string, key: string, action: JourneyAction, options: 
       record.refusal = `${answer.status} ${JSON.stringify(answer.body)}`;
       return record;
     }
+    waiting = notYet;
     if (notYet && typeof answer !== 'string') record.refusal = `${answer.status} ${JSON.stringify(answer.body)}`;
     if (Date.now() > options.retryUntil) return record;
     await pause(answer, random);
