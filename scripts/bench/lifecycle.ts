@@ -238,7 +238,7 @@ async function main(): Promise<void> {
   }
 }
 
-const workflowIdOf = (caseNo: string) => `case-${caseNo}`;
+export const workflowIdOf = (caseNo: string) => `case-${caseNo}`;
 
 /** `total` activities spread like a case: the remainder at start, an equal share per Update. */
 function spread(total: number) {
@@ -290,7 +290,9 @@ function report(
   out(`| SQL statements (pg_stat_statements, incl. background polling) | ${fmt(perCase, 0)} | — |`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
