@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { dataSourceOptions } from '../../../libs/persistence/src';
-import { AppConfig } from '../../../libs/platform/src';
+import { AppConfig, loadConfig } from '../../../libs/platform/src';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AuthSettings } from './auth/auth.settings';
@@ -28,6 +28,8 @@ export interface ApiSettings {
   logger: Logger;
   /** Identity and access; unset means resolved from the environment (see `resolveAuthSettings`). */
   auth?: AuthSettings;
+  /** Connections of the API's PostgreSQL pool; unset: `DATABASE_POOL_MAX` (default 10). */
+  databasePoolMax?: number;
   /** Notifications (sender, polling); unset settings come from the environment (`NOTIFICATIONS_POLL_INTERVAL_MS`). */
   notifications?: NotificationOptions;
 }
@@ -40,7 +42,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: { logger: settings.logger, autoLogging: true, quietReqLogger: true } }),
-        TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl)),
+        TypeOrmModule.forRoot(
+          dataSourceOptions(settings.databaseUrl, { max: settings.databasePoolMax ?? loadConfig().databasePoolMax }),
+        ),
         TemporalModule.forRoot(settings.temporal),
         OrgTreeModule,
         AuthModule.forRoot(settings.auth),

@@ -46,8 +46,11 @@ export const MIGRATIONS = [
   Open3111700000000016,
 ];
 
-/** TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * TypeORM options for a PostgreSQL URL; the schema is owned by migrations (`synchronize` stays off). `pool.max`: the
+ * connections of the pool (default 10; `DATABASE_POOL_MAX` for the API).
+ */
+export function dataSourceOptions(url: string, pool: { max?: number } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -55,7 +58,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10 },
+    extra: { max: pool.max ?? 10 },
   };
 }
 

@@ -1,11 +1,9 @@
 import { Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
-import { toLifecycleRules } from '../../../../libs/domain/src/rules';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
 import { OrgError, OrgTree } from '../../../../libs/domain/src/org/org.types';
 import {
@@ -16,34 +14,18 @@ import {
 } from '../../../../libs/domain/src/routing';
 import { loadCurrentCatalogue } from '../../../../libs/persistence/src/org/org.store';
 import { OrgTreeSource } from '../../../../libs/persistence/src/org/org-tree-source';
-import {
-  CaseSnapshot,
-  caseStateQuery,
-  COMPLAINT_CASE_WORKFLOW,
-  ComplaintCaseInput,
-} from '../../../../workflows/complaint-case/messages';
+import { CaseSnapshot, caseStateQuery } from '../../../../workflows/complaint-case/messages';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { TemporalBound } from '../temporal/temporal-bound';
-import { TemporalSettings } from '../temporal/temporal.module';
 import { requestHash } from './action-idempotency';
 import { PublishedDefinition, RulesService } from '../rules/rules.service';
 import { commandScopeProblem } from './command-scope';
 import { caseNotFound, CaseScope } from './case-scope';
 import { citizenContactAccess } from './citizen-contact';
+import { IntakeStarter } from './intake-starter';
+import { INTAKE_RETRY_MS } from './intake-settings';
 import { repeatOf, RepeatContactService } from './repeat-contact.service';
-
-/** The process definition every case pins until versioned rules arrive. */
-export const DEFAULT_RULES_VERSION = 'beijing@1';
-
-/** How often submissions whose workflow could not be started are tried again, in milliseconds. */
-const PENDING_RETRY_MS = 15_000;
-
-/**
- * The longest intake waits for Temporal to start a stored submission's workflow, in milliseconds: past it the answer
- * is 202 (stored, started later), so a submission is answered quickly while Temporal is down.
- */
-const INTAKE_START_BOUND_MS = 3_000;
 
 export interface IntakeResult {
   caseNo: string;
@@ -69,8 +51,9 @@ export interface CaseView {
 }
 
 /**
- * Intake of citizen requests: stores each submission first, then starts its case workflow. The stored row makes a
- * retried POST idempotent and guarantees that nothing submitted is lost while Temporal is unreachable.
+ * Intake of citizen requests: stores each submission first, then has {@link IntakeStarter} start its case workflow
+ * (admission control: a bounded queue of starts, fed from the stored rows). The stored row makes a retried POST
+ * idempotent and guarantees that nothing submitted is lost while Temporal is unreachable or behind.
  */
 @Injectable()
 export class CaseService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,7 +70,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly client: Client,
-    private readonly temporal: TemporalSettings,
+    private readonly starter: IntakeStarter,
     private readonly repeats: RepeatContactService,
     private readonly rules: RulesService,
     private readonly trees: OrgTreeSource,
@@ -96,12 +79,16 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    const retry = () =>
-      Promise.all([this.startPending(), this.repeats.signalPending()]).catch((error: unknown) =>
-        this.logger.warn(`pending intake retry failed: ${String(error)}`),
-      );
-    void retry();
-    this.retryTimer = setInterval(retry, PENDING_RETRY_MS);
+    // Stored submissions are started by IntakeStarter; repeats stored while Temporal was unreachable are told here.
+    let retrying: Promise<void> | undefined;
+    const retry = () => {
+      retrying ??= this.repeats
+        .signalPending()
+        .catch((error: unknown) => this.logger.warn(`pending repeat signals failed: ${String(error)}`))
+        .finally(() => (retrying = undefined));
+    };
+    retry();
+    this.retryTimer = setInterval(retry, INTAKE_RETRY_MS);
     this.retryTimer.unref();
   }
 
@@ -176,7 +163,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     const replayed = inserted.length === 0;
     const request = known ?? (await repository.findOneByOrFail({ idempotencyKey: key }));
     if (replayed && request.requestHash !== requestHash) throw keyReused(key, request.caseNo);
-    const status = request.status === 'started' ? 'started' : await this.tryStart(request);
+    // Started within a short bound when the starter has room; otherwise 'received' (202) and started from the queue.
+    const status = await this.starter.admit(request);
     if (!duplicate || replayed)
       return { caseNo: request.caseNo, workflowId: caseWorkflowId(request.caseNo), status, replayed };
     // A duplicate with new facts: a new case, linked to the open one, which counts the repeat too.
@@ -270,61 +258,10 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Starts the case workflow of a stored submission; a second start of the same case is a no-op. */
-  private async tryStart(request: IntakeRequestEntity): Promise<'started' | 'received'> {
-    const submission = request.payload;
-    try {
-      const input: ComplaintCaseInput = {
-        caseNo: request.caseNo,
-        receivedAt: request.receivedAt.toISOString(),
-        ...(await this.pinnedRules(submission)),
-        facts: factsOf(submission),
-        ...(submission.intake ? { intake: submission.intake } : {}),
-        ...(submission.linkedTo ? { linkedTo: submission.linkedTo } : {}),
-      };
-      await this.bound.run(
-        `start of case ${request.caseNo}`,
-        () =>
-          this.client.workflow.start(COMPLAINT_CASE_WORKFLOW, {
-            workflowId: caseWorkflowId(request.caseNo),
-            taskQueue: this.temporal.taskQueue,
-            args: [input],
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          }),
-        Math.min(INTAKE_START_BOUND_MS, this.bound.ms),
-      );
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-        this.logger.warn(`case ${request.caseNo} stored; its workflow will start later: ${(error as Error).message}`);
-        return 'received';
-      }
-    }
-    await this.dataSource
-      .getRepository(IntakeRequestEntity)
-      .update({ idempotencyKey: request.idempotencyKey }, { status: 'started', startedAt: new Date() });
-    return 'started';
-  }
-
-  /**
-   * The process definition version that governs the request's place (a district's own version, else the city's):
-   * its label and lifecycle rules, pinned on the case. Without any published version (a database never seeded),
-   * the built-in `beijing` preset.
-   */
-  private async pinnedRules(submission: CaseSubmission): Promise<Pick<ComplaintCaseInput, 'rulesVersion' | 'rules'>> {
-    try {
-      const published = await this.rules.publishedFor({ districtId: submission.place?.districtId });
-      return { rulesVersion: published.label, rules: toLifecycleRules(published.definition) };
-    } catch (error) {
-      if (!(error instanceof NotFoundException)) throw error;
-      this.logger.warn(`no process definition is published: case pinned to the built-in ${DEFAULT_RULES_VERSION}`);
-      return { rulesVersion: DEFAULT_RULES_VERSION };
-    }
-  }
-
   /**
    * Refuses, before anything is stored, a request the case's routing catalogue cannot dispatch: an unknown category,
    * a kind the category does not take, or a place that is not in the stored org tree. The catalogue is the one of
-   * the version the case will pin (its district's, else the city's: {@link pinnedRules}), or, while none is
+   * the version the case will pin (its district's, else the city's), or, while none is
    * published, the stored catalogue.
    * @throws ApiError ValidationFailed (400) naming the field; Internal (500) when no tree or catalogue is stored, or
    *   when the catalogue names units the stored tree no longer has (the request is fine: the configuration is not).
@@ -374,15 +311,9 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     return published.definition.routing;
   }
 
-  /** Starts the workflows of submissions stored while Temporal was unreachable. */
-  async startPending(): Promise<number> {
-    const pending = await this.dataSource
-      .getRepository(IntakeRequestEntity)
-      .find({ where: { status: 'received' }, order: { receivedAt: 'ASC' }, take: 100 });
-    let started = 0;
-    for (const request of pending) if ((await this.tryStart(request)) === 'started') started += 1;
-    if (started) this.logger.log(`started ${started} pending case workflow(s)`);
-    return started;
+  /** Starts the workflows of stored submissions not started yet (oldest first); answers how many started. */
+  startPending(): Promise<number> {
+    return this.starter.startStored();
   }
 }
 

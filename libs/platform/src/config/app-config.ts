@@ -177,6 +177,34 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(3_600_000)
   NOTIFICATIONS_POLL_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_MAX?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  INTAKE_START_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  INTAKE_QUEUE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  INTAKE_START_WAIT_MS?: number;
 }
 
 /** At most `limit` requests per `windowSeconds` from one caller. */
@@ -187,6 +215,9 @@ export interface RateLimit {
 
 /** How long the API waits for Temporal in one request by default, in milliseconds. */
 export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/** Connections in a process's PostgreSQL pool by default. */
+export const DEFAULT_DATABASE_POOL_MAX = 10;
 
 /** The validated configuration, with defaults applied. */
 export interface AppConfig {
@@ -226,6 +257,10 @@ export interface AppConfig {
   };
   /** How often each API instance's outbox dispatcher looks for due notifications, in ms; 0: it never does. */
   notifications: { pollIntervalMs: number };
+  /** Connections in each process's PostgreSQL pool (API and worker each have one). */
+  databasePoolMax: number;
+  /** Admission control of intake: starts in flight, keys queued, how long a POST waits for its own start (ms). */
+  intake: { startConcurrency: number; queueLimit: number; startWaitMs: number };
 }
 
 export class ConfigError extends Error {
@@ -286,6 +321,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intakeRateLimit: { limit: vars.INTAKE_RATE_LIMIT ?? 30, windowSeconds: vars.INTAKE_RATE_WINDOW_SECONDS ?? 60 },
     },
     notifications: { pollIntervalMs: vars.NOTIFICATIONS_POLL_INTERVAL_MS ?? 2000 },
+    databasePoolMax: vars.DATABASE_POOL_MAX ?? DEFAULT_DATABASE_POOL_MAX,
+    intake: {
+      startConcurrency: vars.INTAKE_START_CONCURRENCY ?? 8,
+      queueLimit: vars.INTAKE_QUEUE_LIMIT ?? 1000,
+      startWaitMs: vars.INTAKE_START_WAIT_MS ?? 3000,
+    },
   };
 }
 
@@ -322,4 +363,8 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'INTAKE_RATE_LIMIT',
   'INTAKE_RATE_WINDOW_SECONDS',
   'NOTIFICATIONS_POLL_INTERVAL_MS',
+  'DATABASE_POOL_MAX',
+  'INTAKE_START_CONCURRENCY',
+  'INTAKE_QUEUE_LIMIT',
+  'INTAKE_START_WAIT_MS',
 ];
