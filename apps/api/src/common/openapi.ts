@@ -7,6 +7,7 @@ import type {
   ResponseObject,
   ResponsesObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
 import { IS_PUBLIC_KEY, RATE_LIMIT_KEY, ROLES_KEY } from '../auth/auth.decorators';
 import { ApiErrorCode } from './api-error';
 
@@ -60,6 +61,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
  * operations (`@Public`) declare no security; every operation documents the statuses its guards and the framework can
  * answer (401; 403 with `@Roles`; 429 with `@RateLimit`; 400 for any input; 404 for any path parameter; 413 for a
  * body; 503 for an outage), and every error status, declared here or by a route, answers {@link ApiErrorBodyDto}.
+ * A `caseNo` path parameter gets the case number's pattern.
  * Routes still declare their own statuses (404 of a case, 409 of a refusal, 422) with `@ApiResponse`.
  */
 export function documentErrorResponses(app: INestApplication, document: OpenAPIObject): OpenAPIObject {
@@ -71,6 +73,12 @@ export function documentErrorResponses(app: INestApplication, document: OpenAPIO
       if (!operation) continue;
       const guard = facts.get(operation.operationId ?? '') ?? { isPublic: false, roles: false, rateLimited: false };
       if (guard.isPublic) operation.security = [];
+      // A case number in a path has the format every case route checks first (400 otherwise).
+      for (const parameter of operation.parameters ?? []) {
+        if ('name' in parameter && parameter.in === 'path' && parameter.name === 'caseNo') {
+          parameter.schema = { type: 'string', pattern: CASE_NO_PATTERN.source, example: '20261123000001' };
+        }
+      }
       const responses: ResponsesObject = (operation.responses ??= {});
       const add = (status: number, description: string) => {
         responses[status] ??= { description };

@@ -32,8 +32,7 @@ type Bodies = {
   report: Schemas['WhistleReportDto'];
   result: Schemas['WhistleResultDto'];
   rate: Schemas['WhistleRatingDto'];
-  /** ReportPartDto: not in the OpenAPI document yet (only the task action route takes it). */
-  'co-unit-report': { summary: string };
+  'co-unit-report': Schemas['ReportPartDto'];
 };
 export type ActionName = keyof Bodies;
 type Spec<B> = (FieldSpec & { name: Extract<keyof B, string> })[];
