@@ -21,6 +21,7 @@ import { LadderPosition1700000000013 } from './migrations/1700000000013-ladder-p
 import { Incidents1700000000014 } from './migrations/1700000000014-incidents';
 import { ActionRequests1700000000015 } from './migrations/1700000000015-action-requests';
 import { Open3111700000000016 } from './migrations/1700000000016-open311';
+import { AuditAppendFunction1700000000017 } from './migrations/1700000000017-audit-append-function';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   Incidents1700000000014,
   ActionRequests1700000000015,
   Open3111700000000016,
+  AuditAppendFunction1700000000017,
 ];
 
 /**

@@ -67,18 +67,55 @@ export function sealAuditEntries(
 /**
  * Appends entries to the audit log inside the caller's transaction (`manager` of `DataSource.transaction`), so they
  * commit or roll back with whatever the caller writes. Entries whose `eventRef` is already in the log are skipped
- * (a retried activity appends nothing twice). Returns the rows appended.
+ * (a retried activity appends nothing twice). Returns how many rows were appended.
  *
  * Appends are serialised by a row lock on the one-row `audit_chain_head` table, held until the caller's
  * transaction ends: concurrent writers queue, and the chains never fork. Keep the transaction short after calling.
+ * The append is one statement, `audit_append` (migration 17), which seals the rows as {@link sealAuditEntries} does;
+ * entries holding what that function cannot write as JavaScript does ({@link sqlSealable}) take the TypeScript path.
  */
-export async function appendAudit(manager: EntityManager, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
-  if (entries.length === 0) return [];
+export async function appendAudit(manager: EntityManager, entries: readonly AuditEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error(
       'appendAudit must run inside a transaction (DataSource.transaction): its chain lock lasts until commit',
     );
   }
+  if (!entries.every(sqlSealable)) return (await appendAuditInTypeScript(manager, entries)).length;
+  const payload = entries.map((entry) => ({ ...entry, at: isoMillis(entry.at, 'at') }));
+  const rows = (await manager.query(`SELECT audit_append($1::jsonb, $2) AS id`, [
+    JSON.stringify(payload),
+    isoMillis(new Date(), 'recordedAt'),
+  ])) as unknown[];
+  return rows.length;
+}
+
+/**
+ * Whether `audit_append` seals the entry exactly as {@link sealAuditEntries} would: its JSON holds no number that
+ * JavaScript writes with an exponent (from 1e21 up, below 1e-6) and no object key with a character from U+D800 up
+ * (JavaScript orders those by UTF-16 code unit, PostgreSQL by code point).
+ */
+export function sqlSealable(entry: AuditEntry): boolean {
+  const plain = (value: unknown): boolean => {
+    if (typeof value === 'number') return value === 0 || (Math.abs(value) >= 1e-6 && Math.abs(value) < 1e21);
+    if (Array.isArray(value)) return value.every(plain);
+    if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+    return Object.entries(value).every(
+      ([key, member]) => ![...key].some((char) => char.codePointAt(0)! >= 0xd800) && plain(member),
+    );
+  };
+  return plain(entry.before ?? null) && plain(entry.after ?? null);
+}
+
+/**
+ * The append computed in TypeScript ({@link sealAuditEntries}), seven statements under the chain lock: for entries
+ * `audit_append` cannot seal. Returns the rows appended.
+ */
+export async function appendAuditInTypeScript(
+  manager: EntityManager,
+  entries: readonly AuditEntry[],
+): Promise<AuditRow[]> {
+  if (entries.length === 0) return [];
   const [head] = (await manager.query(`SELECT last_hash FROM audit_chain_head FOR UPDATE`)) as { last_hash: string }[];
   if (!head) throw new Error('audit_chain_head has no row: run the migrations');
 
