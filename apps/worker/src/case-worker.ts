@@ -101,6 +101,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Case
     activities: context.get(CaseActivitiesFactory).create(),
     // Spans of workflows and activities while tracing is on; nothing at all when off.
     ...workerTracingOptions({ prebuiltBundle: Boolean(options.workflowBundlePath) }),
+    ...workerTuningFromEnv(process.env),
     shutdownGraceTime: '10 seconds',
   });
   let running: Promise<void> | undefined;
@@ -116,4 +117,33 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Case
       await context.close();
     },
   };
+}
+
+/** The worker's slot and cache limits an environment variable can set; each absent one keeps the SDK's default. */
+const TUNING = {
+  /** Workflows kept in the sticky cache (default: about 600 per GiB of heap; the bound on the worker's memory). */
+  WORKER_MAX_CACHED_WORKFLOWS: 'maxCachedWorkflows',
+  /** Workflow tasks run at once (default 40; at most the cache size). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 'maxConcurrentWorkflowTaskExecutions',
+  /** Activities run at once: the mirror writes (default 100; each holds a database connection while it runs). */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: 'maxConcurrentActivityTaskExecutions',
+  /** Local activities run at once: intake, routing and the calendar (default 100). */
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 'maxConcurrentLocalActivityExecutions',
+} as const;
+
+/**
+ * The worker limits set in `env` ({@link TUNING}), for measuring and sizing a deployment. Fails at boot on a value
+ * that is not a positive integer, naming the variable.
+ */
+export function workerTuningFromEnv(
+  env: Record<string, string | undefined>,
+): Partial<Record<(typeof TUNING)[keyof typeof TUNING], number>> {
+  const tuning: Partial<Record<(typeof TUNING)[keyof typeof TUNING], number>> = {};
+  for (const [name, option] of Object.entries(TUNING)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^[1-9][0-9]*$/.test(raw)) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
+    tuning[option] = Number(raw);
+  }
+  return tuning;
 }
