@@ -320,6 +320,25 @@ describe('Open311 GeoReport v2', () => {
     );
   });
 
+  it('should close an inadmissible matter at intake, telling the channel to use in service_notice', async () => {
+    const filed = await file({
+      api_key: await newKey(),
+      service_code: 'neighbour-disputes',
+      address_string: unique(),
+      description: '与邻居的房屋纠纷已经起诉到法院',
+      'attribute[kind]': 'help',
+      'attribute[inadmissible]': 'litigation',
+    }).expect(200);
+    checkJson('post-request', filed.body);
+    expect(filed.body[0].service_notice).toContain('人民法院');
+    const caseNo = filed.body[0].service_request_id as string;
+    const closed = await until('the inadmissible case closed', async () => {
+      const read = await http().get(`/open311/v2/requests/${caseNo}.json`);
+      return read.status === 200 && read.body[0].status === 'closed' ? read.body[0] : undefined;
+    });
+    expect(closed.status_notes).toBe('该事项不属热线受理范围，已告知应通过的渠道');
+  });
+
   it('should count a repeat of an open case on it, and say so in service_notice', async () => {
     const key = await newKey();
     const address = unique();
