@@ -104,4 +104,29 @@ describe('incidents', () => {
     expect(audit.rows).toEqual([{ reason: '已人工核对，联系记录另行补录' }]);
     await http().post('/api/v1/incidents/999999/retry').set(as('admin')).expect(404);
   });
+
+  it('should refuse to retry an incident whose workflow has ended, change nothing, and still let it be resolved', async () => {
+    const {
+      rows: [row],
+    } = await stack.pg.query(
+      `INSERT INTO incidents (case_no, workflow_id, incident_key, step, error_type, message)
+       VALUES ('20991231-999999', 'case-20991231-999999', 'events:1', 'appendCaseEvents', 'MirrorRejected', 'refused')
+       RETURNING id`,
+    );
+    const refused = await http().post(`/api/v1/incidents/${row.id}/retry`).set(as('admin'));
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/has ended.*resolve the incident/);
+    const after = await stack.pg.query(`SELECT status FROM incidents WHERE id = $1`, [row.id]);
+    expect(after.rows).toEqual([{ status: 'open' }]);
+    const retried = await stack.pg.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'incident.retried' AND subject_id = $1`,
+      [String(row.id)],
+    );
+    expect(retried.rows).toEqual([{ n: 0 }]);
+    await http()
+      .post(`/api/v1/incidents/${row.id}/resolve`)
+      .set(as('admin'))
+      .send({ reason: '案件已结束' })
+      .expect(200);
+  });
 });

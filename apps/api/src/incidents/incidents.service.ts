@@ -1,9 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { appendAudit } from '../../../../libs/persistence/src/audit';
 import { resolveIncidentSignal, retryIncidentsSignal } from '../../../../workflows/complaint-case/messages';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import { TemporalBound } from '../temporal/temporal-bound';
 import { IncidentView } from './incidents.dto';
 
 interface IncidentRow {
@@ -33,6 +35,7 @@ export class IncidentsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly client: Client,
+    private readonly bound: TemporalBound,
   ) {}
 
   async list(status?: string): Promise<IncidentView[]> {
@@ -48,7 +51,21 @@ export class IncidentsService {
   /** Asks the case to write its failed steps again; the incident shows `retrying` until the workflow settles it. */
   async retry(id: string, actor: Actor): Promise<IncidentView> {
     const row = await this.open(id);
-    await this.client.workflow.getHandle(row.workflow_id).signal(retryIncidentsSignal);
+    try {
+      await this.bound.run(`retry of incident ${id}`, () =>
+        this.client.workflow.getHandle(row.workflow_id).signal(retryIncidentsSignal),
+      );
+    } catch (error) {
+      // A workflow that has ended cannot write the step again: nothing was changed, and only a resolve is left.
+      if (error instanceof WorkflowNotFoundError) {
+        throw new ApiError(
+          ApiErrorCode.ActionRefused,
+          `WrongState: the workflow ${row.workflow_id} of incident ${id} has ended, so nothing can write the step ` +
+            `again; resolve the incident with a reason instead`,
+        );
+      }
+      throw error;
+    }
     const [updated] = (await this.dataSource.query(
       `UPDATE incidents SET status = 'retrying' WHERE id = $1 AND status = 'open' RETURNING *`,
       [id],
@@ -71,9 +88,10 @@ export class IncidentsService {
       return rows[0];
     });
     // The workflow drops the failed write; a case whose workflow is gone has nothing to drop.
-    await this.client.workflow
-      .getHandle(row.workflow_id)
-      .signal(resolveIncidentSignal, { key: row.incident_key })
+    await this.bound
+      .run(`resolve of incident ${id}`, () =>
+        this.client.workflow.getHandle(row.workflow_id).signal(resolveIncidentSignal, { key: row.incident_key }),
+      )
       .catch(() => undefined);
     return toView(updated);
   }
