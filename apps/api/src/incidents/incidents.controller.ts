@@ -25,7 +25,10 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Retry the failed steps of the case after a fix; resolved when the step succeeds' })
   @ApiResponse({ status: 200, type: IncidentView })
   @ApiResponse({ status: 404, description: 'No such incident' })
-  @ApiResponse({ status: 409, description: 'The incident is resolved, or its workflow has ended (only a resolve is left)' })
+  @ApiResponse({
+    status: 409,
+    description: 'The incident is resolved, or its workflow has ended (only a resolve is left)',
+  })
   retry(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
     return this.incidents.retry(id, actor);
   }
