@@ -34,6 +34,7 @@ export class CaseController {
   })
   @ApiResponse({ status: 202, description: 'Stored; its workflow starts as soon as Temporal answers' })
   @ApiResponse({ status: 400, description: 'Invalid body or header; every problem names its field and rule' })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was already used with a different body' })
   async create(
     @Body() body: CreateCaseDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
