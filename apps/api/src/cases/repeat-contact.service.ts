@@ -11,6 +11,7 @@ import {
   priorityForRepeats,
 } from '../../../../libs/domain/src/intake';
 import { RepeatContact, repeatContactSignal } from '../../../../workflows/complaint-case/messages';
+import { TemporalBound } from '../temporal/temporal-bound';
 
 /** Degrees of latitude that cover the duplicate radius with margin (250 m ≈ 0.00225°). */
 const BOX_DEGREES = 0.004;
@@ -35,6 +36,7 @@ export class RepeatContactService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly client: Client,
+    private readonly bound: TemporalBound,
   ) {}
 
   /** The open case of the same category at the same address, within the radius, or in the same grid. */
@@ -130,10 +132,14 @@ export class RepeatContactService {
     });
   }
 
-  /** Tells the open case's workflow; a failure is logged and retried by {@link signalPending}. */
+  /**
+   * Tells the open case's workflow, within the Temporal bound (intake answers even when Temporal is slow); a failure
+   * is logged and retried by {@link signalPending}.
+   */
   async signal(openCaseNo: string, repeat: RepeatContact, idempotencyKey?: string): Promise<boolean> {
     try {
-      await this.client.workflow.getHandle(caseWorkflowId(openCaseNo)).signal(repeatContactSignal, repeat);
+      const handle = this.client.workflow.getHandle(caseWorkflowId(openCaseNo));
+      await this.bound.run(`repeat signal to case ${openCaseNo}`, () => handle.signal(repeatContactSignal, repeat));
       if (idempotencyKey) {
         await this.dataSource.query(`UPDATE repeat_contacts SET signalled_at = now() WHERE idempotency_key = $1`, [
           idempotencyKey,
