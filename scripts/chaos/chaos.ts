@@ -61,6 +61,8 @@ export interface ChaosReport {
   unanswered: number;
   actionsAttempted: number;
   faults: FaultRecord[];
+  /** Seconds from the last restart until every client had its last answer (or gave up); convergence includes them. */
+  clientsDoneSeconds: number;
   /** Restarts by the supervisor of processes that exited on their own, by process. */
   crashRestarts: Record<string, number>;
   requests: Omit<RequestCounters, 'latencies' | 'byRoute'> &
@@ -135,6 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       lastRestartAt = Math.max(lastRestartAt, process.lastStartedAt ?? 0);
     }
 
+    const clientsDoneSeconds = (Date.now() - lastRestartAt) / 1000;
     log(`checking ${submissions.filter((s) => s.accepted).length} accepted submission(s)`);
     const checks = await checkRun({
       databaseUrl: stack.databaseUrl,
@@ -157,6 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       unanswered: submissions.filter((s) => !s.accepted && !s.rejected).length,
       actionsAttempted: submissions.reduce((n, s) => n + s.actions.length, 0),
       faults,
+      clientsDoneSeconds,
       crashRestarts: Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, p.crashRestarts])),
       requests: {
         ...counters,
@@ -221,7 +225,7 @@ export function formatReport(report: ChaosReport): string {
     `  duplicated     ${checks.duplicated}`,
     `  stuck          ${checks.stuck}`,
     `  converged-in   ${checks.convergedInSeconds === null ? 'never' : `${checks.convergedInSeconds.toFixed(1)} s`}` +
-      ' after the last restart',
+      ` after the last restart (the clients were done after ${report.clientsDoneSeconds.toFixed(1)} s)`,
     `  actions        ${report.actionsAttempted} attempted: ${checks.actions.ok} 2xx (${checks.actions.replayed}` +
       ` replayed), ${checks.actions.refused} refused, ${checks.actions.gaveUp} unanswered;` +
       ` applied without a 2xx ${checks.actions.appliedWithoutAnswer}`,
