@@ -42,45 +42,54 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   try {
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const postgres: RunningPostgres = await startEmbeddedPostgres({
-        dataDir: join(config.embedded.dataDir, 'pg'),
-        port: config.embedded.postgresPort,
-        database: 'shaosheng',
-        log: (message) => logger.debug({ component: 'postgres' }, message),
-      });
-      stops.push(() => postgres.stop());
-      databaseUrl = postgres.url;
-      logger.info({ port: config.embedded.postgresPort }, 'embedded PostgreSQL started');
-    }
-    const applied = await runMigrations(databaseUrl);
-    logger.info({ applied }, 'database schema up to date');
-    const seeded = await seedDemoData(databaseUrl);
-    logger.info(seeded, seeded.skipped ? 'demo city not seeded' : 'demo city and routing catalogue in place');
-
-    let address = config.temporal.address;
-    let uiUrl: string | undefined;
-    if (!address) {
-      const devServer: RunningDevServer = await startDevServer({
-        port: config.embedded.temporalPort,
-        uiPort: config.embedded.temporalUiPort,
-        namespace: config.temporal.namespace,
-        dbFile: join(config.embedded.dataDir, 'temporal.db'),
-        log: (message) => logger.info({ component: 'temporal' }, message),
-      });
-      stops.push(() => devServer.stop());
-      address = devServer.address;
-      uiUrl = devServer.uiUrl;
-    } else {
-      const client = await connectClient({ ...config.temporal, address });
+    const startedAt = Date.now();
+    // PostgreSQL (with migrations and the seed) and Temporal do not depend on each other: both start at once.
+    const database = (async () => {
+      let url = config.databaseUrl;
+      if (!url) {
+        const postgres: RunningPostgres = await startEmbeddedPostgres({
+          dataDir: join(config.embedded.dataDir, 'pg'),
+          port: config.embedded.postgresPort,
+          database: 'shaosheng',
+          log: (message) => logger.debug({ component: 'postgres' }, message),
+        });
+        stops.push(() => postgres.stop());
+        url = postgres.url;
+        logger.info({ port: config.embedded.postgresPort }, 'embedded PostgreSQL started');
+      }
+      const applied = await runMigrations(url);
+      logger.info({ applied }, 'database schema up to date');
+      const seeded = await seedDemoData(url);
+      logger.info(seeded, seeded.skipped ? 'demo city not seeded' : 'demo city and routing catalogue in place');
+      return url;
+    })();
+    const server = (async (): Promise<{ address: string; uiUrl?: string }> => {
+      if (!config.temporal.address) {
+        const devServer: RunningDevServer = await startDevServer({
+          port: config.embedded.temporalPort,
+          uiPort: config.embedded.temporalUiPort,
+          namespace: config.temporal.namespace,
+          dbFile: join(config.embedded.dataDir, 'temporal.db'),
+          log: (message) => logger.info({ component: 'temporal' }, message),
+        });
+        stops.push(() => devServer.stop());
+        return { address: devServer.address, uiUrl: devServer.uiUrl };
+      }
+      const client = await connectClient({ ...config.temporal, address: config.temporal.address });
       const added = await registerSearchAttributes(client, config.temporal.namespace).catch((error: unknown) => {
         logger.warn({ err: error }, 'could not register search attributes; register them on the cluster');
         return [];
       });
       await client.close();
       if (added.length) logger.info({ added }, 'search attributes registered');
-    }
+      return { address: config.temporal.address };
+    })();
+    // Both settle before a failure is thrown, so whatever did start is in `stops` and gets stopped.
+    const [databaseStep, serverStep] = await Promise.allSettled([database, server]);
+    if (databaseStep.status === 'rejected') throw databaseStep.reason;
+    if (serverStep.status === 'rejected') throw serverStep.reason;
+    const databaseUrl = databaseStep.value;
+    const { address, uiUrl } = serverStep.value;
     const temporal = { ...config.temporal, address };
 
     const connection: NativeConnection = await connectWorker(temporal);
@@ -116,7 +125,16 @@ async function main(): Promise<void> {
       api,
     });
     stops.push(async () => removeEmbeddedState(dataDir));
-    logger.info({ api, ready: `${api}/ready`, docs: `${api}/api/docs`, temporalUi: uiUrl }, 'Shaosheng is running');
+    logger.info(
+      {
+        api,
+        ready: `${api}/ready`,
+        docs: `${api}/api/docs`,
+        temporalUi: uiUrl,
+        seconds: (Date.now() - startedAt) / 1000,
+      },
+      'Shaosheng is running',
+    );
     process.stdout.write(
       [
         '',
