@@ -110,7 +110,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     // What npm start runs first: the build, which skips whatever is up to date.
     const build = join(appDir, 'scripts', 'build', 'build.mjs');
     if (existsSync(build))
-      execFileSync(process.execPath, [build], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(process.execPath, [build, '--no-console'], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
     const main = join(appDir, 'dist', 'apps', 'embedded', 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build in ${appDir}`);
     const app = spawn(process.execPath, [main], {

@@ -10,6 +10,7 @@
  *   node scripts/build/build.mjs            every step
  *   node scripts/build/build.mjs --server   tsc only (what the CLIs need)
  *   node scripts/build/build.mjs --force    every step, fingerprints ignored
+ *   node scripts/build/build.mjs --no-console   the server and the workflow bundle (the benchmarks)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stamps = join(root, '.cache', 'build');
 const force = process.argv.includes('--force');
 const serverOnly = process.argv.includes('--server');
+const noConsole = process.argv.includes('--no-console');
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.cache', '.data', 'coverage']);
 const isTest = (name) => /\.(spec|test)\.[cm]?[jt]sx?$/.test(name);
 
@@ -114,6 +116,8 @@ step(
   'dist/workflow-bundle.js',
   () => run('workflow bundle', process.execPath, ['dist/apps/worker/src/bundle-workflows.js']),
 );
+
+if (noConsole) process.exit(0);
 
 // The console's typed client is generated from the API's OpenAPI document: an API change rebuilds the console.
 const generated = join('apps', 'console', 'src', 'api', 'schema.d.ts');
