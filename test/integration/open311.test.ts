@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import pino from 'pino';
 import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/bootstrap';
 import { ITEM_ELEMENT } from '../../apps/api/src/open311/open311.format';
 import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
-import { bearer, handlerOf } from '../support/auth';
+import { bearer, handlerOf, TEST_AUTH } from '../support/auth';
 import { startTestStack, TestStack } from '../support/test-stack';
 
 /** An answer as read by a test, after its JSON Schema passed. */
@@ -357,32 +359,48 @@ describe('Open311 GeoReport v2', () => {
     expect(await stored()).toEqual({ ...before, repeats: before.repeats + 1, open311: before.open311 + 1 });
   });
 
-  it('should answer a token while the case number waits for the engine, and the number once it runs', async () => {
+  it('should answer a token while the engine is unreachable, and the case number once the case runs', async () => {
     const key = await newKey();
-    // A row as intake leaves it while Temporal is unreachable (stored, its workflow not started), filed by a client.
-    const token = randomUUID();
-    const caseNo = `2026${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
-    const [client] = (
-      await stack.pg.query<{ id: string }>(`SELECT id FROM api_tokens WHERE 'open311' = ANY(scopes) LIMIT 1`)
-    ).rows;
-    await stack.pg.query(
-      `INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
-       VALUES ($1, $2, 'x', '{}', 'received', now())`,
-      [`open311:${token}`, caseNo],
-    );
-    await stack.pg.query(
-      `INSERT INTO open311_requests (token, idempotency_key, case_no, outcome, api_token_id, jurisdiction_id, service_code)
-       VALUES ($1, $2, $3, 'received', $4, 'city-demo', 'noise-nuisance')`,
-      [token, `open311:${token}`, caseNo, client.id],
-    );
+    // A second API on the same database whose Temporal does not answer (nothing listens on port 1).
+    const unreachable = await createApiApp({
+      databaseUrl: stack.databaseUrl,
+      temporal: { address: '127.0.0.1:1', namespace: 'default', taskQueue: stack.taskQueue, callTimeoutMs: 2_000 },
+      logger: pino({ level: 'silent' }),
+      auth: TEST_AUTH,
+    });
+    await unreachable.init();
+    let token: string;
+    try {
+      const filed = await request(unreachable.getHttpServer())
+        .post('/open311/v2/requests.xml')
+        .type('form')
+        .send(form({ api_key: key, service_code: 'noise-nuisance', address_string: unique(), description: '噪声' }))
+        .expect(200);
+      const [answer] = checkXml('post-request', filed.text) as Array<{ token: string; service_notice: string }>;
+      token = answer.token;
+      expect(answer).not.toHaveProperty('service_request_id');
+      expect(answer.service_notice).toContain(`tokens/${token}`);
+    } finally {
+      await unreachable.close();
+    }
     const pending = await both('token', `/open311/v2/tokens/${token}.{f}`);
     expect(pending.json).toEqual([{ token }]);
     expect(pending.xml).toEqual([{ token }]);
-    await stack.pg.query(`UPDATE intake_requests SET status = 'started' WHERE case_no = $1`, [caseNo]);
-    const known = await both('token', `/open311/v2/tokens/${token}.{f}`);
-    expect(known.json).toEqual([{ service_request_id: caseNo, token }]);
-    expect(key).toMatch(/^shs_/);
-  });
+    // This API starts stored submissions as soon as Temporal answers (every 15 s): then the token gives the case.
+    const known = await until(
+      'the case number of the token',
+      async () => {
+        const read = await http().get(`/open311/v2/tokens/${token}.json`).expect(200);
+        return read.body[0].service_request_id ? read.body : undefined;
+      },
+      60_000,
+    );
+    checkJson('token', known);
+    const caseNo = known[0].service_request_id as string;
+    expect(known).toEqual([{ service_request_id: caseNo, token }]);
+    const inOpen311 = await stack.pg.query(`SELECT case_no, outcome FROM open311_requests WHERE token = $1`, [token]);
+    expect(inOpen311.rows[0]).toEqual({ case_no: caseNo, outcome: 'received' });
+  }, 120_000);
 
   describe('errors, each a list of {code, description} in the format asked, nothing stored', () => {
     const refusals: Array<[string, (key: string) => Record<string, string>, number, RegExp]> = [
