@@ -159,9 +159,9 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
 
     // A known key takes no new case number: only a first submission draws one (another API instance racing this one
     // may still draw one that the conflict then leaves unused).
-    const inserted = known ? [] : await this.insertRequest(key, requestHash, stored, now);
-    const replayed = inserted.length === 0;
-    const request = known ?? (await repository.findOneByOrFail({ idempotencyKey: key }));
+    const inserted = known ? undefined : await this.insertRequest(key, requestHash, stored, now);
+    const replayed = !inserted;
+    const request = known ?? inserted ?? (await repository.findOneByOrFail({ idempotencyKey: key }));
     if (replayed && request.requestHash !== requestHash) throw keyReused(key, request.caseNo);
     // Started within a short bound when the starter has room; otherwise 'received' (202) and started from the queue.
     const status = await this.starter.admit(request);
@@ -180,23 +180,45 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     };
   }
 
-  /** Stores a first submission under a new case number; answers nothing when the key was stored meanwhile. */
+  /**
+   * Stores a first submission under a new case number, in one round trip (intake's hot path); answers the stored
+   * row, or nothing when the key was stored meanwhile. The number is {@link formatCaseNo}'s: the China-time date, then
+   * the serial padded to at least 6 digits.
+   */
   private async insertRequest(
     key: string,
     requestHash: string,
     stored: CaseSubmission,
     now: Date,
-  ): Promise<{ case_no: string }[]> {
-    const [{ serial }] = (await this.dataSource.query(`SELECT nextval('case_no_seq')::int AS serial`)) as {
-      serial: number;
-    }[];
-    return (await this.dataSource.query(
-      `INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
-       VALUES ($1, $2, $3, $4, 'received', $5)
+  ): Promise<IntakeRequestEntity | undefined> {
+    const day = formatCaseNo(now, 0).slice(0, 8);
+    const rows = (await this.dataSource.query(
+      `WITH serial AS (SELECT nextval('case_no_seq')::text AS n)
+       INSERT INTO intake_requests (idempotency_key, case_no, request_hash, payload, status, received_at)
+       SELECT $1, $2 || repeat('0', greatest(0, 6 - length(n))) || n, $3, $4, 'received', $5 FROM serial
        ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING case_no`,
-      [key, formatCaseNo(now, serial), requestHash, JSON.stringify(stored), now],
-    )) as { case_no: string }[];
+       RETURNING idempotency_key, case_no, request_hash, payload, status, received_at, started_at`,
+      [key, day, requestHash, JSON.stringify(stored), now],
+    )) as Array<{
+      idempotency_key: string;
+      case_no: string;
+      request_hash: string;
+      payload: CaseSubmission;
+      status: IntakeRequestEntity['status'];
+      received_at: Date;
+      started_at: Date | null;
+    }>;
+    const row = rows[0];
+    if (!row) return undefined;
+    return Object.assign(new IntakeRequestEntity(), {
+      idempotencyKey: row.idempotency_key,
+      caseNo: row.case_no,
+      requestHash: row.request_hash,
+      payload: row.payload,
+      status: row.status,
+      receivedAt: row.received_at,
+      startedAt: row.started_at,
+    });
   }
 
   /** The case row, the stored submission's state and the workflow's live state (a Query). */
