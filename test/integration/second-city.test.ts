@@ -108,8 +108,8 @@ describe('a second city end to end', () => {
       rulesVersion: label,
       leadUnitId: 't-qingxi',
       copyUnitIds: ['county-qingshan'],
-      // The county's own catalogue, not the preset's demo one.
-      deadlines: { handle: { duration: '7WD' } },
+      // The county's own catalogue (7 working days to handle) with jinan's rule applied to it: 5 working days.
+      deadlines: { handle: { duration: '5WD' } },
     });
 
     // The case records the org tree version it was dispatched under.
