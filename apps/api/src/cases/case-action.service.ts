@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Client,
+  ServiceError,
   WorkflowFailedError,
   WorkflowHandle,
   WorkflowNotFoundError,
@@ -297,7 +298,7 @@ function unitProblems(action: CaseAction, tree: OrgTree): FieldProblem[] {
   return problems;
 }
 
-function toApiError(what: string, error: unknown, action?: { type: string }): Error {
+export function toApiError(what: string, error: unknown, action?: { type: string }): Error {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
     if (failure.type === ACTION_REFUSED) {
@@ -320,6 +321,16 @@ function toApiError(what: string, error: unknown, action?: { type: string }): Er
   }
   if (isTemporalUnreachable(error)) {
     return new ApiError(ApiErrorCode.EngineUnavailable, `The workflow engine did not answer; nothing was changed`);
+  }
+  // Any other failure of the gRPC call itself (e.g. an Update the server dropped while it restarted) is the engine's,
+  // not a refusal: the action may or may not have been applied, and a retry with the same Idempotency-Key tells.
+  if (error instanceof ServiceError) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return new ApiError(
+      ApiErrorCode.EngineUnavailable,
+      `The workflow engine failed the call${typeof code === 'number' ? ` (gRPC status ${code})` : ''}; ` +
+        `retry it with the same Idempotency-Key`,
+    );
   }
   return error as Error;
 }
