@@ -476,6 +476,13 @@ describe('Open311 GeoReport v2', () => {
       ],
     ];
 
+    refusals.push([
+      'every problem of a request at once',
+      (key) => ({ api_key: key, service_code: 'stray-animals', media_url: 'ftp://x', description: 'x'.repeat(4001) }),
+      400,
+      /description: at most 4000[\s\S]*media_url: must be[\s\S]*attribute\[kind\]: required[\s\S]*location: send/,
+    ]);
+
     it.each(refusals)('should refuse %s', async (_name, fields, status, message) => {
       // A key of its own per case: each sends two requests, and the rate limit is low in this file.
       const body = fields(await newKey());

@@ -86,10 +86,14 @@ export class Open311IntakeService {
     const context = await this.reads.context(form.jurisdiction_id);
     if (!form.service_code) throw Open311Error.badRequest('service_code: required (see GET services)');
     const category = categoryOf(context, form.service_code);
-    const directions = readAttributes(category, form.attribute);
+    // Every problem of the fields, the attributes and the location at once.
     const problems = fieldProblems(form);
-    const location = locateOrCollect(context, form, problems);
-    if (problems.length > 0 || !location) throw Open311Error.badRequest(...problems);
+    const directions = collect(problems, () => readAttributes(category, form.attribute));
+    const { lat, long, address_string, address_id } = form;
+    const location = collect(problems, () =>
+      locateRequest(context.tree, context.jurisdiction, { lat, long, address_string, address_id }),
+    );
+    if (problems.length > 0 || !location || !directions) throw Open311Error.badRequest(...problems);
 
     const token = randomUUID();
     const submission = this.submission(context, category.defaultUrgency, directions, location, form);
@@ -244,11 +248,10 @@ function fieldProblems(form: Form): string[] {
   return problems;
 }
 
-/** The location, or `undefined` with its problem added to `problems` (so every problem is reported at once). */
-function locateOrCollect(context: JurisdictionContext, form: Form, problems: string[]): LocatedRequest | undefined {
+/** What `run` answers, or `undefined` with its Open311 problems added to `problems`. */
+function collect<T>(problems: string[], run: () => T): T | undefined {
   try {
-    const { lat, long, address_string, address_id } = form;
-    return locateRequest(context.tree, context.jurisdiction, { lat, long, address_string, address_id });
+    return run();
   } catch (error) {
     if (!(error instanceof Open311Error)) throw error;
     problems.push(...error.errors.map((item) => item.description));
