@@ -130,6 +130,21 @@ async function main(): Promise<void> {
       body: JSON.stringify(body(run, -1)),
     });
 
+    // /health beside the POSTs: when it is as slow as they are, the time goes to the process, not to intake.
+    const health: Record<'plain' | 'post', Shot[]> = { plain: [], post: [] };
+    let phase: 'plain' | 'post' = order === 'together' ? 'post' : 'plain';
+    let probing = true;
+    const healthProbe = (async () => {
+      while (probing) {
+        const sent = Date.now();
+        const status = await fetch(`${stack.api}/health`).then(
+          (response) => response.status,
+          () => 'error',
+        );
+        health[phase].push({ ms: Date.now() - sent, status });
+        await sleep(500);
+      }
+    })();
     const rss: number[] = [];
     const rssBefore = rssMiB(stack.app?.pid);
     const sampler = setInterval(() => rss.push(rssMiB(stack.app?.pid)), 1000);
@@ -140,14 +155,19 @@ async function main(): Promise<void> {
       [plainShots, postShots] = await Promise.all([plain(), post()]);
     } else {
       plainShots = await plain();
+      phase = 'post';
       out(machine());
       await resetStatements(stack.pg);
       postShots = await post();
     }
     const postsDone = Date.now();
+    probing = false;
+    await healthProbe;
     out(machine());
     const p = summary('plain workflow.start', plainShots);
     const s = summary('POST /api/v1/cases ', postShots);
+    if (health.plain.length > 0) summary('GET /health during the plain starts', health.plain);
+    summary('GET /health during the POSTs', health.post);
     out(`ratio POST p99 / plain p99: ${fmt(s.p99 / p.p99)}; p50: ${fmt(s.p50 / p.p50)}`);
     // Where the product's database time went during the POSTs (the worker's statements included).
     const { rows: top } = await stack.pg.query<{ query: string; calls: string; mean: number; total: number }>(
