@@ -528,7 +528,7 @@ describe('audit of actions through the API', () => {
           after: { ...after, caseNo, step: 'handle' },
         });
 
-      await writesNothing(() => post('handler', 'claim').expect(403)); // another unit's handler
+      await writesNothing(() => post('handler', 'claim').expect(404)); // another unit's handler: as an unknown task
       expect(await written(() => post('ann', 'claim').expect(200))).toEqual([
         claimEntry(
           'task.claimed',
