@@ -124,6 +124,9 @@ describe('outages and races', () => {
   });
 
   it('should store a submission with 202 and refuse an action with 503 while Temporal is unreachable', async () => {
+    const created = await stack.http().post('/api/v1/cases').send(noiseComplaintBody()).expect(201);
+    const dispatched: string = created.body.caseNo;
+    await eventually(async () => expect((await view(dispatched)).body.case?.phase).toBe('awaiting-sign'));
     const unreachable = await createApiApp({
       databaseUrl: stack.databaseUrl,
       // Nothing listens on port 1: every Temporal call fails at once and is retried within the bound only.
@@ -137,9 +140,11 @@ describe('outages and races', () => {
       const accepted = await http().post('/api/v1/cases').send(noiseComplaintBody()).expect(202);
       expect(accepted.body.status).toBe('received');
       const token = await tokenFor(unreachable, handlerOf('s-hubin'));
-      const refused = await http().post(`/api/v1/cases/${accepted.body.caseNo}/sign`).set(bearer(token)).send({});
+      const refused = await http().post(`/api/v1/cases/${dispatched}/sign`).set(bearer(token)).send({});
       expect(refused.status).toBe(503);
       expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      // The stored submission is nobody's case yet (not dispatched): a handler gets 404 as for an unknown number.
+      await http().post(`/api/v1/cases/${accepted.body.caseNo}/sign`).set(bearer(token)).send({}).expect(404);
       const ready = await http().get('/ready').expect(503);
       expect(ready.body.checks.temporal.ok).toBe(false);
     } finally {
