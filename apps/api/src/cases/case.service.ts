@@ -125,22 +125,25 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     requestHash: string,
     now: Date,
   ): Promise<IntakeResult> {
-    await this.checkRoutable(submission);
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
-
-    // A retried POST answers as the first did: a stored case, or a stored repeat of an open case.
-    const known = await repository.findOneBy({ idempotencyKey: key });
-    const knownRepeat = known ? undefined : await this.repeats.findByKey(key);
+    // Independent reads run together (under load each await is a trip through a busy event loop): the routing check,
+    // whether the key is known (a retried POST answers as the first did: a stored case, or a stored repeat of an open
+    // case) and the open case this request may repeat. Nothing is stored unless the routing check passed.
+    // Emergencies and inadmissible matters are recorded as their own cases, never folded into an open one.
+    const mayRepeat = !submission.intake?.emergencyType && !submission.intake?.inadmissibleReason;
+    const [, known, storedRepeat, openDuplicate] = await Promise.all([
+      this.checkRoutable(submission),
+      repository.findOneBy({ idempotencyKey: key }),
+      this.repeats.findByKey(key),
+      mayRepeat ? this.repeats.findOpenDuplicate(submission) : Promise.resolve(undefined),
+    ]);
+    const knownRepeat = known ? undefined : storedRepeat;
     if (knownRepeat) {
       if (knownRepeat.requestHash !== requestHash) throw keyReused(key, knownRepeat.caseNo);
       const { caseNo, matchedBy, repeatCount } = knownRepeat;
       return { ...linked(caseNo, true), duplicateOf: { caseNo, matchedBy, repeatCount } };
     }
-    // Emergencies and inadmissible matters are recorded as their own cases, never folded into an open one.
-    const duplicate =
-      known || submission.intake?.emergencyType || submission.intake?.inadmissibleReason
-        ? undefined
-        : await this.repeats.findOpenDuplicate(submission);
+    const duplicate = known ? undefined : openDuplicate;
     if (duplicate?.action === 'report-progress') {
       const repeatCount = await this.repeats.countRepeat(duplicate, {
         idempotencyKey: key,
