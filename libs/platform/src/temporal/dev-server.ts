@@ -11,7 +11,7 @@ export interface DevServerOptions {
   /** SQLite file that persists the server's state across restarts; in memory when omitted. */
   dbFile?: string;
   /**
-   * SQLite pragmas for the persisted file (the dev server accepts `journal_mode` and `synchronous`). Default
+   * SQLite pragmas for the persisted file (Temporal's SQLite persistence supports `journal_mode` and `synchronous`). Default
    * {@link DEFAULT_SQLITE_PRAGMAS}: write-ahead logging, fsync at checkpoints only. `{}` keeps SQLite's own defaults
    * (a rollback journal and an fsync per commit, several times slower on a busy disk).
    */
