@@ -61,7 +61,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
   };
   try {
     const pgPort = await freePort();
