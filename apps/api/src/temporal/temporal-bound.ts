@@ -20,6 +20,9 @@ export class TemporalTimeoutError extends Error {
  * code path of the SDK can keep the request past it.
  */
 export class TemporalBound {
+  /** SDK calls still running, including those whose request the bound already answered (see {@link settled}). */
+  private readonly pending = new Set<Promise<unknown>>();
+
   constructor(
     private readonly client: Client,
     /** The bound, in milliseconds. */
@@ -41,7 +44,9 @@ export class TemporalBound {
     });
     const running = this.client.withAbortSignal(controller.signal, call);
     // The call's own rejection after the bound (CANCELLED) is expected and nobody waits for it.
-    running.catch(() => undefined);
+    const tracked = running.catch(() => undefined);
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
     try {
       return await Promise.race([running, expired]);
     } catch (error) {
@@ -52,7 +57,23 @@ export class TemporalBound {
       clearTimeout(timer);
     }
   }
+
+  /**
+   * Waits, at most `maxMs`, for the SDK calls still running: after the bound aborted a call, the SDK's gRPC retry may
+   * still fire once, and it must not find the connection closed (it throws outside any caller). Called before the
+   * connection closes.
+   */
+  async settled(maxMs: number): Promise<void> {
+    if (this.pending.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+    await Promise.race([Promise.allSettled([...this.pending]), cap]);
+    clearTimeout(timer);
+  }
 }
+
+/** How long the API waits at shutdown for aborted SDK calls to settle (one gRPC retry interval at most). */
+export const SETTLE_AT_SHUTDOWN_MS = 6_000;
 
 /** gRPC statuses that mean "Temporal could not be reached in time": CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
 const UNREACHABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 14]);

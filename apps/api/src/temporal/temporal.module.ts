@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { Client, Connection } from '@temporalio/client';
 import { AppConfig, connectClient, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../../../../libs/platform/src';
 import { workflowClientTracingInterceptors } from '../../../../libs/platform/src/tracing';
-import { TemporalBound } from './temporal-bound';
+import { SETTLE_AT_SHUTDOWN_MS, TemporalBound } from './temporal-bound';
 
 /** Where the API's cases run: the namespace and task queue of the case workers. */
 @Injectable()
@@ -13,12 +13,16 @@ export class TemporalSettings {
   ) {}
 }
 
-/** Closes the client connection when the application stops. */
+/** Closes the client connection when the application stops, once the calls still running have settled. */
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
-  constructor(@Inject(Connection) private readonly connection: Connection) {}
+  constructor(
+    @Inject(Connection) private readonly connection: Connection,
+    private readonly bound: TemporalBound,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.bound.settled(SETTLE_AT_SHUTDOWN_MS);
     await this.connection.close();
   }
 }
