@@ -17,6 +17,7 @@ import {
   TemporalLogAdapter,
 } from '../../../libs/platform/src';
 import { RunningPostgres, startEmbeddedPostgres } from '../../../libs/platform/src/postgres/embedded-postgres';
+import { startTracing, tracingConfigFromEnv } from '../../../libs/platform/src/tracing';
 
 /**
  * `npm start`: the whole product on one machine. Starts an embedded PostgreSQL and a Temporal dev server (unless
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'shaosheng');
   Runtime.install({ logger: new TemporalLogAdapter(logger.child({ component: 'temporal-sdk' })), shutdownSignals: [] });
   const stops: (() => Promise<unknown>)[] = [];
+  // Traces only when an OTLP endpoint is configured, started before the worker and the API pick their interceptors.
+  const tracingConfig = tracingConfigFromEnv('shaosheng');
+  if (tracingConfig) {
+    const tracing = startTracing(tracingConfig);
+    stops.push(() => tracing.shutdown());
+    logger.info({ url: tracingConfig.url }, 'exporting traces');
+  }
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
