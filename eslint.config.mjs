@@ -37,8 +37,6 @@ const DEMO_DATA_ALLOWED = [
   'libs/persistence/src/seed/**',
   'libs/domain/src/org/demo-city.ts',
   'libs/domain/src/routing/demo-catalogue.ts',
-  // The presets made for the demo city (the presets themselves are templates a city's data fills in).
-  'libs/domain/src/rules/demo-presets.ts',
   'apps/api/src/auth/demo-users.ts',
   'scripts/**',
 ];

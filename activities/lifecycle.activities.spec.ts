@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { toLifecycleRules } from '../libs/domain/src/rules/process-definition';
-import { DEMO_PRESETS as PRESETS } from '../libs/domain/src/rules/demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../libs/persistence/src/seed/demo-presets';
 import { DEMO_CITY } from '../libs/domain/src/org/demo-city';
 import { DEMO_CATALOGUE } from '../libs/domain/src/routing/demo-catalogue';
 import { buildDefaultCalendar, createLifecycleActivities } from './lifecycle.activities';

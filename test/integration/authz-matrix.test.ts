@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { get as httpGet, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client as PgClient } from 'pg';
-import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from '../../libs/persistence/src/seed/demo-presets';
 import { bearer, coordinatorOf, DEMO_PASSWORD, handlerOf, tokenFor } from '../support/auth';
 import { insertTestUser, startTestStack, TestStack } from '../support/test-stack';
 

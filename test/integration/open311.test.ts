@@ -9,7 +9,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { ITEM_ELEMENT } from '../../apps/api/src/open311/open311.format';
-import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from '../../libs/persistence/src/seed/demo-presets';
 import { bearer, handlerOf, TEST_AUTH } from '../support/auth';
 import { startTestStack, TestStack } from '../support/test-stack';
 

@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import { buildDefaultCalendar } from '../../libs/persistence/src/calendar/calendar-source';
 import { addDuration } from '../../libs/domain/src/calendar';
 import { formatCaseNo } from '../../libs/domain/src/case/case.types';
-import { BEIJING_DEFINITION } from '../../libs/domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from '../../libs/persistence/src/seed/demo-presets';
 import { monthOf } from '../../libs/domain/src/scores';
 import { bearer, handlerOf } from '../support/auth';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';

@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor, LifecycleState } from '../../libs/domain/src/lifecycle';
 import { PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
-import { DEMO_PRESETS as PRESETS } from '../../libs/domain/src/rules/demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../libs/persistence/src/seed/demo-presets';
 import { complaintCase } from '../../workflows';
 import {
   caseStateQuery,

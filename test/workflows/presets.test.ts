@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { Actor } from '../../libs/domain/src/lifecycle';
 import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
 import { PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
-import { DEMO_PRESETS as PRESETS } from '../../libs/domain/src/rules/demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../libs/persistence/src/seed/demo-presets';
 import { complaintCase } from '../../workflows';
 import {
   caseStateQuery,

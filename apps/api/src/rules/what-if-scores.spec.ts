@@ -3,7 +3,7 @@ import type { CaseOutcome } from '../../../../libs/domain/src/lifecycle/case-lif
 import type { Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { ProcessDefinition } from '../../../../libs/domain/src/rules';
-import { BEIJING_DEFINITION } from '../../../../libs/domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from '../../../../libs/persistence/src/seed/demo-presets';
 import { DEMO_CATALOGUE } from '../../../../libs/domain/src/routing/demo-catalogue';
 import { DEFAULT_SCORING_POLICY, Rate, withCatalogueExclusions } from '../../../../libs/domain/src/scores';
 import type { RecordedCase } from './what-if';

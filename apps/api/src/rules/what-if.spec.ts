@@ -1,7 +1,7 @@
 import { buildDefaultCalendar } from '../../../../libs/persistence/src/calendar/calendar-source';
 import { DEMO_CITY } from '../../../../libs/domain/src/org/demo-city';
 import { ProcessDefinition } from '../../../../libs/domain/src/rules';
-import { BEIJING_DEFINITION } from '../../../../libs/domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from '../../../../libs/persistence/src/seed/demo-presets';
 import { addToTotals, compareCase, emptyTotals, RecordedCase } from './what-if';
 
 /** `beijing` with the street rung shortened to 2WD and noise complaints handled in 5WD instead of 7WD. */

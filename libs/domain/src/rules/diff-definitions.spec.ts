@@ -1,6 +1,6 @@
 import { Change, diffDefinitions, formatDiff } from './diff-definitions';
 import { ProcessDefinition } from './process-definition';
-import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../../persistence/src/seed/demo-presets';
 
 type Editable<T> = T extends readonly (infer U)[]
   ? Editable<U>[]
@@ -58,16 +58,16 @@ describe('diffDefinitions', () => {
     const after = edited((doc) => {
       doc.whistle.grades.splice(1, 1); // yellow goes
       doc.whistle.grades.push({ id: 'orange', name: '橙哨', description: '较急事项', reportLimit: '2WH' });
-      doc.lifecycle.callback.auditFraction = 0.2;
+      doc.lifecycle.suspension = { ...doc.lifecycle.suspension, maxCount: 2 };
       delete doc.description;
     });
     expect(diffDefinitions(PRESETS.beijing, after)).toEqual<Change[]>([
       { path: '/description', label: 'description', kind: 'removed', before: PRESETS.beijing.description },
       {
-        path: '/lifecycle/callback/auditFraction',
-        label: 'lifecycle.callback.auditFraction',
+        path: '/lifecycle/suspension/maxCount',
+        label: 'lifecycle.suspension.maxCount',
         kind: 'added',
-        after: 0.2,
+        after: 2,
       },
       {
         path: '/whistle/grades/1',

@@ -1,7 +1,7 @@
 import Ajv2020, { ErrorObject } from 'ajv/dist/2020';
 import { JsonSchema, PROCESS_DEFINITION_SCHEMA, SCHEMA_KEYWORDS } from './process-definition.schema';
 import { ProcessDefinition } from './process-definition';
-import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../../persistence/src/seed/demo-presets';
 import { PRESET_IDS } from './presets';
 import { checkSchema, DefinitionError } from './schema-check';
 

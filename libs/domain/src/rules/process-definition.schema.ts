@@ -267,7 +267,6 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
           {
             window: ref('duration'),
             maxAttempts: int(1, 'Attempts before the citizen counts as unreachable.'),
-            auditFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
           },
           ['window', 'maxAttempts'],
         ),

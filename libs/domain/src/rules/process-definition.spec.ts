@@ -2,7 +2,7 @@ import { DEFAULT_DUPLICATE_RADIUS_METERS, DEFAULT_REPEAT_POLICY } from '../intak
 import { BEIJING_LIFECYCLE_RULES } from '../lifecycle/presets';
 import { DEMO_CATALOGUE } from '../routing/demo-catalogue';
 import { ladderChain, ladderCommitteeLevels, ProcessDefinition, toLifecycleRules } from './process-definition';
-import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../../persistence/src/seed/demo-presets';
 import { PRESET_IDS } from './presets';
 
 const gradeOf = (definition: ProcessDefinition, id: string) =>
@@ -145,12 +145,11 @@ describe('the presets', () => {
     expect(rungIds(definition)).toEqual(['grid', 'community', 'street']);
   });
 
-  it('should send a second suyu dissatisfaction to the discipline office and audit call-backs', () => {
+  it('should send a second suyu dissatisfaction to the discipline office', () => {
     const { lifecycle } = PRESETS.suyu;
     expect(lifecycle.rehandle.maxCount).toBe(1);
     expect(lifecycle.accountability.target).toBe('discipline-office');
-    expect(lifecycle.callback.auditFraction).toBeGreaterThan(0);
-    expect(PRESETS.beijing.lifecycle.callback.auditFraction).toBeUndefined();
+    expect(lifecycle.callback.maxAttempts).toBe(5);
   });
 
   it('should give jinan 5 working days and the hotline → city government office → executive meeting ladder', () => {

@@ -195,11 +195,6 @@ export interface CallbackPolicy {
   readonly window: DurationText;
   /** Attempts before the citizen counts as unreachable. */
   readonly maxAttempts: number;
-  /**
-   * Share (0 < f ≤ 1) of closed cases called back a second time to audit the unit's reply (Suyu 民意访评); absent:
-   * no audit.
-   */
-  readonly auditFraction?: number;
 }
 
 /** Re-handling (二次办理) of a case the citizen is dissatisfied with. */

@@ -2,7 +2,7 @@ import { DEMO_CITY } from '../org/demo-city';
 import { validateRoutingCatalogue } from '../routing/routing-catalogue';
 import { parseDuration } from '../calendar/duration';
 import { ProcessDefinition } from './process-definition';
-import { DEMO_PRESETS as PRESETS } from './demo-presets';
+import { DEMO_PRESETS as PRESETS } from '../../../persistence/src/seed/demo-presets';
 import { PRESET_IDS } from './presets';
 import { DefinitionContext, DefinitionError, mayOutlast, validateDefinition } from './validate-definition';
 
@@ -324,6 +324,11 @@ describe('validateDefinition', () => {
       'suspension allowed without reasons',
       (doc) => (doc.lifecycle.suspension = { reasons: [] }),
       [{ path: '/lifecycle/suspension/reasons', rule: 'suspension-reasons' }],
+    ],
+    [
+      'accountability taken up by a body the lifecycle never sends a case to',
+      (doc) => (doc.lifecycle.accountability = { target: 'mayor-office' }),
+      [{ path: '/lifecycle/accountability/target', rule: 'accountability-target' }],
     ],
   ])('should reject %s', (_title, change, expected) => {
     const doc = copyOf();

@@ -8,6 +8,9 @@ import { checkSchema, DefinitionError, pointer } from './schema-check';
 
 export type { DefinitionError } from './schema-check';
 
+/** The one body accountability goes to (DESIGN.md §3): a definition naming another is refused. */
+const ACCOUNTABILITY_TARGET = 'discipline-office';
+
 /** What a definition is validated against. */
 export interface DefinitionContext {
   /** The org tree its units must exist in. */
@@ -230,6 +233,15 @@ class SemanticCheck {
         '/lifecycle/suspension/reasons',
         'suspension-reasons',
         'suspension is allowed (maxCount is not 0) but no reason is listed',
+      );
+    }
+    // The lifecycle sends a case dissatisfied after its last re-handling to the discipline office, and nowhere else.
+    const target = field(field(lifecycle, 'accountability'), 'target');
+    if (typeof target === 'string' && target !== ACCOUNTABILITY_TARGET) {
+      this.fail(
+        '/lifecycle/accountability/target',
+        'accountability-target',
+        `only '${ACCOUNTABILITY_TARGET}' takes up accountability today, not '${target}'`,
       );
     }
     this.ladder(list(field(field(lifecycle, 'ladder'), 'rungs')));

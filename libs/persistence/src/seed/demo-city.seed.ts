@@ -2,7 +2,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { DEMO_CITY } from '../../../domain/src/org/demo-city';
 import type { OrgTree } from '../../../domain/src/org/org.types';
 import { DEMO_CATALOGUE } from '../../../domain/src/routing/demo-catalogue';
-import { BEIJING_DEFINITION } from '../../../domain/src/rules/demo-presets';
+import { BEIJING_DEFINITION } from './demo-presets';
 import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
 import { dataSourceOptions } from '../data-source';
 import { OrgUnitEntity, orgUnitRow } from '../entities/org-unit.entity';

@@ -1,7 +1,7 @@
-import { DEMO_CITY_ID } from '../org/demo-city';
-import { DEMO_CATALOGUE } from '../routing/demo-catalogue';
-import { ProcessDefinition } from './process-definition';
-import { PRESET_IDS, PresetId, presetFor } from './presets';
+import { DEMO_CITY_ID } from '../../../domain/src/org/demo-city';
+import { DEMO_CATALOGUE } from '../../../domain/src/routing/demo-catalogue';
+import { ProcessDefinition } from '../../../domain/src/rules/process-definition';
+import { PRESET_IDS, PresetId, presetFor } from '../../../domain/src/rules/presets';
 
 /**
  * Demo data: the presets made for the demo city and its catalogue, with the districts each district preset covers
