@@ -10,14 +10,17 @@ const SCHEMATHESIS =
 const REPORT_DIR = join(__dirname, '..', '..', '.cache', 'fuzz');
 
 /** Runs the CLI and resolves with its exit code and output once it exits. */
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code, signal) => resolve({ code, signal, output }));
   });
 }
 
@@ -51,12 +54,12 @@ describe('schema-driven fuzzing of the API', () => {
   afterAll(() => stack?.stop());
 
   it('should find no server error, schema violation, undocumented status or media type, or wrong 405', async () => {
-    // Schemathesis runs for at most 90 s (--max-time), plus the schema fetch and the report.
+    // Schemathesis runs for at most 60 s (--max-time), plus the schema fetch and the report.
     if (!existsSync(SCHEMATHESIS))
       throw new Error(`${SCHEMATHESIS} is missing: .ci/run installs it (see its fuzz step)`);
     mkdirSync(REPORT_DIR, { recursive: true });
     const ndjson = join(REPORT_DIR, 'events.ndjson');
-    const { code, output } = await run(SCHEMATHESIS, [
+    const args = [
       'run',
       `${base}/api/docs-json`,
       '--url',
@@ -73,12 +76,13 @@ describe('schema-driven fuzzing of the API', () => {
       '15',
       '--phases',
       'examples,coverage,fuzzing',
+      // One worker: Schemathesis's threads once crashed the Python 3.11 interpreter (SIGSEGV in libpython).
       '--workers',
-      '2',
+      '1',
       '--request-timeout',
       '10',
       '--max-time',
-      '90',
+      '60',
       // The event stream never ends; logout would revoke the fuzzer's own session.
       '--exclude-path-regex',
       '(inbox-events|auth/logout)$',
@@ -88,13 +92,24 @@ describe('schema-driven fuzzing of the API', () => {
       ndjson,
       '--warnings',
       'off',
-    ]);
+    ];
+    let { code, signal, output } = await run(SCHEMATHESIS, args);
+    const foundBefore = signal ? failuresIn(readFileSync(ndjson, 'utf8')) : undefined;
+    if (signal) {
+      // The fuzzer itself died (not our API: its report stops mid-run). Say so in the log and run it once more.
+      process.stdout.write(
+        `schemathesis ended on ${signal}; running it again\n${output.split('\n').slice(-10).join('\n')}\n`,
+      );
+      ({ code, signal, output } = await run(SCHEMATHESIS, args));
+    }
     // The figures of the run, for the log: operations, checks, failures by kind.
     process.stdout.write(`${output.split('\n').slice(-30).join('\n')}\n`);
     const failures = failuresIn(readFileSync(ndjson, 'utf8'));
+    for (const check of REQUIRED_CHECKS)
+      failures[check] = [...new Set([...(foundBefore?.[check] ?? []), ...failures[check]])];
     expect(failures).toEqual(Object.fromEntries(REQUIRED_CHECKS.map((check) => [check, []])));
-    expect(code).not.toBeNull();
-  }, 180_000);
+    expect({ code, signal }).toEqual({ code: expect.any(Number), signal: null });
+  }, 300_000);
 });
 
 /**

@@ -7,9 +7,11 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { RequireUser, SessionProvider } from './auth/session';
 import { Shell } from './components/shell';
 import { CasePage } from './pages/case-page';
+import { designerRoutes } from './pages/designer/routes';
 import { InboxPage } from './pages/inbox-page';
 import { IntakePage } from './pages/intake-page';
 import { LoginPage } from './pages/login-page';
+import { oversightRoutes } from './pages/oversight/routes';
 import { PublicLookupPage, PublicSubmitPage } from './pages/public-pages';
 
 const queryClient = new QueryClient({
@@ -53,6 +55,8 @@ export function App() {
                     path="/cases/:caseNo"
                     element={<RequireUser>{(user) => <CasePage user={user} />}</RequireUser>}
                   />
+                  {designerRoutes()}
+                  {oversightRoutes()}
                 </Route>
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>

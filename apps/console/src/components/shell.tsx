@@ -4,6 +4,8 @@ import { Link, Outlet, useLocation } from 'react-router';
 import type { Me } from '../api/views';
 import { useSession } from '../auth/session';
 import { switchLanguage, type Language } from '../i18n';
+import { designerNav } from '../pages/designer/routes';
+import { oversightNav } from '../pages/oversight/routes';
 
 /** The frame of every page: product name, the pages the user's role may open, language switch, user and logout. */
 export function Shell({ user, publicPage }: { user?: Me; publicPage?: boolean }) {
@@ -18,6 +20,7 @@ export function Shell({ user, publicPage }: { user?: Me; publicPage?: boolean })
     : [
         { key: '/inbox', label: <Link to="/inbox">{t('nav.inbox')}</Link> },
         ...(user?.role === 'operator' ? [{ key: '/intake', label: <Link to="/intake">{t('nav.intake')}</Link> }] : []),
+        ...(user ? [...designerNav(user, t), ...oversightNav(user, t)] : []),
       ];
   return (
     <Layout style={{ minHeight: '100vh' }}>

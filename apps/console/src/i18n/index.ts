@@ -1,6 +1,8 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { designerEn, designerZhCN } from './designer';
 import { en } from './en';
+import { oversightEn, oversightZhCN } from './oversight';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -20,7 +22,10 @@ export function switchLanguage(language: Language): void {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: {
+    'zh-CN': { translation: { ...zhCN, designer: designerZhCN, oversight: oversightZhCN } },
+    en: { translation: { ...en, designer: designerEn, oversight: oversightEn } },
+  },
   lng: storedLanguage(),
   fallbackLng: false,
   interpolation: { escapeValue: false },
