@@ -554,6 +554,12 @@ describe('authorization matrix', () => {
       }),
     ),
     {
+      method: 'GET',
+      route: '/api/v1/calendars/current/years/:year/days',
+      expect: staff(200),
+      call: () => ({ path: '/api/v1/calendars/current/years/2026/days' }),
+    },
+    {
       method: 'POST',
       route: '/api/v1/calendars/current/days',
       expect: only({ designer: 201, admin: 201 }),
@@ -745,6 +751,12 @@ describe('authorization matrix', () => {
       expect: rulesWriters(201),
       call: () => ({ path: '/api/v1/rules/migrations', body: harmlessMigration() }),
     },
+    {
+      method: 'POST',
+      route: '/api/v1/rules/migrations/preview',
+      expect: rulesWriters(200),
+      call: () => ({ path: '/api/v1/rules/migrations/preview', body: { filter: harmlessMigration().filter } }),
+    },
     reading(RULES_READERS, '/api/v1/rules/migrations'),
     reading(RULES_READERS, '/api/v1/rules/migrations/:id', () => `/api/v1/rules/migrations/${migrationId}`),
     {
@@ -777,6 +789,8 @@ describe('authorization matrix', () => {
     reading(AUDITORS, '/api/v1/audit/cases'),
     reading(AUDITORS, '/api/v1/audit/cases.csv'),
     reading(AUDITORS, '/api/v1/audit/consistency'),
+    // the city's areas for the console's map: those who read the scores
+    reading(SCORE_READERS, '/api/v1/org/map'),
     // the city import (admin): a dry run of files with no root, refused after the role check, so nothing changes
     {
       method: 'POST',
