@@ -5,6 +5,7 @@ import { runMigrations, seedDemoData } from '../../libs/persistence/src';
 import { ensureTemporalBinary, freePort, startDevServer } from '../../libs/platform/src';
 import { startEmbeddedPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
 import { TEST_ENV } from './test-env';
+import { bundleWorkflowsForRun } from './workflow-bundle';
 
 /**
  * Integration tier: one embedded PostgreSQL (migrated) and one Temporal dev server for the whole run. Each test
@@ -13,6 +14,7 @@ import { TEST_ENV } from './test-env';
 export default async function globalSetup(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[integration setup] ${message}\n`);
   await ensureTemporalBinary('cli', log);
+  await bundleWorkflowsForRun(log);
   // /tmp is traversable by the `postgres` OS user, which runs the server when tests run as root.
   const root = mkdtempSync(join('/tmp', 'shaosheng-it-'));
   chmodSync(root, 0o755);

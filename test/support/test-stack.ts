@@ -11,6 +11,7 @@ import { seedDemoData } from '../../libs/persistence/src';
 import { TEST_AUTH, tokenFor } from './auth';
 import { quietTemporalRuntime } from './quiet-runtime';
 import { createScratchDatabase, ScratchDatabase } from './scratch-database';
+import { testWorkflowBundlePath } from './workflow-bundle';
 import { requiredTestEnv, TEST_ENV } from './test-env';
 
 /** What an integration test file needs started; see {@link startTestStack}. */
@@ -85,7 +86,13 @@ export async function startTestStack<User extends string = string>(
     await options.prepare?.(pg, databaseUrl);
     if (worker) {
       connection = await NativeConnection.connect({ address });
-      caseWorker = await createCaseWorker({ databaseUrl, connection, namespace: 'default', taskQueue });
+      caseWorker = await createCaseWorker({
+        databaseUrl,
+        connection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundlePath: testWorkflowBundlePath(),
+      });
       void caseWorker.run();
     }
     app = await createApiApp({

@@ -21,6 +21,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const EventType = temporal.api.enums.v1.EventType;
@@ -74,7 +75,7 @@ describe('what a happy-path case costs Temporal (time-skipping)', () => {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: testCaseActivities().activities,
     });
     running = worker.run();

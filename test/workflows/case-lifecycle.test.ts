@@ -23,6 +23,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const handler: Actor = { userId: 'u-hubin-1', role: 'handler', unitId: 's-hubin' };
@@ -52,7 +53,7 @@ describe('complaintCase lifecycle (time-skipping)', () => {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: test.activities,
     });
     running = worker.run();

@@ -30,6 +30,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { RecordedMirror, testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const street: Actor = { userId: 'u-hubin-1', role: 'handler', unitId: 's-hubin', unitKind: 'street' };
@@ -54,7 +55,7 @@ describe('complaintCase paths: intake outcomes, suspension, repeats, whistle (ti
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: test.activities,
     });
     running = worker.run();

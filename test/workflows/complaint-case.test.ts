@@ -8,6 +8,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 describe('complaintCase workflow: intake', () => {
   let env: TestWorkflowEnvironment;
@@ -29,7 +30,7 @@ describe('complaintCase workflow: intake', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: testCaseActivities({ recordCaseIntake }).activities,
     });
     return worker.runUntil(async () => {

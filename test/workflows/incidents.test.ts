@@ -20,6 +20,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 /**
  * A mirror write PostgreSQL refuses for its content (a poison pill) must not wedge the case: the workflow raises an
@@ -61,7 +62,7 @@ describe('incidents instead of a wedged case (time-skipping)', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'wf-incidents',
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities,
     });
     await worker.runUntil(async () => {

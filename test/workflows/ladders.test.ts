@@ -19,6 +19,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 
@@ -46,7 +47,7 @@ describe('escalation ladders as each preset writes them (time-skipping)', () => 
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: testCaseActivities({}, { catalogues: async () => definition.routing }).activities,
     });
     await worker.runUntil(async () => {

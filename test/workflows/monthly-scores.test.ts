@@ -7,6 +7,7 @@ import { previousMonth } from '../../libs/domain/src/scores/month';
 import { monthlyScores } from '../../workflows';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { workflowCode } from '../support/workflow-bundle';
 
 /** The score activities as mocks: what the workflow asked for, and a computation that may fail. */
 function mockActivities(compute: (runId: string) => ScoreRunSummary) {
@@ -61,7 +62,7 @@ describe('monthlyScores (time-skipping)', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: mock.activities,
     });
     const outcome: { result?: ScoreRunSummary; error?: unknown } = await worker.runUntil(

@@ -15,6 +15,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 /**
  * The one-write mirror (events and case row in one activity): when PostgreSQL refuses the case row for its content,
@@ -51,7 +52,7 @@ describe('one-write mirror incidents (time-skipping)', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'wf-one-mirror-incidents',
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities,
     });
     await worker.runUntil(async () => {

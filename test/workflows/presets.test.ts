@@ -21,6 +21,7 @@ import { noiseComplaintInput } from '../support/case-fixtures';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { testCaseActivities } from '../support/workflow-activities';
+import { workflowCode } from '../support/workflow-bundle';
 
 /**
  * Each preset runs a representative case — a noise complaint in 西苑社区, 湖滨街道 — end to end on the engine, with
@@ -51,7 +52,7 @@ describe('presets end to end (time-skipping)', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: testCaseActivities({}, { catalogues: async () => definition.routing }).activities,
     });
     await worker.runUntil(async () => {

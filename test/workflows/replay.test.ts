@@ -2,6 +2,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { workflowCode } from '../support/workflow-bundle';
 
 /**
  * Every committed history under test/histories must replay on the current workflow code: a change that would
@@ -22,7 +23,7 @@ describe('replay of recorded case histories', () => {
     }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows'), replayName: 'committed-histories' },
+      { ...workflowCode(), replayName: 'committed-histories' },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

@@ -19,6 +19,7 @@ import {
 } from '../../workflows/whistle-round/messages';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { workflowCode } from '../support/workflow-bundle';
 
 const actor = (unitId: string, unitKind: Actor['unitKind']): Actor => ({
   userId: `u-${unitId}-1`,
@@ -52,7 +53,7 @@ describe('whistle-round incidents (time-skipping)', () => {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'wf-whistle-incidents',
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: {
         stampDeadline: real.stampDeadline,
         // Stands in for PostgreSQL refusing the poisoned note until "the fix" is deployed.

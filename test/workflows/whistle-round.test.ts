@@ -23,6 +23,7 @@ import {
 } from '../../workflows/whistle-round/messages';
 import { quietTemporalRuntime } from '../support/quiet-runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
+import { workflowCode } from '../support/workflow-bundle';
 
 const RECORD = process.env.RECORD_HISTORIES === '1';
 const actor = (unitId: string, unitKind: Actor['unitKind'], role: Actor['role'] = 'handler'): Actor => ({
@@ -64,7 +65,7 @@ describe('whistleRound (time-skipping)', () => {
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      ...workflowCode(),
       activities: {
         stampDeadline: real.stampDeadline,
         appendCaseEvents: async (input: AppendCaseEventsInput) => {
