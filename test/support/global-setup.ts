@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runMigrations, seedDemoData } from '../../libs/persistence/src';
 import { ensureTemporalBinary, freePort, startDevServer } from '../../libs/platform/src';
 import { startEmbeddedPostgres } from '../../libs/platform/src/postgres/embedded-postgres';
+import { createTemplateDatabase } from './scratch-database';
 import { TEST_ENV } from './test-env';
 import { bundleWorkflowsForRun } from './workflow-bundle';
 
@@ -27,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
   });
   await runMigrations(postgres.url);
   await seedDemoData(postgres.url);
+  process.env[TEST_ENV.templateDatabase] = await createTemplateDatabase(postgres.url);
   const temporal = await startDevServer({ port: temporalPort, namespace: 'default', readyTimeoutMs: 120_000, log });
   process.env[TEST_ENV.databaseUrl] = postgres.url;
   process.env[TEST_ENV.temporalAddress] = temporal.address;

@@ -11,16 +11,32 @@ export interface ScratchDatabase {
 }
 
 /**
+ * Creates the migrated, empty template scratch databases are copied from (the integration tier's global setup, once
+ * per run: copying a template takes a fraction of migrating). Nothing may stay connected to it.
+ */
+export async function createTemplateDatabase(serverUrl: string): Promise<string> {
+  const name = 'shaosheng_template';
+  await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  const template = process.env[TEST_ENV.templateDatabase];
+  await onServer(serverUrl, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  if (!template) await runMigrations(url.toString());
+  return name;
+}
+
+/**
  * Creates and migrates a database of its own on the integration tier's PostgreSQL server, for a test file that
  * changes data every other file shares (the calendar, the org tree) or needs an empty one. Drop it in `afterAll`.
  */
 export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
   const serverUrl = requiredTestEnv(TEST_ENV.databaseUrl);
   const name = `${label.replace(/[^a-z0-9]/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await onServer(serverUrl, `CREATE DATABASE "${name}"`);
+  const template = process.env[TEST_ENV.templateDatabase];
+  await onServer(serverUrl, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await runMigrations(url.toString());
+  if (!template) await runMigrations(url.toString());
   // Case numbers name workflows (`case-<caseNo>`) in the one Temporal namespace every file shares: a scratch
   // database numbers its cases far from the shared database's and from other scratch databases' (within int4:
   // intake reads the sequence as an integer).

@@ -2,6 +2,8 @@
 export const TEST_ENV = {
   databaseUrl: 'SHAOSHENG_TEST_DATABASE_URL',
   temporalAddress: 'SHAOSHENG_TEST_TEMPORAL_ADDRESS',
+  /** A migrated, empty database scratch databases are copied from (`CREATE DATABASE … TEMPLATE`). */
+  templateDatabase: 'SHAOSHENG_TEST_TEMPLATE_DATABASE',
 } as const;
 
 /** Reads a variable a global setup must have set; a clear error if a test file runs outside its tier. */
