@@ -4,9 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CaseKind } from '../libs/domain/src/case/case.types';
 import type { CaseOutcome } from '../libs/domain/src/lifecycle/case-lifecycle';
 import type { Satisfaction } from '../libs/domain/src/lifecycle/lifecycle.types';
-import { findUnit } from '../libs/domain/src/org/org-tree';
+import { childrenOf, findUnit } from '../libs/domain/src/org/org-tree';
 import type { OrgTree, OrgUnitKind } from '../libs/domain/src/org/org.types';
 import type { RoutingCatalogue } from '../libs/domain/src/routing/routing.types';
+import type { ProcessDefinition } from '../libs/domain/src/rules/process-definition';
 import {
   CaseScoreFacts,
   computeScores,
@@ -20,6 +21,8 @@ import {
   ScoreRunInputs,
   ScoreTrigger,
   ScoringPolicy,
+  ScoringScope,
+  scoringPolicyOfDefinition,
   withCatalogueExclusions,
 } from '../libs/domain/src/scores';
 
@@ -28,8 +31,10 @@ export type { ScoreRunInputs } from '../libs/domain/src/scores';
 export interface ScoreActivityDeps {
   dataSource: DataSource;
   /**
-   * The policy runs use. Default: {@link DEFAULT_SCORING_POLICY} with the enforcement/mediation categories of
-   * `catalogue` excluded from satisfaction.
+   * The city policy runs use, and no district scopes (tests). Default: the `scoring` section of the newest
+   * non-archived version published for the stored tree's city (`process_versions`), each district with a version of
+   * its own scored under that one's; without a city version, {@link DEFAULT_SCORING_POLICY} with the
+   * enforcement/mediation categories of `catalogue` excluded from satisfaction.
    */
   policy?: ScoringPolicy;
   /**
@@ -65,6 +70,8 @@ export interface ScoreRunSummary {
   /** Cases of the month the run computed from, once completed. */
   cases?: number;
   units?: number;
+  /** Once completed: each scope (`city`, or a district id) and the definition version it scored with (null: default). */
+  definitions?: { scope: string; definition: string | null }[];
   error?: string;
 }
 
@@ -147,7 +154,8 @@ const CASE_FACTS_SQL = `${MONTH_CASES}
        ORDER BY e.seq DESC LIMIT 1) cb ON true
     LEFT JOIN LATERAL (
       SELECT jsonb_agg(jsonb_build_object('stream', e.stream, 'departmentId', e.detail->>'departmentId',
-               'score', e.detail->'score', 'at', e.at, 'whistlerUnitId', e.actor->>'unitId') ORDER BY e.stream, e.seq)
+               'score', e.detail->'score', 'at', e.at, 'whistlerUnitId', e.actor->>'unitId',
+               'veto', e.detail->'veto') ORDER BY e.stream, e.seq)
              AS ratings
         FROM case_events e
        WHERE e.case_no = c.case_no AND e.stream LIKE 'whistle-%' AND e.type = 'rated') w ON true
@@ -179,7 +187,14 @@ interface CaseFactsRow {
   contact_due: string | null;
   called_back_at: Date | null;
   callback: { solved?: unknown; satisfaction?: unknown } | null;
-  ratings: { stream: string; departmentId: string; score: number; at: string; whistlerUnitId: string | null }[];
+  ratings: {
+    stream: string;
+    departmentId: string;
+    score: number;
+    at: string;
+    whistlerUnitId: string | null;
+    veto: boolean | null;
+  }[];
 }
 
 const SATISFACTIONS: readonly Satisfaction[] = [
@@ -234,6 +249,8 @@ function toFacts(row: CaseFactsRow, tree: OrgTree | undefined): CaseScoreFacts {
       departmentId: rating.departmentId,
       score: Number(rating.score),
       at: iso(rating.at) as string,
+      // Only a veto is recorded on the fact: facts of ratings without one hash as they did before vetoes existed.
+      ...(rating.veto === true ? { veto: true } : {}),
     })),
   });
 }
@@ -268,6 +285,7 @@ interface RunRow {
   inputs: ScoreRunInputs | null;
   error: string | null;
   units: number;
+  scopes: { id: string; definition: string | null }[] | null;
 }
 
 function summaryOf(row: RunRow): ScoreRunSummary {
@@ -280,11 +298,12 @@ function summaryOf(row: RunRow): ScoreRunSummary {
     computedAt: iso(row.computed_at),
     cases: row.inputs?.cases,
     units: row.status === 'completed' ? Number(row.units) : undefined,
+    definitions: row.scopes?.map((scope) => ({ scope: scope.id, definition: scope.definition })),
     error: row.error ?? undefined,
   });
 }
 
-const RUN_SQL = `SELECT r.id, r.workflow_id, r.month, r.trigger, r.status, r.computed_at, r.inputs, r.error,
+const RUN_SQL = `SELECT r.id, r.workflow_id, r.month, r.trigger, r.status, r.computed_at, r.inputs, r.error, r.scopes,
   (SELECT count(*) FROM unit_scores s WHERE s.run_id = r.id) AS units FROM score_runs r WHERE r.id = $1`;
 
 /**
@@ -295,10 +314,43 @@ const RUN_SQL = `SELECT r.id, r.workflow_id, r.month, r.trigger, r.status, r.com
  */
 export function createScoreActivities(deps: ScoreActivityDeps) {
   const { dataSource } = deps;
-  const policyOfRun = async (): Promise<ScoringPolicy> => {
-    if (deps.policy) return deps.policy;
-    const catalogue = await deps.catalogue?.();
-    return catalogue ? withCatalogueExclusions(DEFAULT_SCORING_POLICY, catalogue) : DEFAULT_SCORING_POLICY;
+  /**
+   * The scopes a run scores with: the newest non-archived version published for the stored tree's city (no
+   * district) sets the city policy, and the newest of each district with versions of its own that district's
+   * (the district and every unit under it). Read once per run.
+   */
+  const scopesOfRun = async (): Promise<RunScopes> => {
+    if (deps.policy) return { policy: deps.policy, definition: null, districtScopes: [] };
+    const tree = await deps.trees?.();
+    const rows = tree
+      ? ((await dataSource.query(
+          `SELECT DISTINCT ON (scope_district_id) label, document, scope_district_id
+             FROM process_versions
+            WHERE archived_at IS NULL AND scope_city_id = $1
+            ORDER BY scope_district_id NULLS FIRST, published_at DESC, version DESC`,
+          [tree.rootId],
+        )) as { label: string; document: ProcessDefinition | string; scope_district_id: string | null }[])
+      : [];
+    const definitionOf = (row: (typeof rows)[number]): ProcessDefinition =>
+      typeof row.document === 'string' ? (JSON.parse(row.document) as ProcessDefinition) : row.document;
+    const city = rows.find((row) => row.scope_district_id === null);
+    let policy: ScoringPolicy;
+    if (city) policy = scoringPolicyOfDefinition(definitionOf(city));
+    else {
+      const catalogue = await deps.catalogue?.();
+      policy = catalogue ? withCatalogueExclusions(DEFAULT_SCORING_POLICY, catalogue) : DEFAULT_SCORING_POLICY;
+    }
+    const districtScopes = rows
+      .filter((row) => row.scope_district_id !== null && tree && findUnit(tree, row.scope_district_id))
+      .map(
+        (row): ScoringScope => ({
+          id: row.scope_district_id as string,
+          definition: row.label,
+          policy: scoringPolicyOfDefinition(definitionOf(row)),
+          unitIds: descendantsOf(tree as OrgTree, row.scope_district_id as string),
+        }),
+      );
+    return { policy, definition: city?.label ?? null, districtScopes };
   };
   const now = deps.now ?? (() => new Date());
 
@@ -448,7 +500,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
         );
         await manager.query(
           `UPDATE score_runs SET status = 'completed', computed_at = $2, finished_at = now(), policy = $3, inputs = $4,
-             double_assessment = $5, candidates = $6, bottom = $7
+             double_assessment = $5, candidates = $6, bottom = $7, scopes = $8
            WHERE id = $1`,
           [
             runId,
@@ -458,6 +510,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
             JSON.stringify(report.doubleAssessment),
             JSON.stringify(report.candidates),
             JSON.stringify(report.bottom),
+            JSON.stringify(report.scopes),
           ],
         );
         return summaryOf(await readRun(manager, runId));
@@ -469,7 +522,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
       const run = await readRun(dataSource, input.runId);
       if (run.status !== 'running') return summaryOf(run);
       const facts = await activities.loadMonthFacts(run.month);
-      const policy = await policyOfRun();
+      const scopes = await scopesOfRun();
       let report: ScoreReport;
       try {
         report = computeScores({
@@ -477,7 +530,7 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
           asOf: now().toISOString(),
           cases: facts.cases,
           baseline: facts.baseline.cases,
-          policy,
+          ...scopes,
         });
       } catch (error) {
         if (error instanceof ScoreError) throw ApplicationFailure.nonRetryable(error.message, `Score:${error.code}`);
@@ -496,6 +549,26 @@ export function createScoreActivities(deps: ScoreActivityDeps) {
     },
   };
   return activities;
+}
+
+/** What a run scores with: the city policy and the version it came from, and each district scope. */
+interface RunScopes {
+  policy: ScoringPolicy;
+  definition: string | null;
+  districtScopes: ScoringScope[];
+}
+
+/** Every unit under `unitId` in the tree (not the unit itself), depth first. */
+function descendantsOf(tree: OrgTree, unitId: string): string[] {
+  const ids: string[] = [];
+  const visit = (id: string) => {
+    for (const child of childrenOf(tree, id)) {
+      ids.push(child.id);
+      visit(child.id);
+    }
+  };
+  visit(unitId);
+  return ids;
 }
 
 /** The score activities, as the workflow proxies them. */

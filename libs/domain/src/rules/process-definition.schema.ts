@@ -297,13 +297,21 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
           supervisionAt: int(1, 'Repeat contacts that put the case under daily supervision.'),
         }),
       }),
-      scoring: object({
-        weights: object({ response: percent, resolution: percent, satisfaction: percent }),
-        exclusions: setOf(SCORING_EXCLUSIONS, 'What the scores leave out.'),
-        minimumSample: int(1, 'Rated cases a unit needs to be ranked.'),
-        bottomN: int(1, 'Units on the published bottom list.'),
-        doubleAssessment: bool("Whistlers' ratings of departments are published (双考核)."),
-      }),
+      scoring: object(
+        {
+          weights: object({ response: percent, resolution: percent, satisfaction: percent }),
+          exclusions: setOf(SCORING_EXCLUSIONS, 'What the scores leave out.'),
+          minimumSample: int(1, 'Rated cases a unit needs to be ranked.'),
+          bottomN: int(1, 'Units on the published bottom list.'),
+          doubleAssessment: bool("Whistlers' ratings of departments are published (双考核)."),
+          doubleAssessmentWeight: int(
+            0,
+            "Percent of a department's score its whistlers' ratings make (default 0); a veto zeroes it.",
+            100,
+          ),
+        },
+        ['weights', 'exclusions', 'minimumSample', 'bottomN', 'doubleAssessment'],
+      ),
     },
     [
       'schemaVersion',

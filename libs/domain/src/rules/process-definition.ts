@@ -287,6 +287,11 @@ export interface ScoringPolicy {
   readonly bottomN: number;
   /** 双考核: the whistlers' ratings of departments are published next to the three rates. */
   readonly doubleAssessment: boolean;
+  /**
+   * Percent (0–100, default 0) of a department's monthly score that its whistlers' ratings make (the three rates
+   * make the rest); a veto (`whistle.rating.veto`) makes that part 0 for the month. Needs `doubleAssessment`.
+   */
+  readonly doubleAssessmentWeight?: number;
 }
 
 /** A process definition, version 1 of the format. */

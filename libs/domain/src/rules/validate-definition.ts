@@ -39,7 +39,9 @@ export type DefinitionValidation =
  *   every rung but the final one, committees climbing community → street → district, exactly one coordinator each;
  * - whistle grades use allowed triggers, each whistler kind has one rule, only a community or village whistle is
  *   answered by its street, a veto or a double assessment needs ratings;
- * - repeat thresholds rise; score weights sum to 100; a suspension allowed needs reasons.
+ * - repeat thresholds rise; score weights sum to 100; a double-assessment weight needs the double assessment, a
+ *   veto needs that weight; the intake exclusions (`inadmissible`, `answered-at-intake`) are listed; a suspension
+ *   allowed needs reasons.
  *
  * Semantic checks skip values the schema already refused, so one mistake gives one error. Errors come in that order:
  * schema errors in document order, then semantic ones by section. Pure: no I/O.
@@ -481,6 +483,37 @@ class SemanticCheck {
         'double-assessment-without-rating',
         "the double assessment publishes the whistlers' ratings, but whistle.rating.required is false",
       );
+    }
+    // The double assessment's weight and the veto must do something: a weight counts only a published assessment,
+    // and a veto zeroes the weighted part (docs/rules.md, "Scores").
+    const weight = num(field(scoring, 'doubleAssessmentWeight'));
+    if (weight !== undefined && weight > 0 && field(scoring, 'doubleAssessment') === false) {
+      this.fail(
+        '/scoring/doubleAssessmentWeight',
+        'weight-without-double-assessment',
+        'a double-assessment weight counts the published ratings, but scoring.doubleAssessment is false',
+      );
+    }
+    const rating = field(field(doc, 'whistle'), 'rating');
+    if (field(rating, 'veto') === true && field(rating, 'required') === true && !(weight !== undefined && weight > 0)) {
+      this.fail(
+        '/whistle/rating/veto',
+        'veto-without-weight',
+        "a veto zeroes the double assessment's part of a department's score: set scoring.doubleAssessmentWeight > 0",
+      );
+    }
+    // Cases closed at intake are never dispatched: no unit answers for them, so no rate can count them.
+    const exclusions = field(scoring, 'exclusions');
+    if (Array.isArray(exclusions)) {
+      for (const always of ['inadmissible', 'answered-at-intake']) {
+        if (!exclusions.includes(always)) {
+          this.fail(
+            '/scoring/exclusions',
+            'exclusion-always-applies',
+            `'${always}' cases are closed at intake, never dispatched, and in no unit's rates: list the exclusion`,
+          );
+        }
+      }
     }
   }
 

@@ -294,6 +294,7 @@ describe('computeScores', () => {
           { caseNo: 'A3', ...rating(2, 's-a', 'dept-x', 3) },
           { caseNo: 'B1', ...rating(1, 's-b', 'dept-x', 5) },
         ],
+        vetoes: 0,
       },
       {
         departmentId: 'dept-y',
@@ -301,6 +302,7 @@ describe('computeScores', () => {
         average: 2,
         byWhistler: [{ whistlerUnitId: 's-a', count: 1, average: 2 }],
         ratings: [{ caseNo: 'A1', ...rating(1, 's-a', 'dept-y', 2) }],
+        vetoes: 0,
       },
     ]);
   });

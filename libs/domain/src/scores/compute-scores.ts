@@ -3,6 +3,7 @@ import type { RoutingCatalogue } from '../routing/routing.types';
 import { byText, hotspotsOf, problemCandidates } from './hotspots';
 import { isScoreMonth, monthOf } from './month';
 import {
+  CITY_SCOPE,
   CaseExclusionRules,
   CaseScoreFacts,
   DepartmentAssessment,
@@ -11,13 +12,17 @@ import {
   SCORED_UNIT_KINDS,
   ScoredUnitKind,
   ScoreInput,
+  ScopeResult,
   ScoreReport,
   ScoreTerm,
+  ScoringScope,
   ScoringPolicy,
   ScoringWeights,
+  UnitAssessment,
   UnitCaseLists,
   UnitCounts,
   UnitScore,
+  WhistleRatingFact,
 } from './score.types';
 
 /** Codes of {@link ScoreError}. */
@@ -87,6 +92,10 @@ export function policyProblems(policy: ScoringPolicy): string[] {
   whole(policy.bottomN, 'bottomN', 0);
   whole(policy.problemOfTheMonth.minCases, 'problemOfTheMonth.minCases', 1);
   whole(policy.problemOfTheMonth.top, 'problemOfTheMonth.top', 0);
+  const assessment = policy.doubleAssessment;
+  if (assessment && !(Number.isFinite(assessment.weight) && assessment.weight >= 0 && assessment.weight <= 100)) {
+    problems.push('doubleAssessment.weight must be a number from 0 to 100');
+  }
   return problems;
 }
 
@@ -123,7 +132,7 @@ export function judgeCase(fact: CaseScoreFacts, policy: ScoringPolicy, asOf: str
   if (!fact.firstDispatchedAt || !fact.response) {
     return { units, excludedFromAll: fact.outcome ?? 'awaiting-callback' };
   }
-  if (fact.linkedCaseNo) return { units, excludedFromAll: 'duplicate' };
+  if (fact.linkedCaseNo && policy.excludeDuplicates !== false) return { units, excludedFromAll: 'duplicate' };
 
   const rules = exclusionRulesOf(policy, fact.rulesVersion);
   return { units, response: responseOf(fact.response, asOf), ...ratingOf(fact, rules) };
@@ -216,12 +225,33 @@ function countsOf(lists: UnitCaseLists): UnitCounts {
   };
 }
 
-function scoreOf(rates: UnitScore['rates'], weights: ScoringWeights): { score: number | null; terms: ScoreTerm[] } {
+/**
+ * The composite score's terms: each rate with a denominator, weighted; for a department with an assessment of
+ * weight w > 0, the rates' weights scaled by (100 − w) / Σ weights and the assessment term weighted w, so the
+ * assessment is w percent of the score when every rate has cases.
+ */
+function scoreOf(
+  rates: UnitScore['rates'],
+  weights: ScoringWeights,
+  assessment?: UnitAssessment,
+): { score: number | null; terms: ScoreTerm[] } {
   const terms: ScoreTerm[] = [];
+  const scored = assessment && assessment.weight > 0 ? assessment : undefined;
+  const total = weights.response + weights.resolution + weights.satisfaction;
+  const scale = scored ? (100 - scored.weight) / total : 1;
   for (const name of ['response', 'resolution', 'satisfaction'] as const) {
     const value = rates[name].value;
-    if (value === null || weights[name] === 0) continue;
-    terms.push({ rate: name, weight: weights[name], value, points: weights[name] * value });
+    const weight = weights[name] * scale;
+    if (value === null || weight === 0) continue;
+    terms.push({ rate: name, weight, value, points: weight * value });
+  }
+  if (scored) {
+    terms.push({
+      rate: 'assessment',
+      weight: scored.weight,
+      value: scored.value,
+      points: scored.weight * scored.value,
+    });
   }
   const weight = terms.reduce((sum, term) => sum + term.weight, 0);
   if (weight === 0) return { score: null, terms };
@@ -265,6 +295,7 @@ export function doubleAssessmentOf(cases: readonly CaseScoreFacts[]): Department
         departmentId,
         count: ratings.length,
         average: mean(ratings),
+        vetoes: ratings.filter((r) => r.veto).length,
         byWhistler: whistlers.map((whistlerUnitId) => {
           const own = ratings.filter((r) => r.whistlerUnitId === whistlerUnitId);
           return { whistlerUnitId, count: own.length, average: mean(own) };
@@ -276,9 +307,52 @@ export function doubleAssessmentOf(cases: readonly CaseScoreFacts[]): Department
 }
 
 /**
- * The month's scores: per unit counts (with the case numbers), the three rates, the composite score, eligibility,
- * rank and the bottom N per kind; the double assessment; hotspots and problem-of-the-month candidates.
- * Deterministic: the same input gives the same report (re-derive a stored run by passing its stored input).
+ * A department's double assessment of the month under `policy` (see {@link DoubleAssessmentPolicy}): its ratings,
+ * their mean, the vetoes, and the value its score term takes. Undefined when nobody rated it.
+ */
+export function unitAssessmentOf(
+  ratings: readonly (WhistleRatingFact & { caseNo: string })[],
+  policy: ScoringPolicy,
+): UnitAssessment | undefined {
+  if (!ratings.length) return undefined;
+  const average = round2(ratings.reduce((sum, r) => sum + r.score, 0) / ratings.length);
+  const vetoCaseNos = [...new Set(ratings.filter((r) => r.veto).map((r) => r.caseNo))].sort(byText);
+  const vetoed = Boolean(policy.doubleAssessment?.veto) && vetoCaseNos.length > 0;
+  return {
+    caseNos: [...new Set(ratings.map((r) => r.caseNo))].sort(byText),
+    ratings: ratings.length,
+    average,
+    vetoCaseNos,
+    vetoed,
+    value: vetoed ? 0 : (average - 1) / 4,
+    weight: policy.doubleAssessment?.weight ?? 0,
+  };
+}
+
+/** The scopes of a run, the city first, and the scope of each unit a district scope claims. */
+function scopesOf(input: ScoreInput): { scopes: ScoringScope[]; scopeOfUnit: (unitId: string) => ScoringScope } {
+  const city: ScoringScope = { id: CITY_SCOPE, definition: input.definition ?? null, policy: input.policy };
+  const scopes = [city, ...[...(input.districtScopes ?? [])].sort((a, b) => byText(a.id, b.id))];
+  const byUnit = new Map<string, ScoringScope>();
+  for (const scope of scopes.slice(1)) {
+    if (scope.id === CITY_SCOPE)
+      throw new ScoreError('invalid-policy', `a district scope cannot be named ${CITY_SCOPE}`);
+    const problems = policyProblems(scope.policy);
+    if (problems.length) {
+      throw new ScoreError('invalid-policy', `invalid scoring policy of scope ${scope.id}: ${problems.join('; ')}`);
+    }
+    for (const unitId of [scope.id, ...(scope.unitIds ?? [])]) byUnit.set(unitId, scope);
+  }
+  return { scopes, scopeOfUnit: (unitId) => byUnit.get(unitId) ?? city };
+}
+
+/**
+ * The month's scores: per unit counts (with the case numbers), the three rates, the composite score (with the double
+ * assessment for departments where the policy weighs it), eligibility, rank and the bottom N per kind in each scope;
+ * the double assessment; hotspots and problem-of-the-month candidates.
+ * Each unit is judged under its scope's policy ({@link ScoringScope}): a case that counts for a city department and
+ * for a district with a definition of its own is judged once under each. Deterministic: the same input gives the
+ * same report (re-derive a stored run by passing its stored input).
  *
  * @throws ScoreError `invalid-month`, `invalid-policy`, or `fact-outside-month` when a case belongs to another
  * month (the loader and this function must agree on the month rule, {@link caseMonth}).
@@ -288,30 +362,41 @@ export function computeScores(input: ScoreInput): ScoreReport {
   if (!isScoreMonth(month)) throw new ScoreError('invalid-month', `month must be 'YYYY-MM', got ${month}`);
   const problems = policyProblems(policy);
   if (problems.length) throw new ScoreError('invalid-policy', `invalid scoring policy: ${problems.join('; ')}`);
+  const { scopes, scopeOfUnit } = scopesOf(input);
 
-  const lists = new Map<string, { unitKind: ScoredUnitKind; lists: UnitCaseLists }>();
+  const lists = new Map<string, { unitKind: ScoredUnitKind; scope: ScoringScope; lists: UnitCaseLists }>();
   const sorted = [...input.cases].sort((a, b) => byText(a.caseNo, b.caseNo));
   for (const fact of sorted) {
     if (caseMonth(fact) !== month) {
       throw new ScoreError('fact-outside-month', `case ${fact.caseNo} belongs to ${caseMonth(fact)}, not ${month}`);
     }
-    const verdict = judgeCase(fact, policy, asOf);
-    for (const { unitId, unitKind } of verdict.units) {
-      const entry = lists.get(unitId) ?? { unitKind, lists: emptyLists() };
+    const verdicts = new Map<ScoringScope, CaseVerdict>();
+    const verdictUnder = (scope: ScoringScope) => {
+      const verdict = verdicts.get(scope) ?? judgeCase(fact, scope.policy, asOf);
+      verdicts.set(scope, verdict);
+      return verdict;
+    };
+    for (const { unitId, unitKind } of verdictUnder(scopes[0]).units) {
+      const scope = scopeOfUnit(unitId);
+      const entry = lists.get(unitId) ?? { unitKind, scope, lists: emptyLists() };
       lists.set(unitId, entry);
-      addVerdict(entry.lists, fact.caseNo, verdict);
+      addVerdict(entry.lists, fact.caseNo, verdictUnder(scope));
     }
   }
 
-  const units: UnitScore[] = [...lists.entries()].map(([unitId, { unitKind, lists: caseLists }]) => {
+  const doubleAssessment = doubleAssessmentOf(sorted);
+  const units: UnitScore[] = [...lists.entries()].map(([unitId, { unitKind, scope, lists: caseLists }]) => {
     const counts = countsOf(caseLists);
     const rates = {
       response: rate(counts.respondedOnTime, counts.dispatched),
       resolution: rate(counts.solved, counts.rated),
       satisfaction: rate(counts.satisfied, counts.satisfactionRated),
     };
-    const { score, terms } = scoreOf(rates, policy.weights);
-    const eligible = counts.rated >= policy.minSample;
+    const ratings = doubleAssessment.find((entry) => entry.departmentId === unitId)?.ratings ?? [];
+    const assessment = unitKind === 'department' ? unitAssessmentOf(ratings, scope.policy) : undefined;
+    const { score, terms } = scoreOf(rates, scope.policy.weights, assessment);
+    const minSample = scope.policy.minSample;
+    const eligible = counts.rated >= minSample;
     return {
       unitId,
       unitKind,
@@ -324,22 +409,31 @@ export function computeScores(input: ScoreInput): ScoreReport {
       explanation: {
         ...caseLists,
         scoreTerms: terms,
-        eligibility: `${counts.rated} rated case(s) ${eligible ? '≥' : '<'} minimum sample ${policy.minSample}`,
+        eligibility: `${counts.rated} rated case(s) ${eligible ? '≥' : '<'} minimum sample ${minSample}`,
+        scope: { id: scope.id, definition: scope.definition },
+        ...(assessment ? { assessment } : {}),
       },
     };
   });
 
-  const bottom = {} as Record<ScoredUnitKind, string[]>;
-  for (const kind of SCORED_UNIT_KINDS) {
-    bottom[kind] = rankKind(
-      units.filter((unit) => unit.unitKind === kind),
-      policy.bottomN,
-    );
-  }
+  const results: ScopeResult[] = scopes.map((scope) => {
+    const own = units.filter((unit) => unit.explanation.scope.id === scope.id);
+    const bottom = {} as Record<ScoredUnitKind, string[]>;
+    for (const kind of SCORED_UNIT_KINDS) {
+      bottom[kind] = rankKind(
+        own.filter((unit) => unit.unitKind === kind),
+        scope.policy.bottomN,
+      );
+    }
+    const { id, definition, unitIds } = scope;
+    return { id, definition, policy: scope.policy, ...(unitIds ? { unitIds: [...unitIds].sort(byText) } : {}), bottom };
+  });
   const kindOrder = (kind: ScoredUnitKind) => SCORED_UNIT_KINDS.indexOf(kind);
+  const scopeOrder = (unit: UnitScore) => scopes.findIndex((scope) => scope.id === unit.explanation.scope.id);
   units.sort(
     (a, b) =>
       kindOrder(a.unitKind) - kindOrder(b.unitKind) ||
+      scopeOrder(a) - scopeOrder(b) ||
       (a.rank ?? Infinity) - (b.rank ?? Infinity) ||
       byText(a.unitId, b.unitId),
   );
@@ -349,8 +443,9 @@ export function computeScores(input: ScoreInput): ScoreReport {
     asOf,
     policy,
     units,
-    bottom,
-    doubleAssessment: doubleAssessmentOf(sorted),
+    bottom: results[0].bottom,
+    scopes: results,
+    doubleAssessment,
     hotspots: hotspotsOf(month, sorted, input.baseline),
     candidates: problemCandidates(month, sorted, input.baseline, policy.problemOfTheMonth),
   };

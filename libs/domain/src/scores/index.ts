@@ -2,3 +2,4 @@ export * from './score.types';
 export * from './month';
 export * from './compute-scores';
 export * from './hotspots';
+export * from './definition-policy';

@@ -43,9 +43,29 @@ export interface CaseExclusionRules {
   readonly satisfactionExcludedCategories: readonly string[];
 }
 
+/**
+ * The double assessment (双考核) in a department's composite score. A department with whistle ratings in the month
+ * gets a fourth score term, `assessment`, worth `weight` percent of the score; the three rates share the rest in
+ * their own ratio. The term's value is `(mean rating − 1) / 4` (5 → 1, 1 → 0), or 0 when a rating of the month
+ * carried a veto and `veto` is on: a veto fails the department's assessment for the month (docs/rules.md).
+ */
+export interface DoubleAssessmentPolicy {
+  /** Percent of a department's score, 0 … 100; 0: the ratings are published, not scored. */
+  readonly weight: number;
+  /** Whistlers' vetoes count (Pinggu); off: a recorded veto is shown but changes nothing. */
+  readonly veto: boolean;
+}
+
 /** How the scores are computed: weights, exclusions, the minimum sample, how many units the bottom list names. */
 export interface ScoringPolicy extends CaseExclusionRules {
   readonly weights: ScoringWeights;
+  /**
+   * Cases opened beside an open case they repeat are left out of every rate (default, absent: true). False: they
+   * count like any case (the definition does not list `duplicate` among its exclusions).
+   */
+  readonly excludeDuplicates?: boolean;
+  /** The double assessment's share in departments' scores; absent: weight 0 (published only). */
+  readonly doubleAssessment?: DoubleAssessmentPolicy;
   /** Rated cases a unit needs in the month to be ranked (eligible). */
   readonly minSample: number;
   /** How many of the lowest-ranked eligible units of each kind are listed (ties at the cut are all listed). */
@@ -79,7 +99,27 @@ export interface WhistleRatingFact {
   score: number;
   /** ISO instant of the rating. */
   at: string;
+  /** The whistler vetoed the department's assessment with this rating (only where the definition allows it). */
+  veto?: boolean;
 }
+
+/**
+ * A scope of the scores: the units one process definition governs. The city scope holds every unit no district
+ * scope claims; a district with a definition of its own (`jurisdiction.districtId`) is a scope of its own: the
+ * district, its streets/townships and its departments are judged, scored, ranked and listed under its policy.
+ */
+export interface ScoringScope {
+  /** `city`, or the district's id. */
+  id: string;
+  /** Label of the published version the policy comes from (`suyu@1`); null: the built-in default policy. */
+  definition: string | null;
+  policy: ScoringPolicy;
+  /** District scopes: the unit ids the scope holds (the district and every unit under it). */
+  unitIds?: string[];
+}
+
+/** The city scope's id. */
+export const CITY_SCOPE = 'city';
 
 /**
  * The response of the unit that got the case's last dispatch: its first sign and first contact after that dispatch,
@@ -146,7 +186,12 @@ export interface ScoreInput {
   cases: readonly CaseScoreFacts[];
   /** Cases of the month before (`previousMonthOf(month)`), for hotspot growth. */
   baseline: readonly HotspotCaseFacts[];
+  /** The city scope's policy (and the problem-of-the-month rule). */
   policy: ScoringPolicy;
+  /** The version the city policy comes from; absent or null: the built-in default. */
+  definition?: string | null;
+  /** Districts with a definition of their own. */
+  districtScopes?: readonly ScoringScope[];
 }
 
 /**
@@ -206,9 +251,9 @@ export interface Rate {
   value: number | null;
 }
 
-/** One term of the composite score: `points = weight × value`. */
+/** One term of the composite score: `points = weight × value`; `assessment`: the double assessment (departments). */
 export interface ScoreTerm {
-  rate: keyof ScoringWeights;
+  rate: keyof ScoringWeights | 'assessment';
   weight: number;
   value: number;
   points: number;
@@ -225,6 +270,27 @@ export interface UnitExplanation extends UnitCaseLists {
   eligibility: string;
   /** How the rank came about, when eligible: eligible units of the kind, and how many scored higher. */
   ranking?: { eligibleUnits: number; higherScores: number; lowerScores: number };
+  /** The scope the unit is judged, scored and ranked in, and the version its policy came from. */
+  scope: { id: string; definition: string | null };
+  /** Departments with whistle ratings in the month: the double assessment as it entered the score. */
+  assessment?: UnitAssessment;
+}
+
+/** A department's double assessment of the month as its score counts it. */
+export interface UnitAssessment {
+  /** Cases with a rating of the department (sorted). */
+  caseNos: string[];
+  ratings: number;
+  /** Mean rating, rounded to 0.01. */
+  average: number;
+  /** Cases whose rating carried a veto. */
+  vetoCaseNos: string[];
+  /** A veto counted (the policy allows vetoes and one was cast): the value is 0. */
+  vetoed: boolean;
+  /** 0 … 1: `(average − 1) / 4`, or 0 when vetoed. */
+  value: number;
+  /** Percent of the score (the policy's weight); 0: published, not scored. */
+  weight: number;
 }
 
 /** A unit's figures for the month. */
@@ -239,7 +305,7 @@ export interface UnitScore {
   eligible: boolean;
   /** 1 = best among eligible units of its kind; ties share a rank; null when not eligible. */
   rank: number | null;
-  /** Among the bottom N of its kind. */
+  /** Among the bottom N of its kind in its scope. */
   bottom: boolean;
   explanation: UnitExplanation;
 }
@@ -250,6 +316,8 @@ export interface DepartmentAssessment {
   count: number;
   /** Mean score, rounded to 0.01. */
   average: number;
+  /** Ratings that carried a veto. */
+  vetoes: number;
   byWhistler: { whistlerUnitId: string; count: number; average: number }[];
   ratings: (WhistleRatingFact & { caseNo: string })[];
 }
@@ -283,15 +351,33 @@ export interface ProblemCandidate {
   reason: string;
 }
 
+/** One scope's result: the version its policy came from, and its bottom lists. */
+export interface ScopeResult {
+  /** `city`, or a district id. */
+  id: string;
+  definition: string | null;
+  policy: ScoringPolicy;
+  /** District scopes: the unit ids the scope holds. */
+  unitIds?: string[];
+  /** Per kind: unit ids of the scope's bottom N (its policy's `bottomN`), worst first. */
+  bottom: Record<ScoredUnitKind, string[]>;
+}
+
 /** Everything a run publishes. */
 export interface ScoreReport {
   month: ScoreMonth;
   asOf: string;
+  /** The city scope's policy. */
   policy: ScoringPolicy;
-  /** Units ordered by kind, then rank (ineligible last), then id. */
+  /** Units ordered by kind, then scope (the city first), then rank (ineligible last), then id. */
   units: UnitScore[];
-  /** Per kind: unit ids of the bottom N, worst first. */
+  /** Per kind: unit ids of the city scope's bottom N, worst first (each district scope's are in `scopes`). */
   bottom: Record<ScoredUnitKind, string[]>;
+  /**
+   * Every scope, the city first: which version's policy it used and its bottom lists. Rankings never cross scopes
+   * (two definitions weigh differently). This is what rectification reads: the bottom units of each scope.
+   */
+  scopes: ScopeResult[];
   doubleAssessment: DepartmentAssessment[];
   hotspots: Hotspot[];
   candidates: ProblemCandidate[];

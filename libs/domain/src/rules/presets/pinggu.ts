@@ -66,5 +66,7 @@ export function pingguPreset(city: PresetCity): ProcessDefinition {
       stayUntilDone: true,
       rating: { required: true, veto: true },
     },
+    // The township's ratings make a fifth of a department's monthly score (our figure); a veto makes that part 0.
+    scoring: { ...BEIJING_DEFINITION.scoring, doubleAssessmentWeight: 20 },
   };
 }
