@@ -2,3 +2,5 @@
 export { complaintCase } from './complaint-case/complaint-case.workflow';
 export { whistleRound } from './whistle-round/whistle-round.workflow';
 export { monthlyScores } from './monthly-scores/monthly-scores.workflow';
+export { governanceItem } from './governance-item/governance-item.workflow';
+export { governanceAfterScores } from './governance-item/governance-after-scores.workflow';

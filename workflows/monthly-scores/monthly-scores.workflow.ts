@@ -1,7 +1,16 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ScoreActivities } from '../../activities/scores.activities';
 import { isScoreMonth, previousMonth } from '../../libs/domain/src/scores/month';
 import type { MonthlyScoresInput, MonthlyScoresResult } from './messages';
+import { governanceAfterScores } from '../governance-item/governance-after-scores.workflow';
 
 const { openScoreRun, failScoreRun } = proxyActivities<ScoreActivities>({
   startToCloseTimeout: '1 minute',
@@ -36,11 +45,21 @@ export async function monthlyScores(input: MonthlyScoresInput): Promise<MonthlyS
     trigger: input.trigger,
     requestedBy: input.requestedBy,
   });
+  let result: MonthlyScoresResult;
   try {
-    return await computeScoreRun({ runId: run.runId });
+    result = await computeScoreRun({ runId: run.runId });
   } catch (error) {
     const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : (error as Error).message;
     await failScoreRun({ runId: run.runId, error: reason });
     throw ApplicationFailure.nonRetryable(`score run ${run.runId} of ${month} failed: ${reason}`, 'ScoreRunFailed');
   }
+  // 限期整改 and 未诉先办: a completed run opens its governance items in a workflow of its own, which outlives this one.
+  if (result.status === 'completed' && patched('governance-after-scores')) {
+    await startChild(governanceAfterScores, {
+      workflowId: `governance-after-${run.runId}`,
+      args: [{ runId: run.runId }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
+  return result;
 }

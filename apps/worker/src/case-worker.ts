@@ -13,6 +13,7 @@ import {
   postgresCurrentCatalogue,
 } from '../../../activities/catalogue-source';
 import { createScoreActivities } from '../../../activities/scores.activities';
+import { createGovernanceActivities } from '../../../activities/governance.activities';
 import { dataSourceOptions } from '../../../libs/persistence/src';
 import { OrgTreeSource, postgresOrgTreeSource } from '../../../libs/persistence/src/org/org-tree-source';
 import { activeTracing, workerTracingOptions } from '../../../libs/platform/src/tracing';
@@ -42,6 +43,7 @@ export class CaseActivitiesFactory {
         trees,
       }),
       ...createScoreActivities({ dataSource, trees, catalogue: postgresCityCatalogue(dataSource, trees) }),
+      ...createGovernanceActivities({ dataSource, calendar: new PostgresCalendarSource(dataSource) }),
     };
   }
 }
