@@ -5,11 +5,22 @@ import type { UserRole } from './auth.decorators';
 
 /**
  * Which kinds of unit each role can belong to: operators sit at the service centre, handlers in a unit that
- * receives cases, coordinators in a coordination committee; designers, auditors and admins anywhere.
+ * receives cases (an office such as a village's governance centre, a volunteer group among them), coordinators in a
+ * coordination committee; designers, auditors and admins anywhere.
  */
 export const ROLE_UNIT_KINDS: Readonly<Record<UserRole, readonly OrgUnitKind[] | 'any'>> = {
   operator: ['service-centre'],
-  handler: ['district', 'street', 'township', 'community', 'village', 'grid', 'department'],
+  handler: [
+    'district',
+    'street',
+    'township',
+    'community',
+    'village',
+    'grid',
+    'department',
+    'office',
+    'volunteer-group',
+  ],
   coordinator: ['committee'],
   designer: 'any',
   auditor: 'any',

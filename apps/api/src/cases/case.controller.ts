@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CASE_NO_PATTERN } from '../../../../libs/domain/src/case/case.types';
 import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
-import { CurrentActor, Public, RateLimit, Roles } from '../auth/auth.decorators';
+import { CurrentActor, OptionalActor, Public, RateLimit, Roles } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { CreateCaseDto, toSubmission } from './case.dto';
 import { toCaseResponse } from './case.response';
@@ -33,14 +33,21 @@ export class CaseController {
       'with the same Idempotency-Key',
   })
   @ApiResponse({ status: 202, description: 'Stored; its workflow starts as soon as Temporal answers' })
-  @ApiResponse({ status: 400, description: 'Invalid body or header; every problem names its field and rule' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Invalid body or header; every problem names its field and rule (a patrol finding filed by anyone but a grid ' +
+      'worker, or from a grid not theirs, names `category`, `channel` or `place.gridId`)',
+  })
   @ApiResponse({ status: 422, description: 'The Idempotency-Key was already used with a different body' })
   async create(
     @Body() body: CreateCaseDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
+    @OptionalActor() filer: Actor | undefined,
   ) {
-    const result = await this.cases.submit(toSubmission(body), checkIdempotencyKey(idempotencyKey), new Date());
+    const key = checkIdempotencyKey(idempotencyKey);
+    const result = await this.cases.submit(toSubmission(body), key, new Date(), filer);
     intakeOutcomes.inc({ outcome: result.replayed ? 'replayed' : result.status });
     response.status(
       result.replayed || result.status === 'linked'

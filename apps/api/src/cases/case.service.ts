@@ -6,8 +6,11 @@ import { DataSource } from 'typeorm';
 import { CaseSubmission, caseWorkflowId, factsOf, formatCaseNo } from '../../../../libs/domain/src/case/case.types';
 import { CaseEntity, IntakeRequestEntity } from '../../../../libs/persistence/src';
 import { OrgError, OrgTree } from '../../../../libs/domain/src/org/org.types';
+import { isEmptyPlaceQuery, resolvePlace } from '../../../../libs/domain/src/org/resolve-place';
+import { patrolProblem } from '../../../../libs/domain/src/intake/patrol';
 import {
   evaluateRoute,
+  getCategory,
   RoutingCatalogue,
   RoutingError,
   validateRoutingCatalogue,
@@ -101,7 +104,12 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
    * Concurrent submissions with one key in this process are answered by the first one's result (replayed), so they
    * make one case, one workflow and use one case number; across API instances the stored row decides (ADR 0004).
    */
-  async submit(submission: CaseSubmission, idempotencyKey: string | undefined, now: Date): Promise<IntakeResult> {
+  async submit(
+    submission: CaseSubmission,
+    idempotencyKey: string | undefined,
+    now: Date,
+    filer?: Actor,
+  ): Promise<IntakeResult> {
     const key = idempotencyKey ?? randomUUID();
     const hash = requestHash(submission);
     const running = this.inFlight.get(key);
@@ -110,7 +118,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
       if (running.hash !== hash) throw keyReused(key, result.caseNo);
       return { ...result, replayed: true };
     }
-    const result = this.submitOnce(submission, key, hash, now);
+    const result = this.submitOnce(submission, key, hash, now, filer);
     this.inFlight.set(key, { hash, result });
     try {
       return await result;
@@ -124,6 +132,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     key: string,
     requestHash: string,
     now: Date,
+    filer: Actor | undefined,
   ): Promise<IntakeResult> {
     const repository = this.dataSource.getRepository(IntakeRequestEntity);
     // Independent reads run together (under load each await is a trip through a busy event loop): the routing check,
@@ -131,8 +140,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
     // case) and the open case this request may repeat. Nothing is stored unless the routing check passed.
     // Emergencies and inadmissible matters are recorded as their own cases, never folded into an open one.
     const mayRepeat = !submission.intake?.emergencyType && !submission.intake?.inadmissibleReason;
-    const [, known, storedRepeat, openDuplicate] = await Promise.all([
-      this.checkRoutable(submission),
+    const [routable, known, storedRepeat, openDuplicate] = await Promise.all([
+      this.checkRoutable(submission, filer),
       repository.findOneBy({ idempotencyKey: key }),
       this.repeats.findByKey(key),
       mayRepeat ? this.repeats.findOpenDuplicate(submission) : Promise.resolve(undefined),
@@ -158,7 +167,7 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
         duplicateOf: { caseNo: openCaseNo, matchedBy: duplicate.matchedBy, repeatCount },
       };
     }
-    const stored: CaseSubmission = duplicate ? { ...submission, linkedTo: duplicate.openCase.caseNo } : submission;
+    const stored: CaseSubmission = duplicate ? { ...routable, linkedTo: duplicate.openCase.caseNo } : routable;
 
     // A known key takes no new case number: only a first submission draws one (another API instance racing this one
     // may still draw one that the conflict then leaves unused).
@@ -288,12 +297,17 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
    * a kind the category does not take, or a place that is not in the stored org tree. The catalogue is the one of
    * the version the case will pin (its district's, else the city's), or, while none is
    * published, the stored catalogue.
+   * A patrol finding (a category flagged `patrol`) is refused unless a grid worker files it from their own grid
+   * (`patrolProblem`); `filer` is the authenticated caller, undefined for an anonymous one. Answers the submission
+   * with its place completed through the tree (a grid alone gives its community, street and district), so that the
+   * version of the place's district governs it and the case's record knows its district.
    * @throws ApiError ValidationFailed (400) naming the field; Internal (500) when no tree or catalogue is stored, or
    *   when the catalogue names units the stored tree no longer has (the request is fine: the configuration is not).
    */
-  private async checkRoutable(submission: CaseSubmission): Promise<void> {
+  private async checkRoutable(received: CaseSubmission, filer: Actor | undefined): Promise<CaseSubmission> {
     const tree = await this.trees.currentIfStored();
     if (!tree) throw new ApiError(ApiErrorCode.Internal, 'No org tree is stored: import a city before taking requests');
+    const submission = { ...received, place: completePlace(tree, received.place) };
     const catalogue = await this.intakeCatalogue(submission, tree);
     try {
       evaluateRoute(catalogue, tree, factsOf(submission));
@@ -304,6 +318,9 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
         { field, rule: error.code, message: error.message },
       ]);
     }
+    const patrol = patrolProblem(getCategory(catalogue, submission.category), submission, filer);
+    if (patrol) throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', [patrol]);
+    return submission;
   }
 
   /** The routing catalogue a new case at the submission's place is checked by, fit for the stored tree. */
@@ -339,6 +356,27 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   /** Starts the workflows of stored submissions not started yet (oldest first); answers how many started. */
   startPending(): Promise<number> {
     return this.starter.startStored();
+  }
+}
+
+/**
+ * The place with the coarser units its ids determine filled in (a grid gives its community, street and district);
+ * as given when it names nothing or does not resolve (routing then says why).
+ */
+function completePlace(tree: OrgTree, place: CaseSubmission['place']): CaseSubmission['place'] {
+  if (!place || isEmptyPlaceQuery(place)) return place;
+  try {
+    const resolved = resolvePlace(tree, place);
+    return {
+      ...place,
+      ...(resolved.grid ? { gridId: resolved.grid.id } : {}),
+      ...(resolved.community ? { communityId: resolved.community.id } : {}),
+      ...(resolved.street ? { streetId: resolved.street.id } : {}),
+      districtId: resolved.district.id,
+    };
+  } catch (error) {
+    if (error instanceof OrgError) return place;
+    throw error;
   }
 }
 

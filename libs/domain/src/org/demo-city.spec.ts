@@ -8,7 +8,8 @@ describe('demo city 示范市', () => {
     ['city', 1],
     // The 12345 centre and 东湖区's command centre (two-level command).
     ['service-centre', 2],
-    ['office', 4],
+    // The city's four offices and each village's comprehensive governance centre.
+    ['office', 10],
     ['district', 3],
     ['street', 6],
     ['township', 3],
@@ -17,6 +18,8 @@ describe('demo city 示范市', () => {
     ['grid', 31],
     ['department', 28],
     ['committee', 36],
+    // Four volunteer groups in each of the 6 villages (patrol, emergency, mediation, service).
+    ['volunteer-group', 24],
   ])('should have the expected number of %s units (%i)', (kind, expected) => {
     expect(countOf(kind)).toBe(expected);
   });

@@ -200,6 +200,29 @@ const CITY_OFFICES: ReadonlyArray<readonly [id: string, name: string, fn: string
 export const committeeIdOf = (localityId: string): string => `cc-${localityId}`;
 
 /**
+ * What every village of the demo city has for its rural governance complex (the `xiangdong` preset's 4+X): the
+ * village comprehensive governance centre (村级综治中心, an office of function `governance-centre`), first unit for
+ * the four services, and one volunteer group for each of them: [service, name suffix, function].
+ */
+const VILLAGE_CENTRE = { name: '综治中心', fn: 'governance-centre' } as const;
+type VillageService = 'patrol' | 'emergency' | 'mediation' | 'service';
+const VILLAGE_GROUPS: ReadonlyArray<readonly [service: VillageService, name: string, fn: string]> = [
+  ['patrol', '志愿巡逻队', 'volunteer-patrol'],
+  ['emergency', '应急处置队', 'emergency-response'],
+  ['mediation', '志愿调解队', 'volunteer-mediation'],
+  ['service', '志愿服务队', 'volunteer-service'],
+];
+
+/** Id of a village's governance centre: `o-<village slug>-governance` (e.g. `o-liuhe-governance`). */
+export const villageCentreIdOf = (villageId: string): string => `o-${villageId.replace(/^v-/, '')}-governance`;
+
+/** Id of a village's volunteer group of one service: `vg-<village slug>-<service>` (e.g. `vg-liuhe-mediation`). */
+export const volunteerGroupIdOf = (villageId: string, service: VillageService): string =>
+  `vg-${villageId.replace(/^v-/, '')}-${service}`;
+
+const under = (community: CommunitySeed, fn: string) => ({ parentId: community.id, function: fn });
+
+/**
  * Builds the demo city's units from the seed tables above, in tree order (city, centre, departments, then each
  * district depth-first with its committees). Deterministic: same output every call.
  */
@@ -248,6 +271,20 @@ export function demoCityUnits(): OrgUnit[] {
           centroid: { lat, lng },
         };
         units.push(communityUnit, committee(communityUnit, 'community'));
+        if (community.kind === 'village') {
+          const { name: centreName, fn: centreFn } = VILLAGE_CENTRE;
+          const centre = villageCentreIdOf(community.id);
+          units.push({
+            id: centre,
+            kind: 'office',
+            name: `${community.name}${centreName}`,
+            ...under(community, centreFn),
+          });
+          for (const [service, name, fn] of VILLAGE_GROUPS) {
+            const id = volunteerGroupIdOf(community.id, service);
+            units.push({ id, kind: 'volunteer-group', name: `${community.name}${name}`, ...under(community, fn) });
+          }
+        }
         community.grids.forEach(([gridLat, gridLng], index) => {
           units.push({
             id: `g-${community.id.replace(/^[cv]-/, '')}-${index + 1}`,
@@ -278,7 +315,8 @@ export function buildDemoCity(): OrgTree {
 
 /**
  * The demo city 示范市, frozen: 3 districts, 9 streets/townships, 24 communities/villages, 31 grids, 28 departments
- * and utility companies, a committee at every community/village, street/township and district, the 12345 centre and
- * four offices (government office, executive meeting, discipline office, command centre).
+ * and utility companies, a committee at every community/village, street/township and district, the 12345 centre,
+ * four city offices (government office, executive meeting, discipline office, command centre), and in each of the 6
+ * villages a comprehensive governance centre and four volunteer groups (patrol, emergency, mediation, service).
  */
 export const DEMO_CITY: OrgTree = buildDemoCity();

@@ -16,7 +16,8 @@ const PARENT_KINDS: Readonly<Record<Exclude<OrgUnitKind, 'committee'>, readonly 
   grid: ['community', 'village'],
   department: ['city', 'district', 'county'],
   'service-centre': ['city', 'county', 'district'],
-  office: ['city', 'district', 'county'],
+  office: ['city', 'district', 'county', 'community', 'village'],
+  'volunteer-group': ['street', 'township', 'community', 'village'],
 };
 
 /** The kinds whose units may have a boundary (areas); departments, committees, centres and offices are bodies. */
@@ -52,11 +53,12 @@ export interface BuildOrgTreeOptions {
  * Checks: ids are unique ASCII slugs; names are non-empty; exactly one root, a `city` or a `county`, the only unit
  * without a parent; every `parentId` exists and has a kind allowed for the child (district under a city;
  * street/township under a district or a county; community/village under street/township; grid under
- * community/village; department and office under the root or a district; service centre under the root or a
- * district); committees carry `level` and `localityId === parentId` of the matching locality kind (a district
+ * community/village; department under the root or a district; office under the root, a district or a
+ * community/village; volunteer group under a street/township or a community/village; service centre under the root
+ * or a district); committees carry `level` and `localityId === parentId` of the matching locality kind (a district
  * committee coordinates a district or a county), one per locality; `duty`/`utility` appear only on departments,
- * `function` (a slug) on every office and nowhere else; centroids and boundary points are valid WGS-84 points, a
- * boundary has at least three and belongs to an area (not a body such as a department). The kind constraints make
+ * `function` (a slug) on every office and volunteer group and nowhere else; centroids and boundary points are valid
+ * WGS-84 points, a boundary has at least three and belongs to an area (not a body such as a department). The kind constraints make
  * cycles impossible.
  *
  * @throws OrgError `invalid-tree` listing every problem found.
@@ -147,12 +149,15 @@ function fieldProblems(unit: OrgUnit): string[] {
   if (unit.kind !== 'department' && (unit.duty !== undefined || unit.utility !== undefined)) {
     problems.push(`unit '${unit.id}' (${unit.kind}) is not a department but has duty/utility`);
   }
-  if (unit.kind === 'office') {
+  if (unit.kind === 'office' || unit.kind === 'volunteer-group') {
     if (unit.function === undefined || !ID_PATTERN.test(unit.function)) {
-      problems.push(`office '${unit.id}' needs a function slug (e.g. government-office)`);
+      const example = unit.kind === 'office' ? 'government-office' : 'volunteer-mediation';
+      problems.push(`${unit.kind} '${unit.id}' needs a function slug (e.g. ${example})`);
     }
   } else if (unit.function !== undefined) {
-    problems.push(`unit '${unit.id}' (${unit.kind}) is not an office but has a function`);
+    problems.push(
+      `unit '${unit.id}' (${unit.kind}) is not an office but has a function (only offices and volunteer groups do)`,
+    );
   }
   return problems;
 }
@@ -255,4 +260,24 @@ export function officeFor(tree: OrgTree, placeUnitId: string, fn: string): OrgUn
     if (office) return office;
   }
   throw new OrgError('no-office', `no ${fn} office at or above org unit '${placeUnitId}' (${self.kind})`);
+}
+
+/** The kinds of body found by function ({@link bodyFor}). */
+export const FUNCTION_BODY_KINDS: readonly OrgUnitKind[] = ['office', 'volunteer-group'];
+
+/**
+ * The office or volunteer group of function `fn` nearest to a unit, walking up from it as {@link officeFor} does: so
+ * for a grid of a village, the village's own governance centre or mediation group before anything above it.
+ *
+ * @throws OrgError `unknown-unit`; `no-office` when neither the unit nor any ancestor has such a body.
+ */
+export function bodyFor(tree: OrgTree, placeUnitId: string, fn: string): OrgUnit {
+  const self = getUnit(tree, placeUnitId);
+  for (const unit of [self, ...ancestorsOf(tree, placeUnitId)]) {
+    const body = childrenOf(tree, unit.id).find(
+      (child) => FUNCTION_BODY_KINDS.includes(child.kind) && child.function === fn,
+    );
+    if (body) return body;
+  }
+  throw new OrgError('no-office', `no office or volunteer group '${fn}' at or above org unit '${placeUnitId}'`);
 }

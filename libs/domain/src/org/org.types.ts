@@ -22,7 +22,11 @@
  * - `service-centre`: the 12345 service centre (the dispatcher and arbiter), under the root, or a district's command
  *   centre under its district (a two-level command, as in Nanjing).
  * - `office`: a named body with a {@link OrgUnit.function} under the root or a district: the government office
- *   (政府办公厅), the executive meeting (常务会议), the discipline office (纪委监委), a command centre (指挥中心) …
+ *   (政府办公厅), the executive meeting (常务会议), the discipline office (纪委监委), a command centre (指挥中心) …;
+ *   or under a community/village, e.g. a village's comprehensive governance centre (村级综治中心, `governance-centre`).
+ * - `volunteer-group` (志愿服务队、自治组织): a volunteer or self-organised group under a street/township or a
+ *   community/village, with a {@link OrgUnit.function} saying what it does (`volunteer-mediation`, `volunteer-patrol`
+ *   …); a unit that can be summoned to a case like a department (a co-unit, a convened unit).
  */
 export type OrgUnitKind =
   | 'city'
@@ -36,7 +40,8 @@ export type OrgUnitKind =
   | 'department'
   | 'committee'
   | 'service-centre'
-  | 'office';
+  | 'office'
+  | 'volunteer-group';
 
 /** The kinds that may be the root of a tree. */
 export const ROOT_KINDS: readonly OrgUnitKind[] = ['city', 'county'];
@@ -93,9 +98,10 @@ export interface OrgUnit {
   /** Committees only: the locality the committee coordinates; always equal to `parentId`. */
   readonly localityId?: string;
   /**
-   * Offices only: what the office does, as a slug: `government-office` (政府办公厅/办公室), `executive-meeting`
-   * (常务会议), `discipline-office` (纪委监委), `command-centre` (指挥中心), or any other slug a city needs.
-   * Looked up by `officeFor`.
+   * Offices and volunteer groups only (required on both): what the body does, as a slug: `government-office`
+   * (政府办公厅/办公室), `executive-meeting` (常务会议), `discipline-office` (纪委监委), `command-centre` (指挥中心),
+   * `governance-centre` (村级综治中心), `volunteer-mediation` (志愿调解队), or any other slug a city needs. Looked up by
+   * `officeFor` (offices) and `bodyFor` (offices and volunteer groups).
    */
   readonly function?: string;
 }

@@ -1,10 +1,11 @@
-import { childrenOf, getUnit } from '../org/org-tree';
+import { bodyFor, childrenOf, getUnit } from '../org/org-tree';
 import { OrgTree, OrgUnit, PlaceQuery, ResolvedPlace } from '../org/org.types';
 import { isEmptyPlaceQuery, resolvePlace } from '../org/resolve-place';
 import { getCategory } from './routing-catalogue';
 import { CaseKind, Urgency } from '../case/case.types';
 import {
   DeadlineSet,
+  handlerFunction,
   LOCALITY_HANDLER,
   RouteHandler,
   RoutingCatalogue,
@@ -32,6 +33,8 @@ export interface RouteFacts {
  *   category's locality level (or the nearest coarser one the place names), with a copy to its district where the
  *   definition says so;
  * - `department`: the category names a department as lead;
+ * - `body-by-function`: the category names a body by function (`function:<slug>`): the nearest such office or
+ *   volunteer group at or above the place leads (a village's comprehensive governance centre);
  * - `district-coordinate`: a locality matter where only the district is known goes to the district to coordinate.
  */
 export type DispatchMode =
@@ -39,6 +42,7 @@ export type DispatchMode =
   | 'direct-to-community'
   | 'direct-to-grid'
   | 'department'
+  | 'body-by-function'
   | 'district-coordinate';
 
 /** What the process definition says about dispatch (`ProcessDefinition.dispatch`); defaults are Beijing's. */
@@ -92,12 +96,14 @@ export interface DispatchDecision {
  *   place's district that has the same `duty`, when there is one (e.g. `dept-urban-management` →
  *   `dept-donghu-urban-management` for a place in 东湖区). Co-units are resolved the same way; a `locality` co-unit is
  *   the street (or the district when only it is known) and is dropped when the case has no place.
+ * - Handler `function:<slug>`: the office or volunteer group of that function nearest to the place leads
+ *   (`body-by-function`; no district copy); as a co-unit it is resolved the same way, dropped without a place.
  * - Urgency is the fact's, else the category default. Deadlines, most specific first: the category's
  *   `kindDeadlines` for the kind and urgency, the catalogue's `kindDeadlines` for them, the category's `deadlines`.
  *
  * @throws RoutingError `unknown-category`; `kind-not-applicable` when the category does not accept the kind;
- *   `place-required` for a locality category without a place. OrgError from place resolution (unknown ids,
- *   inconsistent place, point near no grid).
+ *   `place-required` for a locality or `function:` category without a place. OrgError from place resolution
+ *   (unknown ids, inconsistent place, point near no grid) and `no-office` when the place has no body of a function.
  */
 export function evaluateRoute(
   catalogue: RoutingCatalogue,
@@ -146,6 +152,10 @@ export function evaluateRoute(
       lead = place.district;
       reasons.push(`locality matter with only the district known: ${unitLabel(lead)} coordinates`);
     }
+  } else if (handlerFunction(category.handler) !== undefined) {
+    mode = 'body-by-function';
+    lead = resolveBody(tree, category.handler, category.id, place);
+    reasons.push(`category ${category.id} is led by the ${category.handler} of the place: ${unitLabel(lead)}`);
   } else {
     mode = 'department';
     lead = resolveDepartment(tree, category.handler, place, reasons);
@@ -210,12 +220,37 @@ function resolveCoUnit(
   place: ResolvedPlace | undefined,
   reasons: string[],
 ): OrgUnit | undefined {
+  if (handlerFunction(ref) !== undefined) {
+    if (!place) {
+      reasons.push(`co-unit ${ref} dropped: the case has no place`);
+      return undefined;
+    }
+    return resolveBody(tree, ref, undefined, place);
+  }
   if (ref !== LOCALITY_HANDLER) return resolveDepartment(tree, ref, place, reasons);
   if (!place) {
     reasons.push('locality co-unit dropped: the case has no place');
     return undefined;
   }
   return place.street ?? place.district;
+}
+
+/**
+ * The office or volunteer group a `function:<slug>` reference names at the place: the nearest one walking up from the
+ * place's finest unit (`bodyFor`).
+ * @throws RoutingError `place-required` for a lead without a place; OrgError `no-office` when the place has none.
+ */
+function resolveBody(
+  tree: OrgTree,
+  ref: RouteHandler,
+  categoryId: string | undefined,
+  place: ResolvedPlace | undefined,
+): OrgUnit {
+  if (!place) {
+    throw new RoutingError('place-required', `category '${categoryId}' is led by ${ref} of the place: give a place`);
+  }
+  const finest = place.grid ?? place.community ?? place.street ?? place.district;
+  return bodyFor(tree, finest.id, handlerFunction(ref) as string);
 }
 
 /** The department `id`, or its same-duty counterpart in the place's district (分级负责). */

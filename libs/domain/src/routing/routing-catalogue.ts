@@ -1,8 +1,10 @@
 import { parseDuration } from '../calendar/duration';
 import { CASE_KINDS, CaseKind, URGENCIES, Urgency } from '../case/case.types';
+import { FUNCTION_BODY_KINDS } from '../org/org-tree';
 import { OrgTree } from '../org/org.types';
 import {
   DeadlineSet,
+  handlerFunction,
   KindDeadlines,
   LOCALITY_HANDLER,
   RoutingCatalogue,
@@ -24,7 +26,8 @@ function durationProblem(value: string): string | undefined {
 
 /**
  * Every problem of a catalogue, one sentence each (empty when valid): ids unique ASCII slugs; names non-empty; kinds
- * non-empty and known; urgency known; handler and co-units `locality` or a department of `tree`; co-units not
+ * non-empty and known; urgency known; handler and co-units `locality`, a department of `tree` or `function:<slug>`
+ * naming an office or volunteer group of `tree`; co-units not
  * repeating the handler or each other; a valid duration for each limit at each urgency; a knowledge answer only on a
  * category accepting consultations.
  */
@@ -49,6 +52,13 @@ export function validateRoutingCatalogue(catalogue: RoutingCatalogue, tree: OrgT
     const units = [category.handler, ...(category.coUnits ?? [])];
     if (new Set(units).size !== units.length) problems.push(`${at}: handler and co-units repeat a unit`);
     for (const ref of units) {
+      const fn = handlerFunction(ref);
+      if (fn !== undefined) {
+        if (!tree.units.some((unit) => FUNCTION_BODY_KINDS.includes(unit.kind) && unit.function === fn)) {
+          problems.push(`${at}: '${ref}' names no office or volunteer group of the org tree`);
+        }
+        continue;
+      }
       const unit = tree.byId.get(ref);
       if (ref !== LOCALITY_HANDLER && unit?.kind !== 'department') {
         problems.push(`${at}: '${ref}' is neither '${LOCALITY_HANDLER}' nor a department of the org tree`);

@@ -38,7 +38,22 @@ export type RoutingLocalityLevel = 'street' | 'community' | 'grid';
  */
 export const LOCALITY_HANDLER = 'locality';
 
-/** A unit reference in the catalogue: {@link LOCALITY_HANDLER} or a department id such as `dept-housing`. */
+/**
+ * Prefix of a handler that names a body by what it does: `function:governance-centre` is the office or volunteer
+ * group of that function nearest to the place, walking up from it (`bodyFor`): a village's own comprehensive
+ * governance centre (村级综治中心), a village's volunteer mediation group (`function:volunteer-mediation`).
+ */
+export const FUNCTION_HANDLER_PREFIX = 'function:';
+
+/** The function slug of a `function:<slug>` handler, or undefined for any other handler. */
+export function handlerFunction(ref: RouteHandler): string | undefined {
+  return ref.startsWith(FUNCTION_HANDLER_PREFIX) ? ref.slice(FUNCTION_HANDLER_PREFIX.length) : undefined;
+}
+
+/**
+ * A unit reference in the catalogue: {@link LOCALITY_HANDLER}, a department id such as `dept-housing`, or a body by
+ * function (`function:<slug>`, {@link FUNCTION_HANDLER_PREFIX}).
+ */
 export type RouteHandler = string;
 
 /** One entry of the routing catalogue. */
@@ -51,7 +66,7 @@ export interface RoutingCategory {
   readonly kinds: readonly CaseKind[];
   /** Urgency used when intake states none. */
   readonly defaultUrgency: Urgency;
-  /** The lead unit (首接负责): {@link LOCALITY_HANDLER} or a department id. */
+  /** The lead unit (首接负责): {@link LOCALITY_HANDLER}, a department id or `function:<slug>`. */
   readonly handler: RouteHandler;
   /** Co-units that report their part to the lead; may include {@link LOCALITY_HANDLER}. */
   readonly coUnits?: readonly RouteHandler[];
@@ -68,6 +83,11 @@ export interface RoutingCategory {
   readonly enforcementOrMediation?: boolean;
   /** Knowledge-base answer (Chinese) an operator may give on the spot to a consultation; needs `consultation`. */
   readonly knowledgeAnswer?: string;
+  /**
+   * True for what grid workers find on patrol (巡查发现, Nanjing's 大联勤 信息采集): only a grid worker (a handler of a
+   * grid) files such a request, from their own grid (`place.gridId`); intake refuses anyone else.
+   */
+  readonly patrol?: boolean;
 }
 
 /** A versioned routing catalogue. */

@@ -292,6 +292,20 @@ export interface ScoringPolicy {
    * make the rest); a veto (`whistle.rating.veto`) makes that part 0 for the month. Needs `doubleAssessment`.
    */
   readonly doubleAssessmentWeight?: number;
+  /** 限期整改: each bottom unit of a month gets a rectification item due this long after the run (absent: none). */
+  readonly rectification?: { readonly deadline: DurationText };
+  /** 未诉先办: hotspots that rose past this get a proactive item for their street or district (absent: none). */
+  readonly proactive?: ProactivePolicy;
+}
+
+/** 未诉先办: when a hotspot (category × place) of a scored month rises past the threshold, the place acts first. */
+export interface ProactivePolicy {
+  /** Cases more than the same category had in the same place the month before. */
+  readonly growthThreshold: number;
+  /** Cases the hotspot needs in the month, whatever its growth. */
+  readonly minimumCount: number;
+  /** The proactive item is due this long after the run. */
+  readonly deadline: DurationText;
 }
 
 /** A process definition, version 1 of the format. */

@@ -1,7 +1,8 @@
 import { Duration, parseDuration } from '../calendar/duration';
 import { URGENCIES } from '../case/case.types';
 import type { OrgTree, OrgUnit, OrgUnitKind } from '../org/org.types';
-import { LOCALITY_HANDLER } from '../routing/routing.types';
+import { FUNCTION_BODY_KINDS } from '../org/org-tree';
+import { handlerFunction, LOCALITY_HANDLER } from '../routing/routing.types';
 import { COMMITTEE_LEVELS, ProcessDefinition, RUNG_COORDINATOR_KEYS } from './process-definition';
 import { PROCESS_DEFINITION_SCHEMA } from './process-definition.schema';
 import { checkSchema, DefinitionError, pointer } from './schema-check';
@@ -205,9 +206,20 @@ class SemanticCheck {
     });
   }
 
-  /** A catalogue unit reference: `locality`, or a department of the tree (of the jurisdiction's district). */
+  /**
+   * A catalogue unit reference: `locality`, a department of the tree (of the jurisdiction's district), or
+   * `function:<slug>` naming a function some office or volunteer group of the tree has.
+   */
   private routeUnit(ref: string, path: string): void {
     if (ref === LOCALITY_HANDLER) return;
+    const fn = handlerFunction(ref);
+    if (fn !== undefined) {
+      const bodies = this.context.tree.units.filter((unit) => FUNCTION_BODY_KINDS.includes(unit.kind));
+      if (!bodies.some((unit) => unit.function === fn)) {
+        this.fail(path, 'unknown-function', `no office or volunteer group of the org tree has the function '${fn}'`);
+      }
+      return;
+    }
     const unit = this.context.tree.byId.get(ref);
     if (!unit) {
       this.fail(path, 'unknown-unit', `no unit '${ref}' in the org tree (use '${LOCALITY_HANDLER}' or a department)`);

@@ -197,8 +197,18 @@ function unitOf(table: CityTableName, record: CityRecord, at: At): OrgUnit | und
   if (f.parent === '') fail('parent', 'required', 'a parent is required (the city, county or a district)');
   if (!SLUG.test(f.function))
     fail('function', 'slug', `'${f.function}' is not a function slug, e.g. government-office`);
+  const kind = (f.kind ?? '') === '' ? 'office' : f.kind;
+  if (kind !== 'office' && kind !== 'volunteer-group') {
+    fail('kind', 'body-kind', `'${kind}' is not a kind of body found by function (office, volunteer-group)`);
+  }
   if (!ok) return undefined;
-  return { id: f.id, kind: 'office', name: f.name, parentId: f.parent, function: f.function };
+  return {
+    id: f.id,
+    kind: kind as 'office' | 'volunteer-group',
+    name: f.name,
+    parentId: f.parent,
+    function: f.function,
+  };
 }
 
 /** The centroid and outline of a units row: lat/lng, or a WKT polygon (its centroid when no point is given). */

@@ -27,8 +27,11 @@ export const CITY_TABLES = {
   departments: { required: ['id', 'name', 'parent', 'duty'], optional: ['utility'] },
   /** Coordination committees, one per locality. */
   committees: { required: ['id', 'name', 'locality', 'level'], optional: [] },
-  /** Offices found by function (government office, executive meeting, discipline office, command centre …). */
-  offices: { required: ['id', 'name', 'parent', 'function'], optional: [] },
+  /**
+   * Bodies found by function: offices (government office, executive meeting, discipline office, command centre, a
+   * village's governance centre …) and, with `kind` `volunteer-group`, volunteer and self-organised groups.
+   */
+  offices: { required: ['id', 'name', 'parent', 'function'], optional: ['kind'] },
   /** Accounts: one role and one unit each. */
   users: { required: ['username', 'display_name', 'role', 'unit'], optional: ['password', 'password_hash', 'active'] },
   /** Local days off or on of the city's working-day calendar. */

@@ -5,7 +5,7 @@ import { PRESET_IDS, PresetId, presetFor } from '../../../domain/src/rules/prese
 
 /**
  * Demo data: the presets made for the demo city and its catalogue, with the districts each district preset covers
- * there (北郊区 for pinggu, 东湖区 for ningbo-dl, 西山区 for suyu and malu). The seed publishes `beijing` from here;
+ * there (北郊区 for pinggu and xiangdong, 东湖区 for ningbo-dl, 西山区 for suyu and malu). The seed publishes `beijing` from here;
  * tests run every preset on the demo city.
  */
 const DEMO_DISTRICTS: Readonly<Partial<Record<PresetId, string>>> = {
@@ -13,6 +13,7 @@ const DEMO_DISTRICTS: Readonly<Partial<Record<PresetId, string>>> = {
   'ningbo-dl': 'd-donghu',
   suyu: 'd-xishan',
   malu: 'd-xishan',
+  xiangdong: 'd-beijiao',
 };
 
 export const DEMO_PRESETS: Readonly<Record<PresetId, ProcessDefinition>> = Object.freeze(

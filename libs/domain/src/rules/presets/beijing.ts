@@ -95,6 +95,10 @@ export function beijingPreset(city: PresetCity): ProcessDefinition {
       minimumSample: 10,
       bottomN: 10,
       doubleAssessment: true,
+      // Our defaults: the bottom units report their rectification in 10 working days; a category that grew by 3 or
+      // more cases in a street over the month before, to at least 5, gets a proactive item due in 5 working days.
+      rectification: { deadline: '10WD' },
+      proactive: { growthThreshold: 3, minimumCount: 5, deadline: '5WD' },
     },
   };
 }

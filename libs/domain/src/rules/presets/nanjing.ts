@@ -10,8 +10,10 @@ const EMERGENCY: DeadlineSet = { sign: 'PT30M', contact: 'PT1H', handle: 'PT2H' 
 const JOINT_ACTION_DEPARTMENTS = 4;
 
 /**
- * Patrol findings that need several departments at once: the street leads, departments act together fast. The
+ * Patrol findings that need several departments at once: the street leads, departments act together fast as its
+ * co-units, and under two-level command the district's command centre dispatches and commands the case. The
  * departments are the city's own: those its catalogue names for enforcement or mediation matters, first come first.
+ * Only a grid worker files one, from their own grid (`patrol`).
  */
 function patrolFinding(catalogue: RoutingCatalogue): RoutingCategory {
   const departments = new Set<string>();
@@ -33,14 +35,36 @@ function patrolFinding(catalogue: RoutingCatalogue): RoutingCategory {
       emergency: EMERGENCY,
     },
     enforcementOrMediation: true,
+    patrol: true,
   };
 }
 
 /**
+ * Small matters a grid worker finds on patrol (小事不出网格): the grid itself keeps and handles them; a grid worker
+ * files them, from their own grid (`patrol`).
+ */
+const PATROL_SMALL_MATTER: RoutingCategory = {
+  id: 'patrol-small-matter',
+  name: '巡查发现一般问题',
+  kinds: ['report'],
+  defaultUrgency: 'normal',
+  handler: 'locality',
+  localityLevel: 'grid',
+  deadlines: {
+    normal: { sign: '4WH', contact: '1WD', handle: '3WD' },
+    urgent: { sign: 'PT1H', contact: 'PT2H', handle: '1WD' },
+    emergency: EMERGENCY,
+  },
+  patrol: true,
+};
+
+/**
  * `nanjing`: Nanjing's 大联勤 (great joint patrol). Differences from `beijing`: two-level command (city and district
  * command centres dispatch), three-level linkage (city, district, street): the ladder is street → district
- * command → city command, with no community rung; a district command centre may whistle too; patrol findings are a
- * category of their own, and a `rapid` whistle brings up to 10 departments within an hour for joint action.
+ * command → city command, with no community rung; a district command centre may whistle too. Grid workers file what
+ * they find on patrol from their own grid: small matters stay with the grid (`patrol-small-matter`), a finding that
+ * needs several departments starts a joint action led by the street with the departments as co-units, under the
+ * district command centre (`patrol-joint-action`); a `rapid` whistle brings up to 10 departments within an hour.
  */
 export function nanjingPreset(city: PresetCity): ProcessDefinition {
   const BEIJING_DEFINITION = beijingPreset(city);
@@ -57,7 +81,7 @@ export function nanjingPreset(city: PresetCity): ProcessDefinition {
       ...city.catalogue,
       id: `${city.catalogue.id}-nanjing`,
       name: `${city.catalogue.name}（大联勤）`,
-      categories: [...city.catalogue.categories, patrolFinding(city.catalogue)],
+      categories: [...city.catalogue.categories, PATROL_SMALL_MATTER, patrolFinding(city.catalogue)],
     },
     lifecycle: {
       ...BEIJING_DEFINITION.lifecycle,
