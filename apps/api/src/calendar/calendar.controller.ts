@@ -6,6 +6,7 @@ import { ApiError, ApiErrorCode } from '../common/api-error';
 import {
   AddLocalDayDto,
   CalendarView,
+  CalendarYearView,
   DeadlineQueryDto,
   DeadlineView,
   isLocalDate,
@@ -89,6 +90,16 @@ export class CalendarController {
     @CurrentActor() actor: Actor,
   ): Promise<RecomputeOpenCasesView> {
     return this.calendars.recomputeOpenCases(parseVersion(version), body.reason, actor);
+  }
+
+  @Get('years/:year/days')
+  @Roles(...READERS)
+  @ApiOperation({ summary: "A year's holidays, make-up days and local days under the current version (a year view)" })
+  @ApiResponse({ status: 200, type: CalendarYearView })
+  @ApiResponse({ status: 400, description: 'Not a 4-digit year' })
+  yearDays(@Param('year') year: string): Promise<CalendarYearView> {
+    if (!/^\d{4}$/.test(year)) throw invalid('year', 'format', 'year must be a 4-digit year, e.g. 2027');
+    return this.calendars.yearDays(Number(year));
   }
 
   @Put('years/:year')

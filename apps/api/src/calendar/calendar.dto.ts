@@ -155,6 +155,28 @@ export class CalendarView {
   provisionalYears: number[];
 }
 
+/** One day a calendar version overrides, with where it came from. */
+export class CalendarDayView {
+  @ApiProperty({ example: '2026-10-01' }) date: string;
+  @ApiProperty({ description: 'false: a day off on a weekday; true: a working day on a weekend (调休)' })
+  working: boolean;
+  @ApiProperty({ example: '国庆节' }) name: string;
+  @ApiProperty({ enum: ['chinese-days', 'official', 'provisional', 'local'] })
+  source: 'chinese-days' | 'official' | 'provisional' | 'local';
+}
+
+/** `GET …/years/:year/days`: the days of a year the current version overrides, for a year view. */
+export class CalendarYearView {
+  @ApiProperty({ example: 'cn-mainland' }) calendarId: string;
+  @ApiProperty({ example: 2 }) version: number;
+  @ApiProperty({ example: 2026 }) year: number;
+  @ApiProperty({ example: '2025-01-01' }) coversFrom: string;
+  @ApiProperty({ example: '2027-12-31' }) coversTo: string;
+  @ApiProperty({ type: [Number], example: [6, 7], description: 'ISO weekdays (1 Monday … 7 Sunday)' })
+  weekend: number[];
+  @ApiProperty({ type: [CalendarDayView] }) days: CalendarDayView[];
+}
+
 export class DeadlineView {
   @ApiProperty() due: string;
   @ApiProperty() calendarId: string;

@@ -17,7 +17,7 @@ import { CalendarVersionView, PostgresCalendarSource } from '../../../../libs/pe
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { AffectedCasesView, RecomputedCaseView, RecomputeOpenCasesView } from './calendar-years.dto';
 import { CaseActionService } from '../cases/case-action.service';
-import { CalendarView, DeadlineView, toCalendarView } from './calendar.dto';
+import { CalendarView, CalendarYearView, DeadlineView, toCalendarView } from './calendar.dto';
 
 /** A deadline question: from which instant, how long, and optionally where the reminder falls. */
 export interface DeadlineQuestion {
@@ -75,6 +75,27 @@ export class CalendarService {
   /** @throws NotFoundException when the calendar has no such version. */
   async version(version: number): Promise<CalendarView> {
     return toCalendarView(await this.versionView(version));
+  }
+
+  /**
+   * Every day of `year` the current version overrides (holidays, make-up days, provisional and local days, each with
+   * its source), for a year view; days the weekday / weekend rule decides are not listed.
+   */
+  async yearDays(year: number): Promise<CalendarYearView> {
+    const { calendar } = await this.source.newest();
+    const prefix = `${year}-`;
+    return {
+      calendarId: calendar.id,
+      version: calendar.version,
+      year,
+      coversFrom: calendar.coversFrom,
+      coversTo: calendar.coversTo,
+      weekend: calendar.weekend,
+      days: calendar.days
+        .filter((day) => day.date.startsWith(prefix))
+        .map(({ date, working, name, source }) => ({ date, working, name, source }))
+        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+    };
   }
 
   /** The deadline under the current version, or under `version` when given. */

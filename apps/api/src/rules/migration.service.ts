@@ -44,6 +44,14 @@ export interface MigrationReport {
   skipped: SkippedCase[] | null;
 }
 
+/** What a migration with a filter would take: how many open cases, and the first case numbers. */
+export interface MigrationPreview {
+  matched: number;
+  caseNos: string[];
+}
+
+/** Case numbers a preview lists. */
+const PREVIEW_CASES = 20;
 /** Open cases a migration takes; more must be narrowed by the filter. */
 const MAX_CASES = 5000;
 /** Audit actions of a migration run (docs/auditors.md, "Actions through the API"). */
@@ -199,6 +207,15 @@ export class MigrationService {
       throw error;
     }
     return this.find(id);
+  }
+
+  /**
+   * How many open cases a migration with this filter would take, and the first case numbers, without moving any
+   * (the designer's preview before migrating). @throws ApiError 400 `too-many-cases` as `migrate` does.
+   */
+  async preview(filter: MigrationFilter): Promise<MigrationPreview> {
+    const cases = await this.matching(filter);
+    return { matched: cases.length, caseNos: cases.slice(0, PREVIEW_CASES).map((row) => row.caseNo) };
   }
 
   /** One migration as recorded. @throws NotFoundException */

@@ -4,7 +4,13 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import { MigrationService } from './migration.service';
-import { StartMigrationDto, StartWhatIfDto, WhatIfSampleDto } from './rules-change.dto';
+import {
+  MigrationPreviewDto,
+  MigrationPreviewView,
+  StartMigrationDto,
+  StartWhatIfDto,
+  WhatIfSampleDto,
+} from './rules-change.dto';
 import { RULES_READERS, RULES_WRITERS } from './rules.controller';
 import { WhatIfSample, WhatIfService } from './what-if.service';
 
@@ -31,6 +37,16 @@ export class RulesChangeController {
   @ApiResponse({ status: 409, description: 'The version is archived' })
   migrate(@Body() body: StartMigrationDto, @CurrentPrincipal() principal: Principal) {
     return this.migrations.migrate(body, principal);
+  }
+
+  @Post('migrations/preview')
+  @HttpCode(200)
+  @Roles(...RULES_WRITERS)
+  @ApiOperation({ summary: 'How many open cases a migration with this filter would take (moves none)' })
+  @ApiResponse({ status: 200, type: MigrationPreviewView })
+  @ApiResponse({ status: 400, description: 'A bad filter, or more open cases than one migration takes' })
+  preview(@Body() body: MigrationPreviewDto): Promise<MigrationPreviewView> {
+    return this.migrations.preview(body.filter);
   }
 
   @Get('migrations')

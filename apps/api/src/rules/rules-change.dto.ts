@@ -71,6 +71,21 @@ export class StartMigrationDto {
   reason: string;
 }
 
+/** `POST /rules/migrations/preview`: which open cases a migration with this filter would take (nothing moves). */
+export class MigrationPreviewDto {
+  @ApiProperty({ type: MigrationFilterDto })
+  @ValidateNested()
+  @Type(() => MigrationFilterDto)
+  filter: MigrationFilterDto;
+}
+
+/** The answer of a preview: how many open cases match, and the first case numbers. */
+export class MigrationPreviewView {
+  @ApiProperty({ example: 12 }) matched: number;
+  @ApiProperty({ type: [String], example: ['20261120000001'], description: 'The first 20 by case number' })
+  caseNos: string[];
+}
+
 /** The recorded cases to run against: `{ last }`, or `{ from, to }` (received in [from, to)). */
 export class WhatIfSampleDto {
   @ApiPropertyOptional({ example: 500, description: `The last N cases received (at most ${MAX_SAMPLE})` })
