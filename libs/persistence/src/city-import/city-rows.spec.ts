@@ -51,6 +51,28 @@ describe('checkCity on the Qingshan county fixture', () => {
     expect(grid?.centroid?.lng).toBeCloseTo(118.408, 5);
   });
 
+  it('should read a village’s governance centre and its volunteer groups from offices with a kind column', () => {
+    const offices = edited('offices.csv', (text) =>
+      [
+        ...text
+          .trim()
+          .split('\n')
+          .map((line, index) => (index === 0 ? `${line},kind` : `${line},`)),
+        'o-qingxi-governance,清溪村综治中心,v-qingxi,governance-centre,office',
+        'vg-qingxi-mediation,清溪村志愿调解队,v-qingxi,volunteer-mediation,volunteer-group',
+        '',
+      ].join('\n'),
+    );
+    const checked = checkCity(offices);
+    expect(checked.problems.map(formatProblem)).toEqual([]);
+    expect(checked.city!.tree.byId.get('o-qingxi-governance')).toMatchObject({ kind: 'office', parentId: 'v-qingxi' });
+    expect(checked.city!.tree.byId.get('vg-qingxi-mediation')).toMatchObject({
+      kind: 'volunteer-group',
+      function: 'volunteer-mediation',
+    });
+    expect(checked.city!.tree.byId.get('o-qs-discipline-office')?.kind).toBe('office');
+  });
+
   it('should read the catalogue, the accounts and the local days', () => {
     expect(city!.catalogue).toMatchObject({ id: 'qingshan', version: '2026.1' });
     expect(city!.catalogue!.categories.map((category) => category.id)).toContain('noise-nuisance');
@@ -142,6 +164,14 @@ describe('checkCity problems', () => {
       'a second committee for a locality',
       withLine('committees.csv', 'cc-x,某委员会,t-qingxi,street'),
       "committees.csv:12: locality: locality 't-qingxi' has two committees",
+    ],
+    [
+      'a body of another kind in offices',
+      {
+        ...qingshan(),
+        'offices.csv': 'id,name,parent,function,kind\no-x,某队伍,t-qingxi,volunteer-patrol,department\n',
+      },
+      "offices.csv:2: kind: 'department' is not a kind of body found by function",
     ],
     [
       'an office without a function',
