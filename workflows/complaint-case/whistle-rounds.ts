@@ -68,6 +68,8 @@ export class WhistleRounds {
           departmentIds: round.departmentIds,
           grade: round.grade,
           reason: round.reason,
+          ...(round.trigger ? { trigger: round.trigger } : {}),
+          ...(round.whistleType ? { whistleType: round.whistleType } : {}),
           resultDue,
           escalationUnitId: state.plan?.ladderUnits.district,
           rules: this.rules().whistle,
@@ -111,6 +113,7 @@ function summarize(result: WhistleRoundResult): Record<string, unknown> {
       resulted: department.resultAt !== undefined,
       overdue: department.overdue,
       score: department.rating?.score,
+      ...(department.rating?.veto ? { veto: true } : {}),
     })),
     outstanding: result.outstanding,
   };

@@ -52,15 +52,25 @@ type ActionOf<T extends WhistleAction['type']> = WhistleActionRequest<Extract<Wh
 export const reportWhistleUpdate = defineUpdate<WhistleRoundState, [ActionOf<'report'>]>('reportWhistle');
 /** A department that reported submits its result; overdue once the case's handling deadline has passed. */
 export const submitWhistleResultUpdate = defineUpdate<WhistleRoundState, [ActionOf<'result'>]>('submitWhistleResult');
-/** The whistler rates a department's result, 1–5 with an optional comment (the double assessment). */
+/**
+ * The whistler rates a department's result, 1–5 with an optional comment (the double assessment), and a veto where
+ * the rules allow one.
+ */
 export const rateWhistledDepartmentUpdate = defineUpdate<WhistleRoundState, [ActionOf<'rate'>]>(
   'rateWhistledDepartment',
 );
+
+/**
+ * 事不完、人不撤 (rules with `stayUntilDone`): the whistler confirms a department's work done, or sends it back to
+ * work with a note (its result is owed again).
+ */
+export const confirmWhistledWorkUpdate = defineUpdate<WhistleRoundState, [ActionOf<'confirm'>]>('confirmWhistledWork');
 
 /** Every whistle-round action's Update, by action type. */
 export const WHISTLE_ACTION_UPDATES = {
   report: reportWhistleUpdate,
   result: submitWhistleResultUpdate,
+  confirm: confirmWhistledWorkUpdate,
   rate: rateWhistledDepartmentUpdate,
 } as const;
 

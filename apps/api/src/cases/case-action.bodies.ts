@@ -12,6 +12,7 @@ import {
   ReplyDto,
   ReportPartDto,
   ReviewDto,
+  WhistleConfirmationDto,
   WhistleDto,
   WhistleRatingDto,
   WhistleReportDto,
@@ -74,6 +75,8 @@ export const CASE_ACTION_BODIES = {
       departmentIds: b.departmentIds,
       grade: b.grade,
       reason: b.reason,
+      ...(b.trigger === undefined ? {} : { trigger: b.trigger }),
+      ...(b.whistleType === undefined ? {} : { whistleType: b.whistleType }),
     }),
   },
   escalate: { body: ReasonDto, toAction: (b: ReasonDto): CaseAction => ({ type: 'escalate', reason: b.reason }) },
@@ -136,6 +139,16 @@ export const WHISTLE_ACTION_BODIES = {
       departmentId: b.departmentId,
       score: b.score,
       comment: b.comment,
+      ...(b.veto === undefined ? {} : { veto: b.veto }),
+    }),
+  },
+  confirm: {
+    body: WhistleConfirmationDto,
+    toAction: (b: WhistleConfirmationDto): WhistleAction => ({
+      type: 'confirm',
+      departmentId: b.departmentId,
+      done: b.done,
+      ...(b.note === undefined ? {} : { note: b.note }),
     }),
   },
 } satisfies Record<string, WhistleActionBody>;

@@ -16,6 +16,7 @@ import {
   ReplyDto,
   ReviewDto,
   WhistleDto,
+  WhistleConfirmationDto,
   WhistleRatingDto,
   WhistleReportDto,
   WhistleResultDto,
@@ -268,6 +269,24 @@ export class CaseActionController {
     @IdempotencyKey() key?: string,
   ) {
     return this.actions.performOnWhistle(caseNoOf(caseNo), round, W.result.toAction(body), actor, key);
+  }
+
+  @Post('whistle-rounds/:round/confirm')
+  @HttpCode(200)
+  @Roles('handler')
+  @ApiOperation({
+    summary:
+      "The whistler confirms a department's work done, or sends it back (事不完、人不撤, where the rules keep " +
+      'departments until the work is done)',
+  })
+  confirm(
+    @Param('caseNo') caseNo: string,
+    @Param('round', ParseIntPipe) round: number,
+    @Body() body: WhistleConfirmationDto,
+    @CurrentActor() actor: Actor,
+    @IdempotencyKey() key?: string,
+  ) {
+    return this.actions.performOnWhistle(caseNoOf(caseNo), round, W.confirm.toAction(body), actor, key);
   }
 
   @Post('whistle-rounds/:round/ratings')

@@ -17,6 +17,12 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { ReplyResult, Satisfaction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
+import {
+  WHISTLE_TRIGGERS,
+  WHISTLE_TYPES,
+  type WhistleTrigger,
+  type WhistleType,
+} from '../../../../libs/domain/src/rules/process-definition';
 import { ID_PATTERN, UNIT_ID_MESSAGE } from '../common/field-rules';
 
 /*
@@ -152,6 +158,25 @@ export class WhistleDto extends ReasonDto {
   @ApiProperty({ example: 'yellow', description: 'A whistle grade of the rules (beijing: blue, yellow, red)' })
   @Matches(/^[a-z][a-z0-9-]{0,31}$/, { message: '$property must be a grade id' })
   grade: string;
+
+  @ApiPropertyOptional({
+    enum: WHISTLE_TRIGGERS,
+    description:
+      "Why it is blown, one of the rules' triggers and its grade's; absent: the grade's only trigger, else " +
+      'citizen-demand where the grade allows it',
+  })
+  @IsOptional()
+  @IsIn(WHISTLE_TRIGGERS)
+  trigger?: WhistleTrigger;
+
+  @ApiPropertyOptional({
+    enum: WHISTLE_TYPES,
+    description:
+      "Enforcement, management or development whistle, where the rules tell types apart; absent: the grade's only type",
+  })
+  @IsOptional()
+  @IsIn(WHISTLE_TYPES)
+  whistleType?: WhistleType;
 }
 
 export class WhistleReportDto {
@@ -180,11 +205,32 @@ export class WhistleRatingDto {
   @Max(5)
   score: number;
 
+  @ApiPropertyOptional({ description: "Veto the department's assessment; only where the rules allow a veto" })
+  @IsOptional()
+  @IsBoolean()
+  veto?: boolean;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 1000)
   comment?: string;
+}
+
+export class WhistleConfirmationDto {
+  @ApiProperty({ example: 'dept-urban-management' })
+  @Matches(ID_PATTERN, { message: UNIT_ID_MESSAGE })
+  departmentId: string;
+
+  @ApiProperty({ description: "true: the department's work is done; false: it stays and owes its result again" })
+  @IsBoolean()
+  done: boolean;
+
+  @ApiPropertyOptional({ example: '围挡尚未拆除，请继续处置', description: 'Required when done is false' })
+  @ValidateIf((body: WhistleConfirmationDto) => body.done === false || body.note !== undefined)
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
 }
 
 export class CoordinateDto {

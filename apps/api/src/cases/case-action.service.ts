@@ -11,7 +11,7 @@ import {
 import { ApplicationFailure, UpdateDefinition } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { caseWorkflowId } from '../../../../libs/domain/src/case/case.types';
-import { findUnit } from '../../../../libs/domain/src/org/org-tree';
+import { ancestorsOf, findUnit } from '../../../../libs/domain/src/org/org-tree';
 import type { OrgTree } from '../../../../libs/domain/src/org/org.types';
 import { caseActionProblems, whistleActionProblems } from '../../../../libs/domain/src/lifecycle/action-problems';
 import type { Actor, CaseAction, LifecycleRules } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
@@ -91,8 +91,8 @@ export class CaseActionService {
     // Every problem with the arguments at once, each naming its field, before the case is asked.
     const rules = await this.pinnedRules(record?.rulesVersion);
     refuseProblems([
-      ...unitProblems(action, tree),
-      ...caseActionProblems(action, { actorUnitId: actor.unitId, rules }),
+      ...unitProblems(action, tree, actor, rules),
+      ...caseActionProblems(action, { actorUnitId: actor.unitId, actorUnitKind: actor.unitKind, rules }),
     ]);
     await this.checkCommandScope(caseNo, actor, tree);
     const handle = this.client.workflow.getHandle(caseWorkflowId(caseNo));
@@ -271,8 +271,12 @@ function refuseProblems(problems: FieldProblem[]): void {
   if (problems.length) throw new ApiError(ApiErrorCode.ValidationFailed, 'The request is invalid', problems);
 }
 
-/** Unit ids in an action must name units of the stored org tree, of the right kind (the workflow cannot look up). */
-function unitProblems(action: CaseAction, tree: OrgTree): FieldProblem[] {
+/**
+ * Unit ids in an action must name units of the stored org tree, of the right kind (the workflow cannot look up). A
+ * whistle summons departments, or, where the pinned rules have the whistler's kind answered by its street (社区吹哨、
+ * 街道报到), the whistler's own street/township.
+ */
+function unitProblems(action: CaseAction, tree: OrgTree, actor: Actor, rules?: LifecycleRules): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (action.type === 'redispatch' && !findUnit(tree, action.leadUnitId)) {
     problems.push({
@@ -288,14 +292,34 @@ function unitProblems(action: CaseAction, tree: OrgTree): FieldProblem[] {
       message: `no unit ${action.reassignTo} in the org tree`,
     });
   }
-  if (action.type === 'whistle') {
-    action.departmentIds.forEach((id, i) => {
-      if (findUnit(tree, id)?.kind !== 'department') {
-        problems.push({ field: `departmentIds[${i}]`, rule: 'department', message: `${id} is not a department` });
-      }
-    });
-  }
+  if (action.type === 'whistle') problems.push(...summonedUnitProblems(action.departmentIds, tree, actor, rules));
   return problems;
+}
+
+/** Who a whistle may summon under the pinned rules: departments, or the whistling community's own street. */
+function summonedUnitProblems(ids: string[], tree: OrgTree, actor: Actor, rules?: LifecycleRules): FieldProblem[] {
+  const answeredBy = actor.unitKind ? rules?.whistle.answeredBy?.[actor.unitKind] : undefined;
+  if (answeredBy === 'street') {
+    const street = findUnit(tree, actor.unitId)
+      ? ancestorsOf(tree, actor.unitId).find((unit) => unit.kind === 'street' || unit.kind === 'township')
+      : undefined;
+    return ids.flatMap((id, i) =>
+      id === street?.id
+        ? []
+        : [
+            {
+              field: `departmentIds[${i}]`,
+              rule: 'answeredBy',
+              message: `a ${actor.unitKind} whistles its own street (${street?.id ?? 'none in the org tree'}), not ${id}`,
+            },
+          ],
+    );
+  }
+  return ids.flatMap((id, i) =>
+    findUnit(tree, id)?.kind === 'department'
+      ? []
+      : [{ field: `departmentIds[${i}]`, rule: 'department', message: `${id} is not a department` }],
+  );
 }
 
 export function toApiError(what: string, error: unknown, action?: { type: string }): Error {

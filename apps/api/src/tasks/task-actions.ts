@@ -23,6 +23,7 @@ const STEP_ACTIONS: Readonly<Record<string, readonly (CaseActionName | WhistleAc
   'co-unit-report': ['co-unit-report'],
   'whistle-report': ['report'],
   'whistle-result': ['result'],
+  'whistle-confirm': ['confirm'],
   'whistle-rating': ['rate'],
 };
 

@@ -1,5 +1,7 @@
 import { TEXT_CHARACTERS_RULE, textProblemsIn } from '../case/text';
 import { WHISTLE_SCORE, type WhistleAction } from '../whistle/whistle.types';
+import type { OrgUnitKind } from '../org/org.types';
+import { resolveWhistleKind } from '../whistle/whistle-kind';
 import type { CaseAction, LifecycleRules } from './lifecycle.types';
 
 /** One problem with an action's arguments: the body field (a JSON path), the rule it broke, and a plain message. */
@@ -13,6 +15,8 @@ export interface ActionProblem {
 export interface ActionArgumentContext {
   /** The unit acting (a unit cannot whistle itself). */
   actorUnitId: string;
+  /** Its kind (who answers a whistle depends on it); absent: not known to the caller. */
+  actorUnitKind?: OrgUnitKind;
   /** The rules the case is pinned to; absent (not known to the caller): the checks they decide are skipped. */
   rules?: Pick<LifecycleRules, 'extension' | 'whistle'>;
 }
@@ -25,6 +29,8 @@ export const ACTION_RULES = {
   count: 'count',
   distinct: 'distinct',
   notSelf: 'notSelf',
+  whistleKind: 'whistleKind',
+  requiredWhenNotDone: 'requiredWhenNotDone',
   requiredWhenReached: 'requiredWhenReached',
   text: TEXT_CHARACTERS_RULE,
 } as const;
@@ -114,16 +120,23 @@ export function caseActionProblems(action: CaseAction, context: ActionArgumentCo
 /** The grade, departments and count of a whistle against the case's whistle rules. */
 function whistleProblems(
   action: Extract<CaseAction, { type: 'whistle' }>,
-  { actorUnitId, rules }: ActionArgumentContext,
+  { actorUnitId, actorUnitKind, rules }: ActionArgumentContext,
   add: (field: string, rule: string, message: string) => void,
 ): void {
   const whistle = rules?.whistle;
   if (whistle && !Object.prototype.hasOwnProperty.call(whistle.grades, action.grade)) {
     add('grade', ACTION_RULES.oneOf, `grade must be one of ${Object.keys(whistle.grades).join(', ')}`);
   }
+  // The trigger and type against the rules and the grade (a red pinggu whistle is for enforcement or emergencies).
+  for (const problem of whistle ? resolveWhistleKind(whistle, action).problems : []) {
+    add(problem.field, ACTION_RULES.whistleKind, problem.message);
+  }
   const ids: unknown[] = Array.isArray(action.departmentIds) ? action.departmentIds : [];
   const max = whistle?.maxDepartments ?? Number.MAX_SAFE_INTEGER;
-  if (ids.length < 1 || ids.length > max) {
+  const answeredByStreet = actorUnitKind !== undefined && whistle?.answeredBy?.[actorUnitKind] === 'street';
+  if (answeredByStreet && ids.length !== 1) {
+    add('departmentIds', ACTION_RULES.count, `departmentIds: a ${actorUnitKind} whistles its own street, one unit`);
+  } else if (ids.length < 1 || ids.length > max) {
     add('departmentIds', ACTION_RULES.count, `departmentIds must name 1 to ${max} departments`);
   }
   if (new Set(ids).size !== ids.length) add('departmentIds', ACTION_RULES.distinct, 'departmentIds must be distinct');
@@ -144,6 +157,13 @@ export function whistleActionProblems(action: WhistleAction): ActionProblem[] {
   }));
   if (action.type === 'result' && blank(action.summary)) {
     problems.push({ field: 'summary', rule: ACTION_RULES.notEmpty, message: 'summary must not be empty' });
+  }
+  if (action.type === 'confirm' && action.done === false && blank(action.note)) {
+    problems.push({
+      field: 'note',
+      rule: ACTION_RULES.requiredWhenNotDone,
+      message: 'note must say what is left to do when the work is not done',
+    });
   }
   if (action.type === 'rate') {
     const { min, max } = WHISTLE_SCORE;

@@ -1,4 +1,6 @@
 import { textProblemsIn } from '../case/text';
+import type { WhistleTrigger, WhistleType } from '../rules/process-definition';
+import { resolveWhistleKind } from '../whistle/whistle-kind';
 import {
   Actor,
   CaseAction,
@@ -38,6 +40,9 @@ export interface WhistleRoundEntry {
   departmentIds: string[];
   grade: string;
   reason: string;
+  /** Why it was blown, and its type, as recorded (rules that read neither leave them out). */
+  trigger?: WhistleTrigger;
+  whistleType?: WhistleType;
   startedAt: string;
   status: 'open' | 'completed' | 'closed';
   finishedAt?: string;
@@ -517,6 +522,11 @@ export class CaseLifecycle {
       return refuse('InvalidArgument', 'departmentIds must be distinct, non-empty unit ids');
     }
     if (ids.includes(actor.unitId)) return refuse('InvalidArgument', 'a unit cannot whistle itself');
+    if (rules.answeredBy?.[actor.unitKind] === 'street' && ids.length !== 1) {
+      return refuse('InvalidArgument', `departmentIds: a ${actor.unitKind} whistles its own street, one unit`);
+    }
+    const kind = resolveWhistleKind(rules, action);
+    if (kind.problems.length > 0) return refuse('InvalidArgument', kind.problems[0].message);
     if (open) return refuse('WrongState', `whistle round ${open.round} is still open`);
     return undefined;
   }
@@ -658,12 +668,16 @@ export class CaseLifecycle {
       }
       case 'whistle': {
         const round = s.whistleRounds.length + 1;
+        // The trigger and type as the pinned rules complete them (validated above); left out when they read neither.
+        const { trigger, whistleType } = resolveWhistleKind(this.rules.whistle, action);
+        const kind = { ...(trigger ? { trigger } : {}), ...(whistleType ? { whistleType } : {}) };
         s.whistleRounds.push({
           round,
           whistlerUnitId: actor.unitId,
           departmentIds: [...action.departmentIds],
           grade: action.grade,
           reason: action.reason,
+          ...kind,
           startedAt: now,
           status: 'open',
         });
@@ -672,6 +686,7 @@ export class CaseLifecycle {
           departmentIds: action.departmentIds,
           grade: action.grade,
           reason: action.reason,
+          ...kind,
         });
         return [];
       }

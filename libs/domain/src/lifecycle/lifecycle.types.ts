@@ -1,5 +1,6 @@
 import type { OrgUnitKind } from '../org/org.types';
 import type { DeadlineSet } from '../routing/routing.types';
+import type { WhistleAnswerer, WhistleTrigger, WhistleType } from '../rules/process-definition';
 
 /** Where a case stands in the process after intake. */
 export type LifecyclePhase =
@@ -56,7 +57,17 @@ export type CaseAction =
   | { type: 'escalate'; reason: string }
   | { type: 'suspend'; reason: string; reasonId?: string }
   | { type: 'resume'; reason: string }
-  | { type: 'whistle'; departmentIds: string[]; grade: string; reason: string }
+  | {
+      type: 'whistle';
+      /** The summoned units: departments, or the whistling community's street where the rules say so. */
+      departmentIds: string[];
+      grade: string;
+      reason: string;
+      /** Why it is blown (absent: `citizen-demand` where the grade allows it; see `resolveWhistleKind`). */
+      trigger?: WhistleTrigger;
+      /** Enforcement, management or development whistle, where the rules tell types apart. */
+      whistleType?: WhistleType;
+    }
   /** A co-unit reports its part to the lead unit (首接负责制: co-units report to the lead). */
   | { type: 'reportPart'; summary: string }
   /**
@@ -156,6 +167,10 @@ export interface WhistleGrade {
   reportLimit: string;
   /** Plain description of what the grade means. */
   description: string;
+  /** The triggers the grade is for; absent: any trigger the rules allow. */
+  triggers?: WhistleTrigger[];
+  /** The whistle types the grade is for; absent: any type the rules list. */
+  types?: WhistleType[];
 }
 
 /** Whistle rules (吹哨、报到). */
@@ -166,6 +181,22 @@ export interface WhistleRules {
   whistlerKinds: OrgUnitKind[];
   /** Most departments one whistle round may summon. */
   maxDepartments: number;
+  /**
+   * Who answers each kind of whistler: `departments` (the summoned units must be departments) or `street` (社区吹哨、
+   * 街道报到: the whistling community's own street/township). Absent (rules pinned before it was read): departments.
+   */
+  answeredBy?: Partial<Record<OrgUnitKind, WhistleAnswerer>>;
+  /** Why a unit may whistle; absent (rules pinned before triggers were read): any trigger, none required. */
+  triggers?: WhistleTrigger[];
+  /** The whistle types the rules tell apart; absent or empty: whistles carry no type. */
+  types?: WhistleType[];
+  /** 事不完、人不撤: a department's part is done only once the whistler confirms its result. Absent: false. */
+  stayUntilDone?: boolean;
+  /**
+   * `required`: the round ends only once the whistler has rated every department (absent: true); `veto`: a rating
+   * may veto the department's assessment (absent: false).
+   */
+  rating?: { required: boolean; veto: boolean };
 }
 
 /**

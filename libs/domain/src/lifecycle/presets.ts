@@ -23,6 +23,11 @@ export const BEIJING_LIFECYCLE_RULES: LifecycleRules = {
     },
     whistlerKinds: ['street', 'township', 'community', 'village'],
     maxDepartments: 6,
+    answeredBy: { street: 'departments', township: 'departments', community: 'departments', village: 'departments' },
+    triggers: ['citizen-demand', 'key-work', 'joint-enforcement', 'emergency-response'],
+    types: [],
+    stayUntilDone: false,
+    rating: { required: true, veto: false },
   },
   supervision: { reminderAfter: '1WD', raiseAfter: '5WD' },
 };

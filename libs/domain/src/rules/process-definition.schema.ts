@@ -11,6 +11,7 @@ import {
   SCORING_EXCLUSIONS,
   WHISTLE_ANSWERERS,
   WHISTLE_TRIGGERS,
+  WHISTLE_TYPES,
   WHISTLER_KINDS,
 } from './process-definition';
 
@@ -206,6 +207,7 @@ const grade = object(
     description: str('Who must come.'),
     reportLimit: { ...ref('duration'), description: 'How long a summoned department has to report.' },
     triggers: setOf(WHISTLE_TRIGGERS, 'The triggers the grade is for; absent: any.'),
+    types: setOf(WHISTLE_TYPES, 'The whistle types the grade is for; absent: any the definition lists.'),
   },
   ['id', 'name', 'description', 'reportLimit'],
 );
@@ -282,21 +284,28 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
         rehandle: object({ duration: ref('duration'), maxCount: int(0, 'Re-handlings per case.') }),
         accountability: object({ target: ref('slug') }),
       }),
-      whistle: object({
-        triggers: setOf(WHISTLE_TRIGGERS, 'Why a unit may whistle.'),
-        grades: { type: 'array', items: grade, minItems: 1 },
-        whistlers: {
-          type: 'array',
-          items: object({ kind: enumOf(WHISTLER_KINDS), answeredBy: enumOf(WHISTLE_ANSWERERS) }),
-          minItems: 1,
+      whistle: object(
+        {
+          triggers: setOf(WHISTLE_TRIGGERS, 'Why a unit may whistle.'),
+          types: setOf(
+            WHISTLE_TYPES,
+            'The whistle types told apart (enforcement, management, development); absent: none.',
+          ),
+          grades: { type: 'array', items: grade, minItems: 1 },
+          whistlers: {
+            type: 'array',
+            items: object({ kind: enumOf(WHISTLER_KINDS), answeredBy: enumOf(WHISTLE_ANSWERERS) }),
+            minItems: 1,
+          },
+          maxDepartments: int(1, 'Most departments one round may summon.', 20),
+          stayUntilDone: bool('事不完、人不撤: departments stay until the whistler confirms their work done.'),
+          rating: object({
+            required: bool('The whistler rates every department.'),
+            veto: bool("The whistler's rating can veto a department's assessment."),
+          }),
         },
-        maxDepartments: int(1, 'Most departments one round may summon.', 20),
-        stayUntilDone: bool('事不完、人不撤: departments stay until their result is accepted.'),
-        rating: object({
-          required: bool('The whistler rates every department.'),
-          veto: bool("The whistler's rating can veto a department's assessment."),
-        }),
-      }),
+        ['triggers', 'grades', 'whistlers', 'maxDepartments', 'stayUntilDone', 'rating'],
+      ),
       intake: object({
         duplicateRadiusMeters: { type: 'number', exclusiveMinimum: 0, maximum: 5000 },
         duplicateSameGrid: bool('Same category in the same grid is a duplicate.'),

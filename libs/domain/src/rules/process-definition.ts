@@ -1,4 +1,4 @@
-import type { LifecycleRules, RungRules, SupervisionLevel } from '../lifecycle/lifecycle.types';
+import type { LifecycleRules, RungRules, SupervisionLevel, WhistleRules } from '../lifecycle/lifecycle.types';
 import type { CommitteeLevel, OrgUnitKind } from '../org/org.types';
 import type { RoutingCatalogue } from '../routing/routing.types';
 
@@ -31,6 +31,13 @@ export const WHISTLE_TRIGGERS = [
   'patrol-finding',
 ] as const;
 export type WhistleTrigger = (typeof WHISTLE_TRIGGERS)[number];
+
+/**
+ * What kind of whistle it is: an enforcement whistle (执法哨: joint law enforcement), a management whistle (管理哨:
+ * everyday urban management and services) or a development whistle (发展哨: key work and projects).
+ */
+export const WHISTLE_TYPES = ['enforcement', 'management', 'development'] as const;
+export type WhistleType = (typeof WHISTLE_TYPES)[number];
 
 /** Kinds of unit that may whistle in some model: a district command centre, a street/township, a community/village. */
 export const WHISTLER_KINDS = [
@@ -238,6 +245,8 @@ export interface WhistleGradeDefinition {
   readonly reportLimit: DurationText;
   /** The triggers the grade is for; absent: any trigger the definition allows. */
   readonly triggers?: readonly WhistleTrigger[];
+  /** The whistle types the grade is for; absent: any type the definition lists. */
+  readonly types?: readonly WhistleType[];
 }
 
 /** A kind of unit that may whistle, and who answers it. */
@@ -249,19 +258,30 @@ export interface WhistlerRule {
 
 /** Whistle rules (吹哨、报到). */
 export interface WhistlePolicy {
-  /** Why a unit may whistle. */
+  /** Why a unit may whistle; a whistle names one (absent: `citizen-demand` where its grade allows it). */
   readonly triggers: readonly WhistleTrigger[];
+  /** The whistle types the definition tells apart; absent: whistles carry no type. */
+  readonly types?: readonly WhistleType[];
   readonly grades: readonly WhistleGradeDefinition[];
   /** Who may whistle, one rule per kind of unit. */
   readonly whistlers: readonly WhistlerRule[];
   /** Most departments one round may summon. */
   readonly maxDepartments: number;
-  /** 事不完、人不撤: a summoned department stays until its result is accepted (Pinggu). */
+  /**
+   * 事不完、人不撤: a summoned department's part is not done until the whistler confirms its result (Pinggu); the
+   * department's task stays open until then, and a result the whistler rejects is owed again.
+   */
   readonly stayUntilDone: boolean;
   readonly rating: {
-    /** The whistler must rate every department it summoned (feeds the double assessment). */
+    /**
+     * The whistler must rate every department it summoned (feeds the double assessment): the round ends only once
+     * every department is rated. `false`: it ends once every department's part is done; rating is optional till then.
+     */
     readonly required: boolean;
-    /** The whistler's rating can veto a department's assessment (Pinggu: the township evaluates and can veto). */
+    /**
+     * The whistler's rating can veto a department's assessment (Pinggu: the township evaluates and can veto): the
+     * `rate` action takes `veto: true` only where this is set.
+     */
     readonly veto: boolean;
   };
 }
@@ -393,13 +413,34 @@ export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules 
     reminderFraction: lifecycle.reminderFraction,
     callback: { window: lifecycle.callback.window, maxAttempts: lifecycle.callback.maxAttempts },
     rehandle: { duration: lifecycle.rehandle.duration, maxCount: lifecycle.rehandle.maxCount },
-    whistle: {
-      grades: Object.fromEntries(
-        whistle.grades.map((grade) => [grade.id, { reportLimit: grade.reportLimit, description: grade.description }]),
-      ),
-      whistlerKinds: whistle.whistlers.map((rule) => rule.kind),
-      maxDepartments: whistle.maxDepartments,
-    },
+    whistle: toWhistleRules(whistle),
     supervision: { reminderAfter: lifecycle.supervision.reminderAfter, raiseAfter: lifecycle.supervision.raiseAfter },
+  };
+}
+
+/**
+ * The whistle rules a case enacts, from a valid definition's `whistle` section: grades with the triggers and types
+ * they are for, who whistles and who answers each kind, the triggers and types, 事不完、人不撤 and the rating rules.
+ */
+export function toWhistleRules(whistle: WhistlePolicy): WhistleRules {
+  return {
+    grades: Object.fromEntries(
+      whistle.grades.map((grade) => [
+        grade.id,
+        {
+          reportLimit: grade.reportLimit,
+          description: grade.description,
+          ...(grade.triggers ? { triggers: [...grade.triggers] } : {}),
+          ...(grade.types ? { types: [...grade.types] } : {}),
+        },
+      ]),
+    ),
+    whistlerKinds: whistle.whistlers.map((rule) => rule.kind),
+    maxDepartments: whistle.maxDepartments,
+    answeredBy: Object.fromEntries(whistle.whistlers.map((rule) => [rule.kind, rule.answeredBy])),
+    triggers: [...whistle.triggers],
+    types: [...(whistle.types ?? [])],
+    stayUntilDone: whistle.stayUntilDone,
+    rating: { required: whistle.rating.required, veto: whistle.rating.veto },
   };
 }

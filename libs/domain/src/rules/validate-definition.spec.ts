@@ -69,7 +69,7 @@ describe('validateDefinition', () => {
       {
         path: '/whistle/grades/0/colour',
         rule: 'unknown-field',
-        message: "unknown field 'colour' (allowed: id, name, description, reportLimit, triggers)",
+        message: "unknown field 'colour' (allowed: id, name, description, reportLimit, triggers, types)",
       },
       { path: '/whistle/grades/1/reportLimit', rule: 'required', message: "'reportLimit' is required" },
       {

@@ -38,7 +38,7 @@ export type DefinitionValidation =
  *   (`limit-after-handle`);
  * - the ladder is one chain that ends: next rungs exist, no loop, no branch, every rung on the chain, a deadline on
  *   every rung but the final one, committees climbing community → street → district, exactly one coordinator each;
- * - whistle grades use allowed triggers, each whistler kind has one rule, only a community or village whistle is
+ * - whistle grades use allowed triggers and listed types, each whistler kind has one rule, only a community or village whistle is
  *   answered by its street, a veto or a double assessment needs ratings;
  * - repeat thresholds rise; score weights sum to 100; a double-assessment weight needs the double assessment, a
  *   veto needs that weight; the intake exclusions (`inadmissible`, `answered-at-intake`) are listed; a suspension
@@ -435,6 +435,19 @@ class SemanticCheck {
             pointer(pointer(pointer('/whistle/grades', index), 'triggers'), triggerIndex),
             'unknown-trigger',
             `trigger '${trigger}' is not among the whistle's triggers (${allowed.join(', ')})`,
+          );
+        }
+      });
+    });
+    const types = field(whistle, 'types');
+    const listedTypes: unknown[] = Array.isArray(types) ? types : [];
+    grades.forEach((grade, index) => {
+      list(field(grade, 'types')).forEach((type, typeIndex) => {
+        if (typeof type === 'string' && !listedTypes.includes(type)) {
+          this.fail(
+            pointer(pointer(pointer('/whistle/grades', index), 'types'), typeIndex),
+            'unknown-whistle-type',
+            `whistle type '${type}' is not among the whistle's types (${listedTypes.join(', ') || 'none listed'})`,
           );
         }
       });

@@ -3,7 +3,8 @@ import type { WhistleRoundState } from './whistle.types';
 
 /**
  * The human steps a whistle round waits on, for the task inbox: each summoned department's report (报到) until it
- * reports, then its result until it submits one, then the whistler's rating of it. Keys start
+ * reports, then its result until it submits one (where the rules keep departments until the work is done, until the
+ * whistler confirms it, with the whistler's confirmation task beside it), then the whistler's rating of it. Keys start
  * `<caseNo>:whistle-<round>:` so the round's tasks are told from the case's. Nothing once the round has ended.
  */
 export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
@@ -35,6 +36,26 @@ export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
           unitId: department.departmentId,
           dueAt: state.resultDeadline.due,
           overdue: department.overdue,
+        },
+      ];
+    }
+    if (!department.confirmedAt && state.stayUntilDone) {
+      // 事不完、人不撤: the department's result task stays open until the whistler confirms the work done.
+      return [
+        {
+          ...base,
+          key: `${prefix}whistle-result:${department.departmentId}`,
+          step: 'whistle-result',
+          unitId: department.departmentId,
+          dueAt: state.resultDeadline.due,
+          overdue: department.overdue,
+        },
+        {
+          ...base,
+          key: `${prefix}whistle-confirm:${department.departmentId}`,
+          step: 'whistle-confirm',
+          unitId: state.whistler.unitId,
+          overdue: false,
         },
       ];
     }

@@ -173,6 +173,8 @@ describe('WhistleRound', () => {
           actor: WHISTLER,
           detail: {
             grade: 'yellow',
+            // The beijing rules complete a whistle that names no trigger as a citizen's demand.
+            trigger: 'citizen-demand',
             reportLimit: '4WH',
             departmentIds: DEPTS,
             reason: opening().reason,
@@ -280,7 +282,12 @@ describe('WhistleRound', () => {
           actor: ACTORS.a,
           detail: { departmentId: A, overdue: false, summary: '已拆除违规棚架，立案处罚' },
         },
-        { type: 'rated', at: at(3), actor: WHISTLER, detail: { departmentId: A, score: 4, comment: '配合积极' } },
+        {
+          type: 'rated',
+          at: at(3),
+          actor: WHISTLER,
+          detail: { departmentId: A, score: 4, comment: '配合积极', veto: false },
+        },
       ]);
       expect(round.state.phase).toBe('open');
     });

@@ -1,5 +1,6 @@
 import { textProblemsIn } from '../case/text';
 import type { Actor, DeadlineEntry, LifecycleEvent, Refusal, WhistleRules } from '../lifecycle/lifecycle.types';
+import { resolveWhistleKind } from './whistle-kind';
 import {
   WHISTLE_SCORE,
   WhistleAction,
@@ -65,12 +66,17 @@ export class WhistleRound {
       const grades = Object.keys(rules.grades).join(', ');
       return refuse('InvalidArgument', `grade must be one of ${grades}, not ${JSON.stringify(opening.grade)}`);
     }
+    const kind = resolveWhistleKind(rules, opening);
+    if (kind.problems.length > 0) return refuse('InvalidArgument', kind.problems[0].message);
     if (ids.length === 0) return refuse('InvalidArgument', 'a whistle summons at least one department');
     if (ids.some((id) => typeof id !== 'string' || blank(id))) {
       return refuse('InvalidArgument', 'departmentIds must not be empty');
     }
     if (new Set(ids).size !== ids.length) return refuse('InvalidArgument', 'departmentIds must be distinct');
     if (ids.includes(whistler.unitId)) return refuse('InvalidArgument', 'the whistling unit cannot summon itself');
+    if (rules.answeredBy?.[whistler.unitKind] === 'street' && ids.length !== 1) {
+      return refuse('InvalidArgument', `departmentIds: a ${whistler.unitKind} whistles its own street, one unit`);
+    }
     if (ids.length > rules.maxDepartments) {
       return refuse(
         'LimitReached',
@@ -97,6 +103,8 @@ export class WhistleRound {
     const refusal = WhistleRound.validateOpening(rules, opening, now);
     if (refusal) throw new Error(`${refusal.code}: ${refusal.message}`);
     const reportLimit = rules.grades[opening.grade].reportLimit;
+    const { trigger, whistleType } = resolveWhistleKind(rules, opening);
+    const kind = { ...(trigger ? { trigger } : {}), ...(whistleType ? { whistleType } : {}) };
     const resultDeadline: DeadlineEntry = {
       kind: 'whistle-result',
       ...INHERITED_DEADLINE,
@@ -111,6 +119,8 @@ export class WhistleRound {
       phase: 'open',
       whistler: opening.whistler,
       grade: opening.grade,
+      ...kind,
+      ...(rules.stayUntilDone ? { stayUntilDone: true } : {}),
       reportLimit,
       reason: opening.reason,
       escalationUnitId: opening.escalationUnitId,
@@ -125,6 +135,7 @@ export class WhistleRound {
     });
     round.record('whistled', now, opening.whistler, {
       grade: opening.grade,
+      ...kind,
       reportLimit,
       departmentIds: [...opening.departmentIds],
       reason: opening.reason,
@@ -162,19 +173,14 @@ export class WhistleRound {
     if (unstorable) return refuse('InvalidArgument', `${unstorable.path || 'action'} ${unstorable.message}`);
     if (s.phase !== 'open') return refuse('WrongState', `the whistle round is ${s.phase}`);
     if (actor.role !== 'handler') return refuse('WrongRole', `${action.type} is for a handler, not a ${actor.role}`);
-    if (action.type === 'rate') {
+    if (action.type === 'rate' || action.type === 'confirm') {
       const dept = this.department(action.departmentId);
+      const what = action.type === 'rate' ? 'rating' : 'confirming the work done';
       if (actor.unitId !== s.whistler.unitId) {
-        return refuse('WrongUnit', `rating is for the whistling unit ${s.whistler.unitId}, not ${actor.unitId}`);
+        return refuse('WrongUnit', `${what} is for the whistling unit ${s.whistler.unitId}, not ${actor.unitId}`);
       }
       if (!dept) return refuse('InvalidArgument', `${action.departmentId} was not summoned in this round`);
-      if (!dept.resultAt) return refuse('WrongState', `${dept.departmentId} has not submitted its result yet`);
-      if (dept.rating) return refuse('WrongState', `${dept.departmentId} has already been rated`);
-      const { min, max } = WHISTLE_SCORE;
-      if (!Number.isInteger(action.score) || action.score < min || action.score > max) {
-        return refuse('InvalidArgument', `score must be a whole number from ${min} to ${max}`);
-      }
-      return undefined;
+      return action.type === 'rate' ? this.validateRating(action, dept) : this.validateConfirmation(action, dept);
     }
     const dept = this.department(actor.unitId);
     if (!dept) return refuse('WrongUnit', `${actor.unitId} was not summoned in this round`);
@@ -182,6 +188,12 @@ export class WhistleRound {
       return dept.reportedAt ? refuse('WrongState', `${dept.departmentId} has already reported`) : undefined;
     }
     if (!dept.reportedAt) return refuse('WrongState', `${dept.departmentId} must report before submitting a result`);
+    if (dept.resultAt && this.staysUntilDone && !dept.confirmedAt) {
+      return refuse(
+        'WrongState',
+        `${dept.departmentId} has submitted its result and stays until ${s.whistler.unitId} confirms the work done`,
+      );
+    }
     if (dept.resultAt) return refuse('WrongState', `${dept.departmentId} has already submitted its result`);
     return blank(action.summary) ? refuse('InvalidArgument', 'summary must not be empty') : undefined;
   }
@@ -214,17 +226,35 @@ export class WhistleRound {
           overdue: dept.overdue,
           summary: action.summary,
         });
+        this.completeIfDone(now);
+        return [];
+      }
+      case 'confirm': {
+        const dept = this.department(action.departmentId)!;
+        if (action.done) {
+          dept.confirmedAt = now;
+          this.record('confirmed', now, actor, { departmentId: dept.departmentId, note: action.note });
+        } else {
+          // Not done: the department stays and owes its result again, by the same result deadline.
+          dept.resultAt = undefined;
+          dept.summary = undefined;
+          dept.rejections = (dept.rejections ?? 0) + 1;
+          this.record('sent-back', now, actor, { departmentId: dept.departmentId, note: action.note });
+        }
+        this.completeIfDone(now);
         return [];
       }
       case 'rate': {
         const dept = this.department(action.departmentId)!;
-        dept.rating = { score: action.score, comment: action.comment, at: now };
+        const veto = action.veto === true;
+        dept.rating = { score: action.score, comment: action.comment, at: now, ...(veto ? { veto } : {}) };
         this.record('rated', now, actor, {
           departmentId: dept.departmentId,
           score: action.score,
           comment: action.comment,
+          veto,
         });
-        if (this.state.departments.every((d) => d.rating)) this.end('completed', now, {});
+        this.completeIfDone(now);
         return [];
       }
     }
@@ -321,15 +351,20 @@ export class WhistleRound {
     return true;
   }
 
-  /** What each department still owes: its report, its result, the whistler's rating. */
+  /**
+   * What each department still owes: its report, its result, the whistler's confirmation (rules with
+   * `stayUntilDone`), the whistler's rating (rules where it is required).
+   */
   outstanding(): WhistleOutstanding[] {
+    const ratingRequired = this.rules.rating?.required ?? true;
     return this.state.departments
       .map((d) => ({
         departmentId: d.departmentId,
         missing: [
           ...(d.reportedAt ? [] : ['report' as const]),
           ...(d.resultAt ? [] : ['result' as const]),
-          ...(d.rating ? [] : ['rating' as const]),
+          ...(this.staysUntilDone && !d.confirmedAt ? ['confirmation' as const] : []),
+          ...(d.rating || !ratingRequired ? [] : ['rating' as const]),
         ],
       }))
       .filter((o) => o.missing.length > 0);
@@ -346,6 +381,8 @@ export class WhistleRound {
       caseNo: s.caseNo,
       round: s.round,
       grade: s.grade,
+      ...(s.trigger ? { trigger: s.trigger } : {}),
+      ...(s.whistleType ? { whistleType: s.whistleType } : {}),
       whistlerUnitId: s.whistler.unitId,
       outcome: s.phase,
       openedAt: s.openedAt,
@@ -354,6 +391,55 @@ export class WhistleRound {
       departments: s.departments.map(({ reportDeadline: _deadline, ...rest }) => ({ ...rest })),
       outstanding: this.outstanding(),
     };
+  }
+
+  /** 事不完、人不撤: whether a department's part waits for the whistler's confirmation. */
+  private get staysUntilDone(): boolean {
+    return this.rules.stayUntilDone === true;
+  }
+
+  /** Whether a department's part is done: its result is in and, where the rules say so, confirmed. */
+  private partDone(dept: WhistledDepartment): boolean {
+    return dept.resultAt !== undefined && (!this.staysUntilDone || dept.confirmedAt !== undefined);
+  }
+
+  /** Completes the round once every department's part is done and, where ratings are required, rated. */
+  private completeIfDone(now: string): void {
+    const ratingRequired = this.rules.rating?.required ?? true;
+    const done = (d: WhistledDepartment) => this.partDone(d) && (!ratingRequired || d.rating !== undefined);
+    if (this.state.phase === 'open' && this.state.departments.every(done)) this.end('completed', now, {});
+  }
+
+  private validateRating(action: Extract<WhistleAction, { type: 'rate' }>, dept: WhistledDepartment) {
+    if (!dept.resultAt) return refuse('WrongState', `${dept.departmentId} has not submitted its result yet`);
+    if (!this.partDone(dept)) {
+      return refuse('WrongState', `${dept.departmentId}'s work has not been confirmed done yet (事不完、人不撤)`);
+    }
+    if (dept.rating) return refuse('WrongState', `${dept.departmentId} has already been rated`);
+    const { min, max } = WHISTLE_SCORE;
+    if (!Number.isInteger(action.score) || action.score < min || action.score > max) {
+      return refuse('InvalidArgument', `score must be a whole number from ${min} to ${max}`);
+    }
+    if (action.veto !== undefined && typeof action.veto !== 'boolean') {
+      return refuse('InvalidArgument', 'veto must be true or false');
+    }
+    if (action.veto === true && !(this.rules.rating?.veto ?? false)) {
+      return refuse('InvalidArgument', "veto: these rules do not let the whistler veto a department's assessment");
+    }
+    return undefined;
+  }
+
+  private validateConfirmation(action: Extract<WhistleAction, { type: 'confirm' }>, dept: WhistledDepartment) {
+    if (!this.staysUntilDone) {
+      return refuse('WrongState', 'these rules do not keep departments until the whistler confirms (stayUntilDone)');
+    }
+    if (typeof action.done !== 'boolean') return refuse('InvalidArgument', 'done must be true or false');
+    if (!dept.resultAt) return refuse('WrongState', `${dept.departmentId} has not submitted its result yet`);
+    if (dept.confirmedAt) return refuse('WrongState', `${dept.departmentId}'s work has already been confirmed done`);
+    if (!action.done && blank(action.note)) {
+      return refuse('InvalidArgument', 'note must say what is left to do when the work is not done');
+    }
+    return undefined;
   }
 
   private reportApplies(dept: WhistledDepartment): boolean {

@@ -1,4 +1,5 @@
 import type { Actor, DeadlineEntry, DeadlineRequest } from '../lifecycle/lifecycle.types';
+import type { WhistleTrigger, WhistleType } from '../rules/process-definition';
 
 /**
  * What a whistle (吹哨) asks for: the whistling unit's handler summons departments to one case, with a grade that
@@ -15,6 +16,10 @@ export interface WhistleOpening {
   /** Id of a grade in the rules (`blue`, `yellow`, `red` in the `beijing` preset). */
   grade: string;
   reason: string;
+  /** Why it is blown; completed by the rules when absent (see `resolveWhistleKind`). */
+  trigger?: WhistleTrigger;
+  /** Enforcement, management or development whistle, where the rules tell types apart. */
+  whistleType?: WhistleType;
   /**
    * ISO instant by which every department must submit its result: the case's handling deadline, handed down by the
    * case (it was stamped there, so the round does not stamp it again). Must lie after the opening instant.
@@ -30,8 +35,17 @@ export type WhistleAction =
   | { type: 'report'; note?: string }
   /** A department that reported submits what it did; a handler of that department acts. */
   | { type: 'result'; summary: string }
-  /** The whistler rates a department after its result (双考核): a whole score 1 (worst) to 5 (best). */
-  | { type: 'rate'; departmentId: string; score: number; comment?: string };
+  /**
+   * 事不完、人不撤 (rules with `stayUntilDone`): the whistler confirms that a department's work is done (`done: true`),
+   * which ends its part, or sends it back to work (`done: false`, a note saying what is missing): its result is owed
+   * again.
+   */
+  | { type: 'confirm'; departmentId: string; done: boolean; note?: string }
+  /**
+   * The whistler rates a department after its result (双考核): a whole score 1 (worst) to 5 (best); `veto: true` vetoes
+   * the department's assessment, only where the rules allow a veto.
+   */
+  | { type: 'rate'; departmentId: string; score: number; comment?: string; veto?: boolean };
 
 /** Lowest and highest whistle rating score. */
 export const WHISTLE_SCORE = { min: 1, max: 5 } as const;
@@ -40,6 +54,8 @@ export const WHISTLE_SCORE = { min: 1, max: 5 } as const;
 export interface WhistleRating {
   score: number;
   comment?: string;
+  /** The whistler vetoed the department's assessment (rules with `rating.veto`). */
+  veto?: boolean;
   /** ISO instant it was given. */
   at: string;
 }
@@ -58,6 +74,10 @@ export interface WhistledDepartment {
   escalatedTo?: string;
   resultAt?: string;
   summary?: string;
+  /** 事不完、人不撤: when the whistler confirmed its work done (rules with `stayUntilDone`). */
+  confirmedAt?: string;
+  /** How many of its results the whistler sent back as not done. */
+  rejections?: number;
   rating?: WhistleRating;
   /** Had not submitted its result when the result deadline passed. */
   overdue: boolean;
@@ -69,7 +89,7 @@ export type WhistlePhase = 'open' | 'completed' | 'closed';
 /** What a department still owed when a round was closed early. */
 export interface WhistleOutstanding {
   departmentId: string;
-  missing: Array<'report' | 'result' | 'rating'>;
+  missing: Array<'report' | 'result' | 'confirmation' | 'rating'>;
 }
 
 /** Everything a whistle round knows; plain data, safe to return from a Query. */
@@ -79,6 +99,11 @@ export interface WhistleRoundState {
   phase: WhistlePhase;
   whistler: Actor;
   grade: string;
+  /** Why it was blown and its type, as the rules completed them (absent under rules that read neither). */
+  trigger?: WhistleTrigger;
+  whistleType?: WhistleType;
+  /** 事不完、人不撤: departments stay until the whistler confirms their work done (the rules' `stayUntilDone`). */
+  stayUntilDone?: boolean;
   /** The grade's report limit when the round opened, e.g. `PT30M`. */
   reportLimit: string;
   reason: string;
@@ -115,6 +140,8 @@ export interface WhistleRoundResult {
   caseNo: string;
   round: number;
   grade: string;
+  trigger?: WhistleTrigger;
+  whistleType?: WhistleType;
   whistlerUnitId: string;
   /** `completed`: every department submitted and was rated; `closed`: the case ended the round early. */
   outcome: Exclude<WhistlePhase, 'open'>;

@@ -5,8 +5,9 @@ import { beijingPreset } from './beijing';
 /**
  * `pinggu`: Pinggu's 乡镇吹哨、部门报到, the origin of the whistle (joint enforcement in the townships). Differences from
  * `beijing`: townships and streets whistle (not communities); a red whistle for joint enforcement or emergency
- * response makes departments report within 30 minutes; departments stay until the job is done (事不完、人不撤); the
- * township rates each department and can veto its assessment; the ladder starts at the township committee.
+ * response (an enforcement whistle) makes departments report within 30 minutes, a blue one (a management or
+ * development whistle) within a working day; departments stay until the township confirms the job done (事不完、人不撤);
+ * the township rates each department and can veto its assessment; the ladder starts at the township committee.
  * Jurisdiction: the demo city's suburban district 北郊区, whose townships stand in for Pinggu's.
  */
 export function pingguPreset(city: PresetCity): ProcessDefinition {
@@ -42,6 +43,7 @@ export function pingguPreset(city: PresetCity): ProcessDefinition {
     },
     whistle: {
       triggers: ['joint-enforcement', 'emergency-response', 'key-work', 'citizen-demand'],
+      types: ['enforcement', 'management', 'development'],
       grades: [
         {
           id: 'blue',
@@ -49,6 +51,7 @@ export function pingguPreset(city: PresetCity): ProcessDefinition {
           description: '日常事项：部门派员报到，按期办结',
           reportLimit: '1WD',
           triggers: ['key-work', 'citizen-demand'],
+          types: ['management', 'development'],
         },
         {
           id: 'red',
@@ -56,6 +59,7 @@ export function pingguPreset(city: PresetCity): ProcessDefinition {
           description: '联合执法、应急处置：部门执法力量30分钟内到场报到，事不完、人不撤',
           reportLimit: 'PT30M',
           triggers: ['joint-enforcement', 'emergency-response'],
+          types: ['enforcement'],
         },
       ],
       whistlers: [
