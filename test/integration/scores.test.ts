@@ -7,8 +7,9 @@ import type { CaseOutcome } from '../../libs/domain/src/lifecycle/case-lifecycle
 import type { Satisfaction } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import { computeScores, previousMonth } from '../../libs/domain/src/scores';
 import type { CaseScoreFacts, HotspotCaseFacts, ScoringPolicy } from '../../libs/domain/src/scores';
+import { DEMO_PRESETS } from '../../libs/persistence/src/seed/demo-presets';
 import { MONTHLY_SCORES_SCHEDULE_ID } from '../../workflows/monthly-scores/messages';
-import { bearer } from '../support/auth';
+import { bearer, coordinatorOf, handlerOf } from '../support/auth';
 import { requiredTestEnv, TEST_ENV } from '../support/test-env';
 import { eventually, startTestStack, TestStack } from '../support/test-stack';
 
@@ -48,7 +49,7 @@ interface CaseSeed {
   outcome?: CaseOutcome | null;
   linkedTo?: string;
   repeatCount?: number;
-  ratings?: { round: number; whistler: string; departmentId: string; score: number }[];
+  ratings?: { round: number; whistler: string; departmentId: string; score: number; veto?: true }[];
   /** First dispatched to `unit` at `at` (which signed it), returned, and re-dispatched to `lead` at `dispatchedAt`. */
   firstTo?: { unit: string; at: string };
   /** Closed at intake: never dispatched. */
@@ -79,6 +80,19 @@ const urban = (label: string, more: Partial<CaseSeed> = {}): CaseSeed => ({
   ...ok(label, 'dept-urban-management', 's-yinxing', 'd-xishan', 'restaurant-fumes'),
   ...more,
 });
+/** An August case of a 北郊区 department in 六合乡, handled on time, solved and satisfied. */
+function beijiao(label: string, lead: string, ratings: NonNullable<CaseSeed['ratings']>): CaseSeed {
+  return {
+    ...ok(label, lead, 't-liuhe', 'd-beijiao', 'noise-nuisance'),
+    dispatchedAt: AUGUST,
+    signDue: '2026-08-13T10:00:00.000Z',
+    contactDue: '2026-08-13T02:00:00.000Z',
+    signedAt: '2026-08-12T03:00:00.000Z',
+    contactedAt: '2026-08-12T05:00:00.000Z',
+    ratings,
+  };
+}
+const AUGUST = '2026-08-12T02:00:00.000Z';
 const range = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
 const dissatisfied = (solved: boolean) => [{ solved, satisfaction: 'dissatisfied' as const }];
@@ -185,9 +199,35 @@ const SEEDS: CaseSeed[] = [
     contactedAt: '2026-10-03T04:00:00.000Z',
   }),
   hubin('O1', { dispatchedAt: '2026-10-31T16:30:00.000Z', signedAt: null, contactedAt: null, ...open }),
+  // August in 北郊区 (pinggu's district once it publishes): two district departments, each with four perfect cases,
+  // two of them rated 4 by 六合乡; one of 住建委's ratings carries the township's veto.
+  ...range('P', 1, 4).map((label, i) =>
+    beijiao(
+      label,
+      'dept-beijiao-urban-management',
+      i < 2 ? [{ round: 1, whistler: 't-liuhe', departmentId: 'dept-beijiao-urban-management', score: 4 }] : [],
+    ),
+  ),
+  ...range('Q', 1, 4).map((label, i) =>
+    beijiao(
+      label,
+      'dept-beijiao-housing',
+      i < 2
+        ? [
+            {
+              round: 1,
+              whistler: 't-liuhe',
+              departmentId: 'dept-beijiao-housing',
+              score: 4,
+              ...(i === 1 ? { veto: true as const } : {}),
+            },
+          ]
+        : [],
+    ),
+  ),
 ];
 
-const BLOCKS: Record<string, number> = { S: 0, H: 1, W: 2, N: 3, D: 4, U: 5, I: 6, O: 7 };
+const BLOCKS: Record<string, number> = { S: 0, H: 1, W: 2, N: 3, D: 4, U: 5, I: 6, O: 7, P: 8, Q: 9 };
 /** Case numbers sort in the order H, W, N, D, U, I, and by number within a letter. */
 const caseNo = (label: string) => `2026101290${BLOCKS[label[0]]}${label.slice(1).padStart(3, '0')}`;
 const nos = (...labels: string[]) => labels.map(caseNo).sort();
@@ -348,7 +388,15 @@ describe('monthly scores', () => {
       seed: true,
       prepare: seedCases,
       api: { notifications: { pollIntervalMs: 0 } },
-      users: { auditor: 'auditor', admin: 'admin', designer: 'designer', operator: 'operator' },
+      users: {
+        auditor: 'auditor',
+        admin: 'admin',
+        designer: 'designer',
+        operator: 'operator',
+        hubin: handlerOf('s-hubin'),
+        hubinCommittee: coordinatorOf('cc-s-hubin'),
+        housing: handlerOf('dept-housing'),
+      },
     });
     ({ taskQueue, pg, tokens } = stack);
     temporal = stack.app.get(TemporalClient);
@@ -372,8 +420,8 @@ describe('monthly scores', () => {
     const query = await get('/api/v1/scores/runs?month=Oct').expect(400);
     expect(query.body.details).toEqual([expect.objectContaining({ field: 'month', rule: 'isMonth' })]);
     await post('/api/v1/scores/runs', { month: '2026-10' }, 'designer').expect(403);
-    await get('/api/v1/scores/2026-10', 'operator').expect(403);
-    await get('/api/v1/scores/2026-10', 'designer').expect(404); // no run yet
+    await get('/api/v1/scores/2026-10', 'hubin').expect(403); // a unit reads only its own figures
+    await get('/api/v1/scores/2026-10', 'operator').expect(404); // the centre reads all: no run yet
   });
 
   it('should compute October on demand and store the run with its inputs', async () => {
@@ -385,6 +433,8 @@ describe('monthly scores', () => {
       requestedBy: expect.any(String),
       published: true,
       superseded: false,
+      // The city's definition: the seed's beijing@1 (no district has one of its own yet).
+      definitions: [{ scope: 'city', definition: 'beijing@1' }],
       inputs: {
         cases: 41, // 28 in 东湖区 (2 closed at intake), 13 in 西山区; not O1 (November) nor O2 (September)
         baselineCases: 5,
@@ -456,13 +506,13 @@ describe('monthly scores', () => {
     ]);
     expect(body.rankings).toEqual({
       street: [
-        { rank: 1, unitId: 's-hubin', unitName: '湖滨街道', score: 90.27 },
-        { rank: 2, unitId: 's-wenchang', unitName: '文昌街道', score: 88.32 },
+        { rank: 1, unitId: 's-hubin', unitName: '湖滨街道', score: 90.27, scope: 'city' },
+        { rank: 2, unitId: 's-wenchang', unitName: '文昌街道', score: 88.32, scope: 'city' },
       ],
-      department: [{ rank: 1, unitId: 'dept-housing', unitName: '市住房和城乡建设委员会', score: 90 }],
+      department: [{ rank: 1, unitId: 'dept-housing', unitName: '市住房和城乡建设委员会', score: 90, scope: 'city' }],
       district: [
-        { rank: 1, unitId: 'd-donghu', unitName: '东湖区', score: 89.73 },
-        { rank: 2, unitId: 'd-xishan', unitName: '西山区', score: 88.97 },
+        { rank: 1, unitId: 'd-donghu', unitName: '东湖区', score: 89.73, scope: 'city' },
+        { rank: 2, unitId: 'd-xishan', unitName: '西山区', score: 88.97, scope: 'city' },
       ],
     });
     // Fewer than 10 eligible units of a kind: every one of them is in the bottom 10, worst first.
@@ -493,6 +543,7 @@ describe('monthly scores', () => {
           rating('H06', 1, 's-hubin', 'dept-urban-management', 3),
           rating('W12', 1, 's-wenchang', 'dept-urban-management', 4),
         ],
+        vetoes: 0,
       },
       {
         departmentId: 'dept-housing',
@@ -503,6 +554,7 @@ describe('monthly scores', () => {
           { whistlerUnitId: 's-wenchang', count: 1, average: 2 },
         ],
         ratings: [rating('H06', 2, 's-hubin', 'dept-housing', 4), rating('W12', 1, 's-wenchang', 'dept-housing', 2)],
+        vetoes: 0,
       },
     ]);
     const hotspot = (month: string, category: string, streetId: string, cases: number, repeats: number, dups = 0) => [
@@ -596,9 +648,59 @@ describe('monthly scores', () => {
     expect(badUnit.body.details).toEqual([expect.objectContaining({ field: 'unitId' })]);
   });
 
+  it("should let a street's handlers and its committee's coordinators read its own figures, rank and cases only", async () => {
+    // 湖滨's handler: its figures and rank, and the cases behind each figure.
+    const own = await get('/api/v1/scores/2026-10/units/s-hubin/explain', 'hubin').expect(200);
+    expect(own.body).toMatchObject({ unitId: 's-hubin', score: 90.27, rank: 1, scope: 'city' });
+    expect(own.body.run).toMatchObject({ definition: 'beijing@1' });
+    const response = await get('/api/v1/scores/2026-10/units/s-hubin/cases?figure=response', 'hubin').expect(200);
+    expect(response.body).toMatchObject({
+      unitId: 's-hubin',
+      figure: 'response',
+      formula: 'respondedOnTime / dispatched = 10 / 11 = 0.9091',
+      counted: nos(...range('H', 1, 11)),
+      met: nos(...range('H', 1, 8), 'H10', 'H11'),
+      missed: nos('H09'),
+      excluded: { duplicate: nos('H12') },
+    });
+    expect(response.body.cases.map((c: CaseScoreFacts) => c.caseNo)).toEqual(nos(...range('H', 1, 12)));
+    const resolution = await get('/api/v1/scores/2026-10/units/s-hubin/cases?figure=resolution', 'hubin').expect(200);
+    expect(resolution.body).toMatchObject({
+      counted: nos(...range('H', 1, 10)),
+      missed: nos('H10'),
+      excluded: { unreachable: nos('H11'), duplicate: nos('H12') },
+    });
+    // Its committee's coordinator reads it too (the unit's leaders: the identity model has no leader role).
+    await get('/api/v1/scores/2026-10/units/s-hubin/cases?figure=satisfaction', 'hubinCommittee').expect(200);
+    // Another unit's figures are answered as unknown: 404, the same as a unit without figures.
+    for (const [who, path] of [
+      ['hubin', '/api/v1/scores/2026-10/units/s-wenchang/explain'],
+      ['hubin', '/api/v1/scores/2026-10/units/s-wenchang/cases?figure=response'],
+      ['hubin', '/api/v1/scores/2026-10/units/d-donghu/explain'],
+      ['hubinCommittee', '/api/v1/scores/2026-10/units/s-wenchang/explain'],
+      ['housing', '/api/v1/scores/2026-10/units/s-hubin/cases?figure=resolution'],
+    ]) {
+      await get(path, who).expect(404);
+    }
+    // A department's handler reads its own, with its double assessment.
+    const housing = await get('/api/v1/scores/2026-10/units/dept-housing/cases?figure=assessment', 'housing').expect(
+      200,
+    );
+    expect(housing.body).toMatchObject({
+      counted: nos('H06', 'W12'),
+      missed: [],
+      formula: 'assessment = (3 − 1) / 4 = 0.5, weight 0',
+    });
+    // The centre reads every unit; a bad figure is a 400 naming the field.
+    await get('/api/v1/scores/2026-10/units/s-wenchang/cases?figure=response', 'operator').expect(200);
+    const bad = await get('/api/v1/scores/2026-10/units/s-hubin/cases?figure=speed', 'hubin').expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'figure' })]);
+  });
+
   it('should re-derive every stored figure from the stored inputs, and keep them unchangeable', async () => {
-    const [run] = (await pg.query(`SELECT policy, inputs, computed_at FROM score_runs WHERE id = $1`, [firstRunId]))
-      .rows;
+    const [run] = (
+      await pg.query(`SELECT policy, inputs, computed_at, scopes FROM score_runs WHERE id = $1`, [firstRunId])
+    ).rows;
     const facts = (await pg.query(`SELECT part, facts FROM score_run_facts WHERE run_id = $1 ORDER BY case_no`, [
       firstRunId,
     ])) as { rows: { part: string; facts: CaseScoreFacts }[] };
@@ -611,6 +713,8 @@ describe('monthly scores', () => {
       cases,
       baseline,
       policy: run.policy,
+      definition: run.scopes[0].definition,
+      districtScopes: run.scopes.slice(1),
     });
     const stored = (
       await pg.query(
@@ -701,5 +805,84 @@ describe('monthly scores', () => {
     } finally {
       await handle.delete();
     }
+  });
+
+  /** Publishes a preset of the demo city for its district, as the designer's publish would (the seed's way). */
+  async function publish(id: 'suyu' | 'pinggu'): Promise<void> {
+    const definition = DEMO_PRESETS[id];
+    await pg.query(
+      `INSERT INTO process_versions (definition_id, version, label, document, scope_city_id, scope_district_id,
+         published_by, published_by_name, reason)
+       VALUES ($1, 1, $1 || '@1', $2, $3, $4, 'designer', '流程设计员（演示）', 'it-scores')`,
+      [id, JSON.stringify(definition), definition.jurisdiction.cityId, definition.jurisdiction.districtId],
+    );
+  }
+
+  it('should score a district under its own definition once it has one, and say which version each scope used', async () => {
+    const before = await post('/api/v1/scores/runs', { month: '2026-08' }).expect(201);
+    expect(before.body.definitions).toEqual([{ scope: 'city', definition: 'beijing@1' }]);
+    const august = (await get('/api/v1/scores/2026-08').expect(200)).body;
+    // Under beijing the township's ratings are published, not scored: both departments score 100, the veto shows.
+    for (const unitId of ['dept-beijiao-urban-management', 'dept-beijiao-housing']) {
+      expect((august.units as UnitView[]).find((u) => u.unitId === unitId)).toMatchObject({ score: 100 });
+    }
+    expect(august.doubleAssessment).toEqual([
+      expect.objectContaining({ departmentId: 'dept-beijiao-housing', count: 2, average: 4, vetoes: 1 }),
+      expect.objectContaining({ departmentId: 'dept-beijiao-urban-management', count: 2, average: 4, vetoes: 0 }),
+    ]);
+
+    await publish('pinggu');
+    await publish('suyu');
+    const after = await post('/api/v1/scores/runs', { month: '2026-08' }).expect(201);
+    expect(after.body.definitions).toEqual([
+      { scope: 'city', definition: 'beijing@1' },
+      { scope: 'd-beijiao', definition: 'pinggu@1' },
+      { scope: 'd-xishan', definition: 'suyu@1' },
+    ]);
+    const pinggu = (await get('/api/v1/scores/2026-08').expect(200)).body;
+    const unit = (id: string) => (pinggu.units as UnitView[]).find((u) => u.unitId === id);
+    // pinggu: the ratings are 20 % of a department's score, 80 × 1 + 20 × (4 − 1) / 4; the veto makes them 0.
+    expect(unit('dept-beijiao-urban-management')).toMatchObject({ score: 95, scope: 'd-beijiao' });
+    expect(unit('dept-beijiao-housing')).toMatchObject({ score: 80, scope: 'd-beijiao' });
+    const vetoed = await get('/api/v1/scores/2026-08/units/dept-beijiao-housing/cases?figure=assessment').expect(200);
+    expect(vetoed.body).toMatchObject({
+      run: { scope: 'd-beijiao', definition: 'pinggu@1' },
+      counted: nos('Q01', 'Q02'),
+      met: nos('Q01'),
+      missed: nos('Q02'),
+      formula: 'assessment = 0 (vetoed) = 0, weight 20',
+    });
+    const year = await get('/api/v1/scores/years/2026/double-assessment').expect(200);
+    expect(year.body.departments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          departmentId: 'dept-beijiao-housing',
+          count: 2,
+          vetoes: 1,
+          months: [{ month: '2026-08', count: 2, average: 4, vetoes: 1 }],
+        }),
+      ]),
+    );
+    const own = await get('/api/v1/scores/years/2026/double-assessment', 'housing').expect(200);
+    expect(own.body.departments.map((d: { departmentId: string }) => d.departmentId)).toEqual(['dept-housing']);
+    await get('/api/v1/scores/years/26/double-assessment').expect(400);
+
+    // October again: 西山区 now answers to suyu's 20 / 30 / 50, ranked in its own scope; 东湖区 keeps beijing's.
+    await post('/api/v1/scores/runs', { month: '2026-10' }).expect(201);
+    const october = (await get('/api/v1/scores/2026-10').expect(200)).body;
+    const district = (id: string) => (october.units as UnitView[]).find((u) => u.unitId === id);
+    // 20×11/13 + 30×11/12 + 50×9/10 = 16.92 + 27.5 + 45 (it was 88.97 under beijing's weights)
+    expect(district('d-xishan')).toMatchObject({ score: 89.42, rank: 1, scope: 'd-xishan' });
+    expect(district('d-donghu')).toMatchObject({ score: 89.73, rank: 1, scope: 'city' });
+    expect(october.bottom.district).toEqual(['d-donghu']);
+    expect(
+      october.scopes.map((scope: { id: string; definition: string; bottom: object }) => [scope.id, scope.definition]),
+    ).toEqual([
+      ['city', 'beijing@1'],
+      ['d-beijiao', 'pinggu@1'],
+      ['d-xishan', 'suyu@1'],
+    ]);
+    expect(october.scopes[2].bottom).toEqual({ street: [], department: [], district: ['d-xishan'] });
+    expect(october.scopes[2].policy.weights).toEqual({ response: 20, resolution: 30, satisfaction: 50 });
   });
 });

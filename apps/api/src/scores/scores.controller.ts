@@ -12,13 +12,22 @@ import {
   MonthScoresView,
   ScoreRunQueryDto,
   ScoreRunView,
+  UnitCasesQueryDto,
   UnitExplanationView,
+  UnitFigureCasesView,
+  YearAssessmentView,
 } from './scores.dto';
-import { ScoresService } from './scores.service';
+import { CENTRE_SCORE_READERS, ScoresService, UNIT_SCORE_READERS } from './scores.service';
 
-/** Auditors, admins and designers read the scores; auditors and admins start a run. */
-const READERS = ['auditor', 'admin', 'designer'] as const;
+/**
+ * The centre (operators, auditors, admins) and designers read every unit's scores; a unit's handlers and its
+ * committee's coordinators read that unit's figures, rank and cases only (another unit's answer 404). Auditors and
+ * admins start a run.
+ */
+const READERS = CENTRE_SCORE_READERS;
+const UNIT_READERS = [...CENTRE_SCORE_READERS, ...UNIT_SCORE_READERS] as const;
 const TRIGGERS = ['auditor', 'admin'] as const;
+const YEAR = /^[1-9][0-9]{3}$/;
 
 const UNIT_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -52,6 +61,18 @@ export class ScoresController {
     return this.scores.listRuns(query.month);
   }
 
+  @Get('years/:year/double-assessment')
+  @Roles(...UNIT_READERS)
+  @ApiOperation({
+    summary: "A year's double assessment (双考核): each department's ratings, means and vetoes per month and in total",
+  })
+  @ApiResponse({ status: 200, type: YearAssessmentView, description: "A handler or coordinator: its own unit's row" })
+  @ApiResponse({ status: 400, description: "year is not 'YYYY'" })
+  yearAssessment(@Param('year') year: string, @CurrentActor() actor: Actor): Promise<YearAssessmentView> {
+    if (!YEAR.test(year)) throw invalid('year', 'isYear', "year must be a year 'YYYY', e.g. '2026'");
+    return this.scores.yearAssessment(year, actor);
+  }
+
   @Get(':month')
   @Roles(...READERS)
   @ApiOperation({
@@ -64,23 +85,54 @@ export class ScoresController {
   }
 
   @Get(':month/units/:unitId/explain')
-  @Roles(...READERS)
-  @ApiOperation({ summary: "The cases behind each of a unit's figures, with the formulas and the stored facts" })
+  @Roles(...UNIT_READERS)
+  @ApiOperation({
+    summary: "A unit's figures and rank, the cases behind each, the formulas and the stored facts (own unit only)",
+  })
   @ApiResponse({ status: 200, type: UnitExplanationView })
-  @ApiResponse({ status: 404, description: 'No completed run of the month, or no figures for the unit in it' })
+  @ApiResponse({ status: 400, description: 'month or unitId malformed' })
+  @ApiResponse({
+    status: 404,
+    description: "No completed run of the month, no figures for the unit in it, or another unit's (handlers)",
+  })
   explain(
     @Param('month') month: string,
     @Param('unitId') unitId: string,
     @Query() query: ScoreRunQueryDto,
+    @CurrentActor() actor: Actor,
   ): Promise<UnitExplanationView> {
-    if (!UNIT_ID.test(unitId)) throw invalid('unitId', 'format', 'unitId must be an org-tree id such as s-hubin');
-    return this.scores.explain(checkMonth(month), unitId, query.runId);
+    return this.scores.explain(checkMonth(month), checkUnit(unitId), actor, query.runId);
+  }
+
+  @Get(':month/units/:unitId/cases')
+  @Roles(...UNIT_READERS)
+  @ApiOperation({
+    summary: 'The cases behind one figure of a unit: counted, met, missed and left out, with their facts',
+  })
+  @ApiResponse({ status: 200, type: UnitFigureCasesView })
+  @ApiResponse({ status: 400, description: 'month, unitId or figure malformed' })
+  @ApiResponse({
+    status: 404,
+    description: "No completed run of the month, no figures for the unit in it, or another unit's (handlers)",
+  })
+  figureCases(
+    @Param('month') month: string,
+    @Param('unitId') unitId: string,
+    @Query() query: UnitCasesQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<UnitFigureCasesView> {
+    return this.scores.figureCases(checkMonth(month), checkUnit(unitId), query.figure, actor, query.runId);
   }
 }
 
 function checkMonth(month: string): string {
   if (!isScoreMonth(month)) throw invalid('month', 'isMonth', MONTH_MESSAGE.replace('$property', 'month'));
   return month;
+}
+
+function checkUnit(unitId: string): string {
+  if (!UNIT_ID.test(unitId)) throw invalid('unitId', 'format', 'unitId must be an org-tree id such as s-hubin');
+  return unitId;
 }
 
 function invalid(field: string, rule: string, message: string): ApiError {
