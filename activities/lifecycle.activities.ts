@@ -19,7 +19,12 @@ import type {
   PausedDeadline,
 } from '../libs/domain/src/lifecycle';
 import { notificationsOf, OUTBOX_CHANNEL } from '../libs/domain/src/lifecycle';
-import { LadderError, resolveRungUnits, serviceCentreFor } from '../libs/domain/src/lifecycle/ladder';
+import {
+  LadderError,
+  resolveAccountabilityUnit,
+  resolveRungUnits,
+  serviceCentreFor,
+} from '../libs/domain/src/lifecycle/ladder';
 import type { LifecycleRules } from '../libs/domain/src/lifecycle/lifecycle.types';
 import { committeeFor, OrgError, OrgTree } from '../libs/domain/src/org';
 import { DispatchPlace, evaluateRoute, RoutingCatalogue } from '../libs/domain/src/routing';
@@ -218,12 +223,13 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
      * factory when the version has none stored), on the org tree as stored now; names the service centre that
      * dispatches it (under two-level command, the district's command centre where it has one); and resolves the bodies
      * of its ladder at its place: the committees of the fixed ladder, or each rung of `rules.rungs` (the pinned
-     * version's ladder) — every rung must resolve, there are no fallbacks.
+     * version's ladder) — every rung must resolve, there are no fallbacks — and, when the rules have an accountability
+     * step, the office of its `target` at the place (`accountabilityUnitId`), which must resolve too.
      */
     async planDispatch(
       facts: CaseFacts,
       rulesVersion?: string,
-      rules?: Pick<LifecycleRules, 'rungs' | 'command' | 'dispatch'>,
+      rules?: Pick<LifecycleRules, 'rungs' | 'command' | 'dispatch' | 'accountability'>,
     ): Promise<DispatchPlan> {
       const tree = await trees();
       const pinned = rulesVersion && deps.catalogues ? await deps.catalogues(rulesVersion) : undefined;
@@ -256,6 +262,9 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
           },
           ...(rungs ? { rungUnits: resolveRungUnits(tree, rungs, place, serviceCentreId) } : {}),
           serviceCentreId,
+          ...(rules?.accountability
+            ? { accountabilityUnitId: resolveAccountabilityUnit(tree, rules.accountability.target, place) }
+            : {}),
           ...(tree.version !== undefined ? { orgVersion: tree.version } : {}),
         };
       } catch (error) {

@@ -43,6 +43,12 @@ const LIFECYCLE_V2_PATCH = 'lifecycle-v2';
  * their activities and writes.
  */
 const ONE_MIRROR_PATCH = 'case-one-mirror';
+/**
+ * Patch marker of the accountability step and audit call-backs (`rules.accountability`, `rules.callback.audit`):
+ * asked for only when a case's rules carry either (so older histories, whose rules never did, replay untouched).
+ * Without it the rules are read without them, as before.
+ */
+const ACCOUNTABILITY_PATCH = 'accountability-audit';
 
 /**
  * One citizen request, from intake to close (接诉即办): decides the intake outcome, dispatches the case by the
@@ -57,8 +63,17 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   // The one-write mirror reads intake, routing and the calendar through local activities (a marker each).
   const reads = oneWrite ? localActivities : activities;
   const pinned = input.rules ?? BEIJING_LIFECYCLE_RULES;
-  let rules: LifecycleRules = v2 ? pinned : { ...pinned, supervision: undefined };
-  const lifecycle = new CaseLifecycle(rules);
+  let accountable: boolean | undefined;
+  /** The rules with the accountability step and audit call-backs only where this case's code runs them. */
+  const withSteps = (given: LifecycleRules): LifecycleRules => {
+    if (!given?.accountability && !given?.callback?.audit) return given;
+    accountable ??= patched(ACCOUNTABILITY_PATCH);
+    if (accountable) return given;
+    const { audit: _audit, ...callback } = given.callback;
+    return { ...given, accountability: undefined, callback };
+  };
+  let rules: LifecycleRules = withSteps(v2 ? pinned : { ...pinned, supervision: undefined });
+  const lifecycle = new CaseLifecycle(rules, undefined, input.caseNo);
   const snapshot: CaseSnapshot = {
     caseNo: input.caseNo,
     status: 'registered',
@@ -78,9 +93,9 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
       async (request: CaseActionRequest) => {
         const action = await withLadder(request);
         const requests = lifecycle.apply(action, request.actor, now());
-        if (request.action.type === 'migrateRules') {
-          rules = request.action.rules;
-          snapshot.rulesVersion = request.action.toVersion;
+        if (action.type === 'migrateRules') {
+          rules = action.rules;
+          snapshot.rulesVersion = action.toVersion;
         }
         await mirror.stamp(requests);
         await mirror.moveClocks();
@@ -103,7 +118,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
    * at the case's place (the planning activity), a move to a new calendar recomputes the running deadlines (the
    * calendar activity). The state is validated again after that wait; a refusal fails the Update, not the case.
    */
-  async function withLadder({ action, actor }: CaseActionRequest): Promise<CaseAction> {
+  async function withLadder({ action: given, actor }: CaseActionRequest): Promise<CaseAction> {
+    const action: CaseAction = given.type === 'migrateRules' ? { ...given, rules: withSteps(given.rules) } : given;
     let resolved: CaseAction;
     if (action.type === 'recalendar') {
       const running = Object.values(lifecycle.state.deadlines).filter((entry) => entry !== undefined);
@@ -114,7 +130,11 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
       resolved = { ...action, entries };
     } else if (action.type === 'migrateRules' && action.rules?.rungs) {
       const plan = await reads.planDispatch(input.facts, action.toVersion, action.rules);
-      resolved = { ...action, rungUnits: plan.rungUnits };
+      resolved = {
+        ...action,
+        rungUnits: plan.rungUnits,
+        ...(plan.accountabilityUnitId ? { accountabilityUnitId: plan.accountabilityUnitId } : {}),
+      };
     } else {
       return action;
     }
@@ -165,7 +185,8 @@ export async function complaintCase(input: ComplaintCaseInput): Promise<CaseSnap
   snapshot.lifecycle = lifecycle.state;
   await mirror.sync();
 
-  while (lifecycle.state.phase !== 'closed') {
+  // A closed case sampled for an audit call-back runs on until the audit is done or lapses.
+  while (lifecycle.state.phase !== 'closed' || lifecycle.auditPending()) {
     const timer = lifecycle.nextTimer();
     const seen = mirror.version;
     const acted = timer

@@ -86,6 +86,13 @@ export const recalendarCaseUpdate = defineUpdate<CaseSnapshot, [ActionOf<'recale
 /** A co-unit reports its part to the lead unit. */
 export const reportCoUnitPartUpdate = defineUpdate<CaseSnapshot, [ActionOf<'reportPart'>]>('reportCoUnitPart');
 
+/** The accountability body decides whether the unit is responsible (the Suyu model); the case closes on the record. */
+export const decideAccountabilityUpdate = defineUpdate<CaseSnapshot, [ActionOf<'decideAccountability'>]>(
+  'decideAccountability',
+);
+/** The service centre's audit call-back (民意访评) of a closed case sampled for one. */
+export const recordAuditCallbackUpdate = defineUpdate<CaseSnapshot, [ActionOf<'auditCallback'>]>('recordAuditCallback');
+
 /** Every case action's Update, by action type. */
 export const CASE_ACTION_UPDATES = {
   sign: signCaseUpdate,
@@ -97,6 +104,8 @@ export const CASE_ACTION_UPDATES = {
   reply: replyCaseUpdate,
   review: reviewReplyUpdate,
   callback: recordCallbackUpdate,
+  decideAccountability: decideAccountabilityUpdate,
+  auditCallback: recordAuditCallbackUpdate,
   escalate: escalateCaseUpdate,
   suspend: suspendCaseUpdate,
   resume: resumeCaseUpdate,

@@ -1,6 +1,7 @@
 import type { CaseAction } from '../../../../libs/domain/src/lifecycle/lifecycle.types';
 import type { WhistleAction } from '../../../../libs/domain/src/whistle/whistle.types';
 import {
+  AccountabilityDecisionDto,
   CallbackDto,
   ContactDto,
   CoordinateDto,
@@ -110,6 +111,24 @@ export const CASE_ACTION_BODIES = {
       solved: b.solved,
       satisfaction: b.satisfaction,
       note: b.note,
+    }),
+  },
+  'audit-callback': {
+    body: CallbackDto,
+    toAction: (b: CallbackDto): CaseAction => ({
+      type: 'auditCallback',
+      reached: b.reached,
+      solved: b.solved,
+      satisfaction: b.satisfaction,
+      note: b.note,
+    }),
+  },
+  'accountability-decision': {
+    body: AccountabilityDecisionDto,
+    toAction: (b: AccountabilityDecisionDto): CaseAction => ({
+      type: 'decideAccountability',
+      responsible: b.responsible,
+      decision: b.decision,
     }),
   },
 } satisfies Record<string, CaseActionBody>;

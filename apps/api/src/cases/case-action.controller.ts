@@ -5,6 +5,7 @@ import type { Actor } from '../../../../libs/domain/src/lifecycle/lifecycle.type
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import {
+  AccountabilityDecisionDto,
   CallbackDto,
   ContactDto,
   CoordinateDto,
@@ -241,6 +242,40 @@ export class CaseActionController {
     @IdempotencyKey() key?: string,
   ) {
     return this.actions.perform(caseNoOf(caseNo), B.callback.toAction(body), actor, key);
+  }
+
+  @Post('audit-callback')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOperation({
+    summary:
+      'Record the audit call-back (民意访评) of a closed case sampled for one: an answer contradicting the unit’s ' +
+      'reported result flags the case',
+  })
+  auditCallback(
+    @Param('caseNo') caseNo: string,
+    @Body() body: CallbackDto,
+    @CurrentActor() actor: Actor,
+    @IdempotencyKey() key?: string,
+  ) {
+    return this.actions.perform(caseNoOf(caseNo), B['audit-callback'].toAction(body), actor, key);
+  }
+
+  @Post('accountability-decision')
+  @HttpCode(200)
+  @Roles('handler', 'coordinator', 'operator')
+  @ApiOperation({
+    summary:
+      'The accountability body (e.g. the discipline office, in the role its rules name) decides whether the unit ' +
+      'is responsible; the case closes with the decision on the record',
+  })
+  decideAccountability(
+    @Param('caseNo') caseNo: string,
+    @Body() body: AccountabilityDecisionDto,
+    @CurrentActor() actor: Actor,
+    @IdempotencyKey() key?: string,
+  ) {
+    return this.actions.perform(caseNoOf(caseNo), B['accountability-decision'].toAction(body), actor, key);
   }
 
   @Post('whistle-rounds/:round/report')

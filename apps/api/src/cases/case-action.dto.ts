@@ -146,6 +146,18 @@ export class CallbackDto {
   note?: string;
 }
 
+/** Body of `accountability-decision`: the accountability body's decision on the unit's responsibility. */
+export class AccountabilityDecisionDto {
+  @ApiProperty({ description: 'True when the unit is found responsible for the citizen staying dissatisfied' })
+  @IsBoolean()
+  responsible: boolean;
+
+  @ApiProperty({ example: '承办单位未按承诺整改，责任成立，约谈单位负责人' })
+  @IsString()
+  @Length(1, 2000)
+  decision: string;
+}
+
 export class WhistleDto extends ReasonDto {
   @ApiProperty({ example: ['dept-urban-management', 'dept-housing'] })
   @IsArray()

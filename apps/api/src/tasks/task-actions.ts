@@ -18,6 +18,8 @@ const STEP_ACTIONS: Readonly<Record<string, readonly (CaseActionName | WhistleAc
   'extension-decision': ['extension-decision'],
   review: ['review'],
   callback: ['callback'],
+  'audit-callback': ['audit-callback'],
+  'accountability-decision': ['accountability-decision'],
   redispatch: ['redispatch'],
   coordinate: ['coordinate'],
   'co-unit-report': ['co-unit-report'],

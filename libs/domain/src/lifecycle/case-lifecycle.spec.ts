@@ -31,6 +31,8 @@ const HOURS: Record<DeadlineKind, number> = {
   'whistle-report': 8,
   'whistle-result': 200,
   supervision: 24,
+  accountability: 80,
+  audit: 40,
 };
 const CALENDAR = { calendarId: 'test-cal', calendarVersion: 1, appliedDays: [] };
 

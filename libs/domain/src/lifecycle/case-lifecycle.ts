@@ -3,6 +3,7 @@ import type { WhistleTrigger, WhistleType } from '../rules/process-definition';
 import { resolveWhistleKind } from '../whistle/whistle-kind';
 import {
   Actor,
+  AccountabilityRules,
   CaseAction,
   DeadlineEntry,
   DeadlineKind,
@@ -50,6 +51,41 @@ export interface WhistleRoundEntry {
   summary?: Record<string, unknown>;
 }
 
+/** A case's audit call-back (民意访评), once it was sampled for one. */
+export interface AuditState {
+  /**
+   * `pending` until the centre calls the citizen back; then `confirmed` (the answer agrees with the unit's result),
+   * `contradicted` (the case is flagged), `unreached` (every attempt failed) or `lapsed` (the deadline passed).
+   */
+  status: 'pending' | 'confirmed' | 'contradicted' | 'unreached' | 'lapsed';
+  since: string;
+  attempts: number;
+  /** The result the unit reported in its reply. */
+  reportedResult?: ReplyResult;
+  /** The citizen's answer to the audit, once reached. */
+  answer?: { solved: boolean; satisfaction: string };
+}
+
+/**
+ * The sampling draw of a case for audit call-backs (`case-number-hash`): the 32-bit FNV-1a hash of its case number,
+ * mixed by MurmurHash3's finaliser (plain FNV-1a barely moves its high bits between consecutive case numbers), as a
+ * fraction of 2^32, in [0, 1). The case is sampled when the draw is below the rules' fraction. Pure: the same case
+ * number always draws the same.
+ */
+export function auditDraw(caseNo: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < caseNo.length; i++) {
+    hash ^= caseNo.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 2 ** 32;
+}
+
 /** A clock operation the workflow must carry out on the calendar: stop running deadlines, or restart them. */
 export type ClockRequest =
   | { op: 'pause'; at: string; deadlines: DeadlineEntry[] }
@@ -90,6 +126,16 @@ export interface LifecycleState {
   reply?: { result: ReplyResult; summary: string };
   rehandles: number;
   callbackAttempts: number;
+  /** Present once the case went to the accountability body: which office, by which role, and its decision. */
+  accountability?: {
+    unitId: string;
+    target: string;
+    role: AccountabilityRules['role'];
+    since: string;
+    decision?: { responsible: boolean; decision: string; at: string };
+  };
+  /** Present once the closed case was sampled for an audit call-back (`callback.audit`). */
+  audit?: AuditState;
   /** How the case ended, once closed. */
   outcome?: CaseOutcome;
   timestamps: Partial<Record<'dispatched' | 'signed' | 'contacted' | 'replied' | 'calledBack' | 'closed', string>>;
@@ -134,6 +180,10 @@ function deadlineApplies(state: LifecycleState, kind: DeadlineKind): boolean {
       return false; // held by the whistle round's own workflow
     case 'supervision':
       return (state.phase === 'handling' || state.phase === 'awaiting-sign') && state.overdue;
+    case 'accountability':
+      return state.phase === 'accountability';
+    case 'audit':
+      return state.phase === 'closed' && state.audit?.status === 'pending';
   }
 }
 
@@ -153,6 +203,8 @@ export class CaseLifecycle {
   constructor(
     private rules: LifecycleRules,
     state?: LifecycleState,
+    /** The case's number: the audit sampling draws from it (`auditDraw`); without it no case is sampled. */
+    private readonly caseNo?: string,
   ) {
     this.state = state ?? {
       phase: 'awaiting-dispatch',
@@ -390,6 +442,37 @@ export class CaseLifecycle {
         );
       case 'escalate':
         return phase('handling') ?? leadHandler() ?? running() ?? text(action.reason, 'reason') ?? this.topOfLadder();
+      case 'decideAccountability': {
+        const body = s.accountability;
+        return (
+          phase('accountability') ??
+          (body && actor.role !== body.role
+            ? refuse('WrongRole', `decideAccountability is for a ${body.role} of ${body.unitId}, not a ${actor.role}`)
+            : undefined) ??
+          (body && actor.unitId !== body.unitId
+            ? refuse('WrongUnit', `the case is before ${body.unitId}, not ${actor.unitId}`)
+            : undefined) ??
+          (typeof action.responsible === 'boolean'
+            ? undefined
+            : refuse('InvalidArgument', 'responsible must be true or false')) ??
+          text(action.decision, 'decision')
+        );
+      }
+      case 'auditCallback':
+        return (
+          (s.audit?.status === 'pending'
+            ? undefined
+            : refuse(
+                'WrongState',
+                s.audit
+                  ? `the audit call-back of this case is ${s.audit.status}`
+                  : 'the case is not sampled for an audit call-back',
+              )) ??
+          centre() ??
+          (action.reached && (typeof action.solved !== 'boolean' || action.satisfaction === undefined)
+            ? refuse('InvalidArgument', 'a reached citizen must say whether it is solved and how satisfied they are')
+            : undefined)
+        );
       case 'suspend':
         return (
           phase('handling') ??
@@ -594,6 +677,19 @@ export class CaseLifecycle {
         return [{ kind: 'callback', duration: this.rules.callback.window, from: now }];
       case 'callback':
         return this.callback(action, actor, now);
+      case 'decideAccountability': {
+        const body = s.accountability as NonNullable<LifecycleState['accountability']>;
+        body.decision = { responsible: action.responsible, decision: action.decision, at: now };
+        this.record('accountability-decided', now, actor, {
+          responsible: action.responsible,
+          decision: action.decision,
+          unitId: s.leadUnitId,
+          accountabilityUnitId: body.unitId,
+        });
+        return this.close('accountability', now);
+      }
+      case 'auditCallback':
+        return this.auditCallback(action, actor, now);
       case 'escalate':
         return this.climb(now, actor, action.reason);
       case 'suspend': {
@@ -773,14 +869,35 @@ export class CaseLifecycle {
         return this.superviseOverdue(now);
       case 'callback':
         return this.close('unreachable', now);
+      case 'accountability':
+        // The body stays seized of the case: it is overdue (and told so) until it decides.
+        s.overdue = true;
+        return [];
+      case 'audit': {
+        const audit = s.audit as AuditState;
+        audit.status = 'lapsed';
+        this.record('audit-lapsed', now, undefined, { attempts: audit.attempts, unitId: s.leadUnitId });
+        return [];
+      }
       default:
         return []; // a late sign or contact counts against the response rate; the case goes on
     }
   }
 
-  /** The unit that must act now: the coordinating committee while escalated, else the lead unit. */
+  /**
+   * The unit that must act now: the accountability body while the case is before it, the service centre while a
+   * closed case awaits its audit call-back, the coordinating committee while escalated, else the lead unit.
+   */
   responsibleUnit(): string | undefined {
-    return this.state.escalationUnitId ?? this.state.leadUnitId;
+    const s = this.state;
+    if (s.phase === 'accountability' && s.accountability) return s.accountability.unitId;
+    if (this.auditPending() && s.plan?.serviceCentreId) return s.plan.serviceCentreId;
+    return s.escalationUnitId ?? s.leadUnitId;
+  }
+
+  /** Whether the closed case still awaits its audit call-back (the workflow keeps running until it is done). */
+  auditPending(): boolean {
+    return this.state.phase === 'closed' && this.state.audit?.status === 'pending';
   }
 
   private callback(action: Extract<CaseAction, { type: 'callback' }>, actor: Actor, now: string): DeadlineRequest[] {
@@ -811,8 +928,82 @@ export class CaseLifecycle {
       this.record('rehandling', now, undefined, { round: s.rehandles, unitId: s.leadUnitId });
       return [{ kind: 'handle', duration: this.rules.rehandle.duration, from: now }];
     }
+    const accountability = this.rules.accountability;
+    const bodyId = s.plan?.accountabilityUnitId;
+    if (accountability && bodyId) {
+      // The Suyu model: the body named by the rules takes the case up and decides, by its deadline, on the record.
+      s.phase = 'accountability';
+      s.accountability = { unitId: bodyId, target: accountability.target, role: accountability.role, since: now };
+      this.record('accountability-escalated', now, undefined, {
+        to: accountability.target,
+        unitId: s.leadUnitId,
+        accountabilityUnitId: bodyId,
+      });
+      return [{ kind: 'accountability', duration: accountability.deadline, from: now }];
+    }
+    // Rules without an accountability step (cases pinned before it existed): the case closes flagged at once.
     this.record('accountability-escalated', now, undefined, { to: 'discipline-office', unitId: s.leadUnitId });
     return this.close('accountability', now);
+  }
+
+  /** The audit call-back: an unreached attempt, or the citizen's answer, compared with the unit's reported result. */
+  private auditCallback(
+    action: Extract<CaseAction, { type: 'auditCallback' }>,
+    actor: Actor,
+    now: string,
+  ): DeadlineRequest[] {
+    const s = this.state;
+    const audit = s.audit as AuditState;
+    audit.attempts += 1;
+    if (!action.reached) {
+      this.record('audit-callback-unreached', now, actor, {
+        attempt: audit.attempts,
+        ...(action.note !== undefined ? { note: action.note } : {}),
+      });
+      if (audit.attempts >= this.rules.callback.maxAttempts) {
+        audit.status = 'unreached';
+        delete s.deadlines.audit;
+      }
+      return [];
+    }
+    const solved = action.solved as boolean;
+    const satisfaction = action.satisfaction as string;
+    // The unit reported the problem solved; the citizen, asked again, says it is not.
+    const contradicts = audit.reportedResult === 'solved' && !solved;
+    audit.answer = { solved, satisfaction };
+    audit.status = contradicts ? 'contradicted' : 'confirmed';
+    delete s.deadlines.audit;
+    this.record('audit-called-back', now, actor, {
+      solved,
+      satisfaction,
+      reportedResult: audit.reportedResult,
+      contradicts,
+      ...(action.note !== undefined ? { note: action.note } : {}),
+    });
+    if (contradicts) {
+      const effect = this.rules.callback.audit?.flagEffect ?? 'record-only';
+      // `scored` is what the monthly scores count for this case instead of the call-back's answer (`audit-answer`).
+      this.record('audit-flagged', now, undefined, {
+        unitId: s.leadUnitId,
+        reportedResult: audit.reportedResult,
+        effect,
+        ...(effect === 'audit-answer' ? { scored: { solved, satisfaction } } : {}),
+      });
+    }
+    return [];
+  }
+
+  /** Draws a case closed satisfied for an audit call-back (recorded either way); a sampled case gets its deadline. */
+  private sampleAudit(now: string): DeadlineRequest[] {
+    const rules = this.rules.callback.audit;
+    if (!rules || this.caseNo === undefined) return [];
+    const draw = auditDraw(this.caseNo);
+    const sampled = draw < rules.fraction;
+    this.record('audit-sampled', now, undefined, { sampled, draw, fraction: rules.fraction, sampling: rules.sampling });
+    if (!sampled) return [];
+    const s = this.state;
+    s.audit = { status: 'pending', since: now, attempts: 0, ...(s.reply ? { reportedResult: s.reply.result } : {}) };
+    return [{ kind: 'audit', duration: rules.deadline, from: now }];
   }
 
   /** The rung of the pinned ladder the case is on, if any. */
@@ -915,6 +1106,8 @@ export class CaseLifecycle {
     const old = { rules: this.rules, plan: s.plan?.deadlines };
     this.rules = action.rules;
     if (s.plan && action.deadlines) s.plan = { ...s.plan, deadlines: { ...action.deadlines } };
+    if (s.plan && action.accountabilityUnitId)
+      s.plan = { ...s.plan, accountabilityUnitId: action.accountabilityUnitId };
     const rungs = action.rules.rungs;
     if (rungs) {
       // The case keeps its rung by id (validated), now at the new ladder's position with the new ladder's bodies.
@@ -994,7 +1187,7 @@ export class CaseLifecycle {
     s.timestamps.closed = now;
     s.deadlines = {};
     this.record('closed', now, undefined, { outcome, flagged: outcome === 'accountability' });
-    return [];
+    return outcome === 'satisfied' ? this.sampleAudit(now) : [];
   }
 
   private record(type: string, at: string, actor: Actor | undefined, detail: Record<string, unknown>): void {

@@ -83,6 +83,18 @@ export function resolveRungUnits(
   });
 }
 
+/**
+ * The accountability body (`LifecycleRules.accountability.target`) at the case's place: the nearest office of that
+ * function walking up from the place (a district's before the city's), as for a rung's `office`.
+ * @throws LadderError (rung id `accountability`) when the place has none above it.
+ */
+export function resolveAccountabilityUnit(tree: OrgTree, target: string, place: LadderPlace): string {
+  const finest = place.gridId ?? place.communityId ?? place.streetId ?? place.districtId ?? tree.rootId;
+  const office = officeAbove(tree, finest, target);
+  if (!office) throw new LadderError('accountability', `accountability: no '${target}' office above ${finest}`);
+  return office.id;
+}
+
 /** The nearest office of function `fn` among the children of the unit and of each of its ancestors. */
 function officeAbove(tree: OrgTree, unitId: string, fn: string): OrgUnit | undefined {
   for (const unit of [getUnit(tree, unitId), ...ancestorsOf(tree, unitId)]) {

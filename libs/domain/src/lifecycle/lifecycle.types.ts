@@ -9,6 +9,8 @@ export type LifecyclePhase =
   | 'handling'
   | 'in-review'
   | 'awaiting-callback'
+  /** Dissatisfied after the last re-handling: before the accountability body (e.g. the discipline office). */
+  | 'accountability'
   | 'closed';
 
 /**
@@ -54,6 +56,16 @@ export type CaseAction =
   | { type: 'reply'; result: ReplyResult; summary: string }
   | { type: 'review'; accepted: boolean; reason?: string }
   | { type: 'callback'; reached: boolean; solved?: boolean; satisfaction?: Satisfaction; note?: string }
+  /**
+   * The accountability body (the office `LifecycleRules.accountability` names) decides whether the unit is
+   * responsible for a case the citizen stayed dissatisfied with; the decision goes on the record and the case closes.
+   */
+  | { type: 'decideAccountability'; responsible: boolean; decision: string }
+  /**
+   * The audit call-back (民意访评) of a closed case sampled for it: the citizen asked again. An answer that contradicts
+   * the unit's reported result (reported solved, the citizen says not solved) flags the case.
+   */
+  | { type: 'auditCallback'; reached: boolean; solved?: boolean; satisfaction?: Satisfaction; note?: string }
   | { type: 'escalate'; reason: string }
   | { type: 'suspend'; reason: string; reasonId?: string }
   | { type: 'resume'; reason: string }
@@ -94,6 +106,8 @@ export type CaseAction =
       reason: string;
       /** The new ladder's bodies at the case's place, one per rung; filled in by the workflow, never by a client. */
       rungUnits?: string[];
+      /** The new version's accountability body at the case's place; filled in by the workflow, never by a client. */
+      accountabilityUnitId?: string;
     };
 
 /** Why an action was refused: a stable code for clients and a plain message. */
@@ -122,7 +136,11 @@ export type DeadlineKind =
   /** A whistled department must submit its result by this instant; held by the whistle round, not the case. */
   | 'whistle-result'
   /** While a case stays overdue: the overdue reminder (the working day after expiry), then each supervision step. */
-  | 'supervision';
+  | 'supervision'
+  /** The accountability body must decide by this instant (`LifecycleRules.accountability.deadline`). */
+  | 'accountability'
+  /** A closed case sampled for an audit call-back must be called back by this instant (`callback.audit.deadline`). */
+  | 'audit';
 
 /** Supervision levels (督办) of an overdue or stuck case, in rising order: daily, posted (挂牌), interview (约谈). */
 export const SUPERVISION_LEVELS = ['none', 'daily', 'posted', 'interview'] as const;
@@ -245,8 +263,18 @@ export interface LifecycleRules {
   dispatch?: { localityLevel: 'street' | 'community' | 'grid'; copyToDistrict: boolean };
   /** Fraction of a deadline at which a reminder goes out. */
   reminderFraction: number;
-  callback: { window: string; maxAttempts: number };
+  callback: {
+    window: string;
+    maxAttempts: number;
+    /** Audit call-backs (民意访评) of closed cases; absent: none (and in cases pinned before they existed). */
+    audit?: AuditRules;
+  };
   rehandle: { duration: string; maxCount: number };
+  /**
+   * Where a case the citizen is dissatisfied with after its last re-handling goes; absent (cases pinned before the
+   * accountability step existed): the case closes at once, flagged `accountability`.
+   */
+  accountability?: AccountabilityRules;
   whistle: WhistleRules;
   /**
    * Supervision of a case that stays overdue: an overdue reminder `reminderAfter` the expiry (the working day after),
@@ -254,6 +282,50 @@ export interface LifecycleRules {
    * steps (cases started before they existed).
    */
   supervision?: { reminderAfter: string; raiseAfter: string };
+}
+
+/**
+ * The accountability step (the Suyu model): a case dissatisfied after its last re-handling goes to the nearest office
+ * of function `target` at or above its place (resolved at dispatch, `DispatchPlan.accountabilityUnitId`), whose
+ * `role` decides by `deadline` whether the unit is responsible; the case closes with that decision on the record.
+ */
+export interface AccountabilityRules {
+  /** Function slug of the office, e.g. `discipline-office` (纪委监委). */
+  target: string;
+  /** Time the body has to decide, e.g. `10WD`; past it the case is overdue and the body is told. */
+  deadline: string;
+  /** The role that acts for the body. */
+  role: 'handler' | 'coordinator' | 'operator';
+}
+
+/** How a contradicted audit call-back counts in the unit's scores. */
+export const AUDIT_FLAG_EFFECTS = ['audit-answer', 'record-only'] as const;
+/**
+ * - `audit-answer`: the audit's answer (solved, satisfaction) replaces the call-back's in the unit's resolution and
+ *   satisfaction rates;
+ * - `record-only`: the flag is on the case's record; the scores keep the call-back's answer.
+ */
+export type AuditFlagEffect = (typeof AUDIT_FLAG_EFFECTS)[number];
+
+/** How cases are drawn for an audit call-back. */
+export const AUDIT_SAMPLINGS = ['case-number-hash'] as const;
+/**
+ * `case-number-hash`: a case is drawn when the FNV-1a hash of its case number, as a fraction of 2^32, is below
+ * `fraction` (`auditDraw`): deterministic, reproducible from the case number, and recorded on the case.
+ */
+export type AuditSampling = (typeof AUDIT_SAMPLINGS)[number];
+
+/**
+ * Audit call-backs (民意访评, Suyu): a share of the cases closed satisfied is called back again by the service centre
+ * (an operator) within `deadline`; an answer that contradicts the unit's reported result flags the case.
+ */
+export interface AuditRules {
+  /** Share (0 < f ≤ 1) of cases closed satisfied that are called back again. */
+  fraction: number;
+  sampling: AuditSampling;
+  /** The audit call-back is due this long after the case closed, e.g. `5WD`; past it the audit lapses unflagged. */
+  deadline: string;
+  flagEffect: AuditFlagEffect;
 }
 
 /** The routing outcome the lifecycle starts from. */
@@ -270,6 +342,8 @@ export interface DispatchPlan {
   serviceCentreId?: string;
   /** The stored org tree version the case was dispatched under; absent in old plans (and for unversioned trees). */
   orgVersion?: number;
+  /** The office that takes up accountability (`LifecycleRules.accountability`) at the case's place; absent: none. */
+  accountabilityUnitId?: string;
 }
 
 /** One fact recorded in the case's history and mirrored to the domain events table. */

@@ -20,7 +20,10 @@ export interface NotificationPayload {
   /** `reminder` / `overdue`: which deadline (sign, contact, handle, whistle-report, …) and when it falls due. */
   deadline?: string;
   due?: string;
-  /** `escalated`: the ladder's level; `overdue` after the first step: the supervision level. */
+  /**
+   * `escalated`: the ladder's level (`accountability` for the accountability body); `overdue` after the first step:
+   * the supervision level.
+   */
   level?: string;
   /** Whistle rounds: the department concerned (escalated, reminders and overdue results of a round). */
   departmentId?: string;
@@ -65,6 +68,8 @@ export interface SequencedEvent {
  * | case | `reminder` (80 % of a deadline) | `reminder` → the responsible unit |
  * | case | `overdue`, `overdue-reminder`, `supervision-raised` | `overdue` → the responsible unit |
  * | case | `escalated` to a committee | `escalated` → the committee (city supervision has none: nothing) |
+ * | case | `accountability-escalated` naming a body | `escalated` (level `accountability`) → the body, e.g. the discipline office |
+ * | case | `audit-sampled` (sampled) | `assigned` → the service centre `centreUnitId`, which calls the citizen back again |
  * | case | `returned` | `returned` → the service centre `centreUnitId`, which re-dispatches or arbitrates |
  * | case | `whistled` | `whistled` → each summoned department |
  * | whistle-n | `reminder` | `reminder` → the department (report) or each outstanding department (result) |
@@ -114,6 +119,13 @@ export function notificationsOf(source: SequencedEvent, centreUnitId: string): C
         break;
       case 'escalated':
         add('escalated', detail.unitId, { level: text(detail.level) });
+        break;
+      case 'accountability-escalated':
+        // Cases pinned before the accountability step name no body: nobody is told, as before.
+        add('escalated', detail.accountabilityUnitId, { level: 'accountability' });
+        break;
+      case 'audit-sampled':
+        if (detail.sampled === true) add('assigned', centreUnitId);
         break;
       case 'returned':
         add('returned', centreUnitId, { fromUnitId: text(detail.unitId) });

@@ -5,7 +5,10 @@ import type { ActorRole, DeadlineEntry } from './lifecycle.types';
 export interface OpenTask {
   /** Stable per (case, step, unit, round): the inbox row is upserted by it. */
   key: string;
-  /** The action that ends it: sign, contact, handle, extension-decision, resume, coordinate, review, callback, redispatch. */
+  /**
+   * The action that ends it: sign, contact, handle, extension-decision, resume, coordinate, review, callback,
+   * redispatch, accountability-decision (the accountability body), audit-callback (the centre, on a closed case).
+   */
   step: string;
   unitId: string;
   role: Exclude<ActorRole, 'system'>;
@@ -61,7 +64,17 @@ export function openTasks(state: LifecycleState, caseNo: string, centreUnitId: s
     case 'awaiting-callback':
       add('callback', centreUnitId, 'operator', d.callback);
       break;
+    case 'accountability':
+      add(
+        'accountability-decision',
+        state.accountability?.unitId,
+        state.accountability?.role ?? 'handler',
+        d.accountability,
+      );
+      break;
     case 'closed':
+      // Sampled for an audit call-back (民意访评): the service centre calls the citizen back again.
+      if (state.audit?.status === 'pending') add('audit-callback', centreUnitId, 'operator', d.audit);
       break;
   }
   if ((state.phase === 'handling' || state.phase === 'awaiting-sign') && state.escalationUnitId) {

@@ -1,4 +1,5 @@
 import { CASE_KINDS, URGENCIES } from '../case/case.types';
+import { AUDIT_FLAG_EFFECTS, AUDIT_SAMPLINGS } from '../lifecycle/lifecycle.types';
 import {
   COMMAND_MODES,
   COMMITTEE_LEVELS,
@@ -155,7 +156,8 @@ const category = object(
     defaultUrgency: enumOf(URGENCIES),
     handler: {
       ...str(),
-      description: "The lead unit: 'locality', a department id of the org tree, or 'function:<slug>' (a body by function).",
+      description:
+        "The lead unit: 'locality', a department id of the org tree, or 'function:<slug>' (a body by function).",
     },
     coUnits: {
       type: 'array',
@@ -278,11 +280,33 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
           {
             window: ref('duration'),
             maxAttempts: int(1, 'Attempts before the citizen counts as unreachable.'),
+            audit: object(
+              {
+                fraction: {
+                  type: 'number',
+                  exclusiveMinimum: 0,
+                  maximum: 1,
+                  description: 'Share of cases closed satisfied that are called back again (民意访评).',
+                },
+                sampling: enumOf(AUDIT_SAMPLINGS, 'How cases are drawn: case-number-hash (deterministic, recorded).'),
+                deadline: { ...ref('duration'), description: 'The audit call-back is due this long after the close.' },
+                flagEffect: enumOf(AUDIT_FLAG_EFFECTS, 'How a contradicted audit counts in the unit scores.'),
+              },
+              undefined,
+              'Audit call-backs of closed cases; absent: none.',
+            ),
           },
           ['window', 'maxAttempts'],
         ),
         rehandle: object({ duration: ref('duration'), maxCount: int(0, 'Re-handlings per case.') }),
-        accountability: object({ target: ref('slug') }),
+        accountability: object(
+          {
+            target: { ...ref('slug'), description: 'Function of the office that takes it up, e.g. discipline-office.' },
+            deadline: { ...ref('duration'), description: 'Time the office has to decide.' },
+            role: enumOf(RUNG_ROLES, 'The role that acts for the office (default handler).'),
+          },
+          ['target', 'deadline'],
+        ),
       }),
       whistle: object(
         {

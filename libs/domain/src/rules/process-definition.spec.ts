@@ -11,8 +11,10 @@ const rungIds = (definition: ProcessDefinition) => ladderChain(definition.lifecy
 
 describe('toLifecycleRules', () => {
   it('should give BEIJING_LIFECYCLE_RULES plus the ladder as rungs for the beijing preset', () => {
-    const { rungs, command, dispatch, suspension, ...rest } = toLifecycleRules(PRESETS.beijing);
+    const { rungs, command, dispatch, suspension, accountability, ...rest } = toLifecycleRules(PRESETS.beijing);
     expect(rest).toStrictEqual(BEIJING_LIFECYCLE_RULES);
+    // Cases pinned before the accountability step (BEIJING_LIFECYCLE_RULES) close flagged at once; the preset's go on.
+    expect(accountability).toEqual({ target: 'discipline-office', deadline: '10WD', role: 'handler' });
     expect(suspension).toEqual({ reasonIds: ['awaiting-citizen'] });
     expect([command, dispatch]).toEqual(['city', { localityLevel: 'street', copyToDistrict: true }]);
     expect(rungs).toEqual([
@@ -145,11 +147,18 @@ describe('the presets', () => {
     expect(rungIds(definition)).toEqual(['grid', 'community', 'street']);
   });
 
-  it('should send a second suyu dissatisfaction to the discipline office', () => {
+  it('should send a second suyu dissatisfaction to the discipline office and audit a fifth of closed cases', () => {
     const { lifecycle } = PRESETS.suyu;
     expect(lifecycle.rehandle.maxCount).toBe(1);
-    expect(lifecycle.accountability.target).toBe('discipline-office');
+    expect(lifecycle.accountability).toEqual({ target: 'discipline-office', deadline: '10WD', role: 'handler' });
     expect(lifecycle.callback.maxAttempts).toBe(5);
+    expect(toLifecycleRules(PRESETS.suyu).callback.audit).toEqual({
+      fraction: 0.2,
+      sampling: 'case-number-hash',
+      deadline: '5WD',
+      flagEffect: 'audit-answer',
+    });
+    expect(PRESETS.beijing.lifecycle.callback.audit).toBeUndefined();
   });
 
   it('should give jinan 5 working days and the hotline → city government office → executive meeting ladder', () => {

@@ -1,4 +1,11 @@
-import type { LifecycleRules, RungRules, SupervisionLevel, WhistleRules } from '../lifecycle/lifecycle.types';
+import type {
+  AuditFlagEffect,
+  AuditSampling,
+  LifecycleRules,
+  RungRules,
+  SupervisionLevel,
+  WhistleRules,
+} from '../lifecycle/lifecycle.types';
 import type { CommitteeLevel, OrgUnitKind } from '../org/org.types';
 import type { RoutingCatalogue } from '../routing/routing.types';
 
@@ -200,8 +207,29 @@ export interface SupervisionPolicy {
 export interface CallbackPolicy {
   /** The citizen is called back within this window after the reply is accepted. */
   readonly window: DurationText;
-  /** Attempts before the citizen counts as unreachable. */
+  /** Attempts before the citizen counts as unreachable (an audit call-back gets as many). */
   readonly maxAttempts: number;
+  /** Audit call-backs (民意访评, Suyu) of closed cases; absent: none. */
+  readonly audit?: CallbackAuditPolicy;
+}
+
+/**
+ * Audit call-backs (民意访评): a share of the cases closed satisfied is called back again by the service centre (an
+ * operator); an answer that contradicts the unit's reported result (the unit said solved, the citizen says not)
+ * flags the case, and the flag counts in the unit's scores as `flagEffect` says.
+ */
+export interface CallbackAuditPolicy {
+  /** Share (0 < f ≤ 1) of cases closed satisfied that are called back again. */
+  readonly fraction: number;
+  /** How cases are drawn: `case-number-hash` (deterministic from the case number, recorded on the case). */
+  readonly sampling: AuditSampling;
+  /** The audit call-back is due this long after the case closed; past it the audit lapses, unflagged. */
+  readonly deadline: DurationText;
+  /**
+   * `audit-answer`: a flagged case counts with the audit's answer (solved, satisfaction) instead of the call-back's in
+   * the unit's resolution and satisfaction rates; `record-only`: the flag is on the record, the scores unchanged.
+   */
+  readonly flagEffect: AuditFlagEffect;
 }
 
 /** Re-handling (二次办理) of a case the citizen is dissatisfied with. */
@@ -212,10 +240,18 @@ export interface RehandlePolicy {
   readonly maxCount: number;
 }
 
-/** Where a case dissatisfied after its last re-handling goes (the Suyu model); the case closes flagged. */
+/**
+ * Where a case dissatisfied after its last re-handling goes (the Suyu model): the nearest office of function `target`
+ * at or above the case's place takes it up, and its `role` decides by `deadline` whether the unit is responsible; the
+ * case closes, flagged `accountability`, with the decision on the record.
+ */
 export interface AccountabilityPolicy {
-  /** Slug of the body that takes it up, e.g. `discipline-office` (纪检监察). */
+  /** Function slug of the office that takes it up, e.g. `discipline-office` (纪委监委); the org tree must have one. */
   readonly target: string;
+  /** Time the body has to decide (e.g. `10WD`); past it the case is overdue and the body is told. */
+  readonly deadline: DurationText;
+  /** The role that acts for the body; default `handler`. */
+  readonly role?: RungRole;
 }
 
 /** The lifecycle section: everything the case state machine reads, and the policies around it. */
@@ -350,6 +386,15 @@ export interface ProcessDefinition {
 }
 
 /**
+ * The accountability step as the lifecycle enacts it. A document stored before the step had a deadline (absent) has
+ * none: its cases close flagged at once, as they did.
+ */
+function accountabilityRulesOf(lifecycle: LifecyclePolicy): Pick<LifecycleRules, 'accountability'> {
+  const { target, deadline, role } = lifecycle.accountability;
+  return deadline === undefined ? {} : { accountability: { target, deadline, role: role ?? 'handler' } };
+}
+
+/**
  * The rungs of a valid ladder in climbing order, first to final. On an invalid ladder (see `validateDefinition`) it
  * returns the chain from the first rung nothing leads to, as far as it goes without repeating a rung.
  */
@@ -411,8 +456,13 @@ export function toLifecycleRules(definition: ProcessDefinition): LifecycleRules 
     command: definition.dispatch.command,
     dispatch: { localityLevel: definition.dispatch.localityLevel, copyToDistrict: definition.dispatch.copyToDistrict },
     reminderFraction: lifecycle.reminderFraction,
-    callback: { window: lifecycle.callback.window, maxAttempts: lifecycle.callback.maxAttempts },
+    callback: {
+      window: lifecycle.callback.window,
+      maxAttempts: lifecycle.callback.maxAttempts,
+      ...(lifecycle.callback.audit ? { audit: { ...lifecycle.callback.audit } } : {}),
+    },
     rehandle: { duration: lifecycle.rehandle.duration, maxCount: lifecycle.rehandle.maxCount },
+    ...accountabilityRulesOf(lifecycle),
     whistle: toWhistleRules(whistle),
     supervision: { reminderAfter: lifecycle.supervision.reminderAfter, raiseAfter: lifecycle.supervision.raiseAfter },
   };

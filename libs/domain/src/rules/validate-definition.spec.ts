@@ -326,9 +326,40 @@ describe('validateDefinition', () => {
       [{ path: '/lifecycle/suspension/reasons', rule: 'suspension-reasons' }],
     ],
     [
-      'accountability taken up by a body the lifecycle never sends a case to',
-      (doc) => (doc.lifecycle.accountability = { target: 'mayor-office' }),
+      'accountability taken up by an office the org tree does not have',
+      (doc) => (doc.lifecycle.accountability = { target: 'mayor-office', deadline: '10WD' }),
       [{ path: '/lifecycle/accountability/target', rule: 'accountability-target' }],
+    ],
+    [
+      'accountability without a deadline for the office to decide',
+      (doc) => (doc.lifecycle.accountability = { target: 'discipline-office' } as never),
+      [{ path: '/lifecycle/accountability/deadline', rule: 'required' }],
+    ],
+    [
+      'an audit call-back share of 0',
+      (doc) =>
+        (doc.lifecycle.callback.audit = {
+          fraction: 0,
+          sampling: 'case-number-hash',
+          deadline: '5WD',
+          flagEffect: 'audit-answer',
+        }),
+      [{ path: '/lifecycle/callback/audit/fraction', rule: 'exclusive-minimum' }],
+    ],
+    [
+      'an audit call-back with a sampling or flag effect nothing carries out',
+      (doc) =>
+        (doc.lifecycle.callback.audit = {
+          fraction: 0.1,
+          sampling: 'random' as never,
+          deadline: '5 days',
+          flagEffect: 'deduct-points' as never,
+        }),
+      [
+        { path: '/lifecycle/callback/audit/sampling', rule: 'enum' },
+        { path: '/lifecycle/callback/audit/deadline', rule: 'duration' },
+        { path: '/lifecycle/callback/audit/flagEffect', rule: 'enum' },
+      ],
     ],
   ])('should reject %s', (_title, change, expected) => {
     const doc = copyOf();

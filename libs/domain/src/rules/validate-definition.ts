@@ -9,9 +9,6 @@ import { checkSchema, DefinitionError, pointer } from './schema-check';
 
 export type { DefinitionError } from './schema-check';
 
-/** The one body accountability goes to (DESIGN.md §3): a definition naming another is refused. */
-const ACCOUNTABILITY_TARGET = 'discipline-office';
-
 /** What a definition is validated against. */
 export interface DefinitionContext {
   /** The org tree its units must exist in. */
@@ -42,7 +39,7 @@ export type DefinitionValidation =
  *   answered by its street, a veto or a double assessment needs ratings;
  * - repeat thresholds rise; score weights sum to 100; a double-assessment weight needs the double assessment, a
  *   veto needs that weight; the intake exclusions (`inadmissible`, `answered-at-intake`) are listed; a suspension
- *   allowed needs reasons.
+ *   allowed needs reasons; the org tree has an office of the accountability `target`.
  *
  * Semantic checks skip values the schema already refused, so one mistake gives one error. Errors come in that order:
  * schema errors in document order, then semantic ones by section. Pure: no I/O.
@@ -249,13 +246,13 @@ class SemanticCheck {
         'suspension is allowed (maxCount is not 0) but no reason is listed',
       );
     }
-    // The lifecycle sends a case dissatisfied after its last re-handling to the discipline office, and nowhere else.
+    // A case dissatisfied after its last re-handling goes to the office of this function: the tree must have one.
     const target = field(field(lifecycle, 'accountability'), 'target');
-    if (typeof target === 'string' && target !== ACCOUNTABILITY_TARGET) {
+    if (typeof target === 'string' && !this.context.tree.units.some((unit) => officeFunction(unit) === target)) {
       this.fail(
         '/lifecycle/accountability/target',
         'accountability-target',
-        `only '${ACCOUNTABILITY_TARGET}' takes up accountability today, not '${target}'`,
+        `the org tree has no office of function '${target}' to take up accountability`,
       );
     }
     this.ladder(list(field(field(lifecycle, 'ladder'), 'rungs')));

@@ -8,7 +8,8 @@ import { PresetCity } from './preset-city';
  * reminders at 80 %; supervision the working day after expiry, then a level every 5 working days; whistle grades
  * blue 1WD / yellow 4WH / red 30 minutes, whistled by a street/township or a community/village, at most 6
  * departments, rated by the whistler (double assessment); call-back within 2 working days in 3 attempts, one
- * re-handling of 5 working days, then accountability; duplicates within 250 m or the same grid; scores weighted
+ * re-handling of 5 working days, then the discipline office decides on accountability within 10 working days
+ * (our figure); duplicates within 250 m or the same grid; scores weighted
  * 30 / 35 / 35, ranked from 10 rated cases, bottom 10 published. Its lifecycle rules equal
  * `BEIJING_LIFECYCLE_RULES`.
  */
@@ -65,7 +66,8 @@ export function beijingPreset(city: PresetCity): ProcessDefinition {
       supervision: { reminderAfter: '1WD', raiseAfter: '5WD' },
       callback: { window: '2WD', maxAttempts: 3 },
       rehandle: { duration: '5WD', maxCount: 1 },
-      accountability: { target: 'discipline-office' },
+      // Our figure: the discipline office's handler decides on responsibility within 10 working days.
+      accountability: { target: 'discipline-office', deadline: '10WD', role: 'handler' },
     },
     whistle: {
       triggers: ['citizen-demand', 'key-work', 'joint-enforcement', 'emergency-response'],

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { bearer } from '../support/auth';
+import { noiseComplaintBody } from '../support/case-fixtures';
+import { eventually, insertTestUser, startTestStack, TestStack } from '../support/test-stack';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Suyu's accountability step over HTTP (issue 11): `suyu` published for 西山区, a case there that the citizen is
+ * dissatisfied with twice goes to the discipline office (示范市纪委监委, found by function above the case's place),
+ * which is told, finds the decision task in its inbox and decides through it; the case closes with the decision on
+ * the record. On a database of its own: the version published here would otherwise reach other files' cases.
+ */
+describe("suyu's accountability step through the API", () => {
+  const suffix = randomUUID().slice(0, 6);
+  const USERS = {
+    designer: 'designer',
+    operator: 'operator',
+    street: `handler.s-yinxing-${suffix}`,
+    office: `handler.o-discipline-office-${suffix}`,
+  };
+  type User = keyof typeof USERS;
+  let stack: TestStack<User>;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      label: 'it-accountability',
+      scratch: true,
+      seed: true,
+      prepare: async (db) => {
+        await insertTestUser(db, { username: USERS.street, role: 'handler', unitId: 's-yinxing' });
+        await insertTestUser(db, { username: USERS.office, role: 'handler', unitId: 'o-discipline-office' });
+      },
+      users: USERS,
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const http = () => stack.http();
+  const as = (user: User) => bearer(stack.tokens[user]);
+  const caseOf = async (caseNo: string): Promise<Json> =>
+    (await http().get(`/api/v1/cases/${caseNo}`).set(as('operator')).expect(200)).body.case as Json;
+  const act = (caseNo: string, action: string, user: User, body: Json = {}) =>
+    http().post(`/api/v1/cases/${caseNo}/${action}`).set(as(user)).send(body);
+
+  async function publishSuyu(): Promise<string> {
+    const draft = await http()
+      .post('/api/v1/rules/drafts')
+      .set(as('designer'))
+      .send({ fromPreset: 'suyu', districtId: 'd-xishan' })
+      .expect(201);
+    expect(draft.body.validation).toMatchObject({ ok: true });
+    const version = await http()
+      .post(`/api/v1/rules/drafts/${draft.body.id}/publish`)
+      .set(as('designer'))
+      .send({ reason: '宿豫民意访评试点', scope: { cityId: 'city-demo', districtId: 'd-xishan' } })
+      .expect(201);
+    return version.body.label as string;
+  }
+
+  async function replyAndCallBack(caseNo: string, satisfaction: string): Promise<void> {
+    await act(caseNo, 'reply', 'street', { result: 'solved', summary: '已约谈施工方，夜间停工' }).expect(200);
+    await act(caseNo, 'review', 'operator', { accepted: true }).expect(200);
+    await act(caseNo, 'callback', 'operator', { reached: true, solved: false, satisfaction }).expect(200);
+  }
+
+  it('should send a case dissatisfied twice to the discipline office, whose handler decides from the inbox', async () => {
+    const label = await publishSuyu();
+    const created = await http()
+      .post('/api/v1/cases')
+      .send(
+        noiseComplaintBody({
+          description: '夜间施工噪声扰民',
+          address: `示范市西山区银杏路${randomUUID().slice(0, 8)}号`,
+          place: { communityId: 'c-songtao', streetId: 's-yinxing', districtId: 'd-xishan' },
+        }),
+      )
+      .expect(201);
+    const caseNo = created.body.caseNo as string;
+    await eventually(async () =>
+      expect(await caseOf(caseNo)).toMatchObject({ phase: 'awaiting-sign', rulesVersion: label }),
+    );
+    await act(caseNo, 'sign', 'street').expect(200);
+    await act(caseNo, 'contact', 'street', { note: '已电话联系' }).expect(200);
+    await replyAndCallBack(caseNo, 'dissatisfied');
+    await replyAndCallBack(caseNo, 'very-dissatisfied');
+
+    // Before the office: its handler alone may decide; the street may not decide on itself.
+    await eventually(async () =>
+      expect(await caseOf(caseNo)).toMatchObject({ phase: 'accountability', responsibleUnitId: 'o-discipline-office' }),
+    );
+    const refused = await act(caseNo, 'accountability-decision', 'street', { responsible: false, decision: '已尽职' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/o-discipline-office/);
+
+    // The office is told (an `escalated` notification at level `accountability`) and finds the task in its inbox.
+    await eventually(async () => {
+      const told = await stack.pg.query(
+        `SELECT kind, payload->>'level' AS level FROM outbox WHERE case_no = $1 AND unit_id = 'o-discipline-office'`,
+        [caseNo],
+      );
+      expect(told.rows).toEqual([{ kind: 'escalated', level: 'accountability' }]);
+    });
+    const task = await eventually(async () => {
+      const inbox = await http().get('/api/v1/tasks').set(as('office')).expect(200);
+      const found = (inbox.body.items as Json[]).find((item) => item.caseNo === caseNo);
+      expect(found).toMatchObject({
+        step: 'accountability-decision',
+        unitId: 'o-discipline-office',
+        candidateRole: 'handler',
+        actions: ['accountability-decision'],
+      });
+      expect(found?.dueAt).toEqual(expect.any(String));
+      return found as Json;
+    });
+
+    // A decision without its text is a 400 naming the field; the real one closes the case on the record.
+    const blank = await http()
+      .post(`/api/v1/tasks/${task.id}/actions/accountability-decision`)
+      .set(as('office'))
+      .send({ responsible: true })
+      .expect(400);
+    expect(new Set((blank.body.details as Json[]).map((detail) => detail.field))).toEqual(new Set(['decision']));
+    const decision = '承办街道两次办理均未解决夜间施工噪声，责任成立，约谈街道负责人';
+    const decided = await http()
+      .post(`/api/v1/tasks/${task.id}/actions/accountability-decision`)
+      .set(as('office'))
+      .send({ responsible: true, decision })
+      .expect(200);
+    expect(decided.body.lifecycle).toMatchObject({
+      phase: 'closed',
+      outcome: 'accountability',
+      accountability: { unitId: 'o-discipline-office', decision: { responsible: true, decision } },
+    });
+    await eventually(async () =>
+      expect(await caseOf(caseNo)).toMatchObject({ phase: 'closed', outcome: 'accountability' }),
+    );
+    const events = await stack.pg.query(
+      `SELECT type, detail, actor->>'unitId' AS unit FROM case_events WHERE case_no = $1 AND stream = 'case'
+        AND type IN ('accountability-escalated', 'accountability-decided', 'closed') ORDER BY seq`,
+      [caseNo],
+    );
+    expect(events.rows).toEqual([
+      expect.objectContaining({
+        type: 'accountability-escalated',
+        detail: { to: 'discipline-office', unitId: 's-yinxing', accountabilityUnitId: 'o-discipline-office' },
+      }),
+      expect.objectContaining({
+        type: 'accountability-decided',
+        unit: 'o-discipline-office',
+        detail: { responsible: true, decision, unitId: 's-yinxing', accountabilityUnitId: 'o-discipline-office' },
+      }),
+      expect.objectContaining({ type: 'closed', detail: { outcome: 'accountability', flagged: true } }),
+    ]);
+    await eventually(async () => {
+      const inbox = await http().get('/api/v1/tasks').set(as('office')).expect(200);
+      expect((inbox.body.items as Json[]).filter((item) => item.caseNo === caseNo)).toEqual([]);
+    });
+  });
+});
