@@ -333,6 +333,10 @@ describe('authorization matrix', () => {
     call: () => ({ path: path() }),
   });
   const HANDLERS = (status: number, other = status) => ({ handler: status, otherHandler: other });
+  /** Every unit's scores: the centre (operators, auditors, admins) and designers. */
+  const SCORE_CENTRE = { operator: 200, auditor: 200, admin: 200, designer: 200 };
+  /** One unit's scores (湖滨's): the centre, and 湖滨's handlers; another unit's handler or coordinator gets 404. */
+  const HUBIN_SCORES = { ...SCORE_CENTRE, ...HANDLERS(200, 404), coordinator: 404 };
 
   const sharedOr = (fresh: Role, stage: 'awaiting-sign' | 'signed' | 'escalated') => async (role: Role) =>
     role === fresh ? freshCase(stage) : sharedCase;
@@ -782,10 +786,10 @@ describe('authorization matrix', () => {
         body: { month: scoreTrigger(role) ? spareMonths.shift()! : SCORED_MONTH },
       }),
     },
-    reading(SCORE_READERS, '/api/v1/scores/runs'),
-    reading(SCORE_READERS, '/api/v1/scores/:month', () => `/api/v1/scores/${SCORED_MONTH}`),
+    reading(SCORE_CENTRE, '/api/v1/scores/runs'),
+    reading(SCORE_CENTRE, '/api/v1/scores/:month', () => `/api/v1/scores/${SCORED_MONTH}`),
     reading(
-      SCORE_READERS,
+      HUBIN_SCORES,
       '/api/v1/scores/:month/units/:unitId/explain',
       () => `/api/v1/scores/${SCORED_MONTH}/units/s-hubin/explain`,
     ),
@@ -796,6 +800,17 @@ describe('authorization matrix', () => {
     reading(AUDITORS, '/api/v1/audit/cases.csv'),
     reading(AUDITORS, '/api/v1/audit/consistency'),
     // the city's areas for the console's map: those who read the scores
+    reading(
+      HUBIN_SCORES,
+      '/api/v1/scores/:month/units/:unitId/cases',
+      () => `/api/v1/scores/${SCORED_MONTH}/units/s-hubin/cases?figure=response`,
+    ),
+    // a unit's handlers and coordinators get their own departments' rows only (none here: still 200)
+    reading(
+      { ...SCORE_CENTRE, ...HANDLERS(200), coordinator: 200 },
+      '/api/v1/scores/years/:year/double-assessment',
+      () => '/api/v1/scores/years/2021/double-assessment',
+    ),
     reading(SCORE_READERS, '/api/v1/org/map'),
     // the city import (admin): a dry run of files with no root, refused after the role check, so nothing changes
     {

@@ -82,9 +82,13 @@ describe('monthlyScores (time-skipping)', () => {
     status: 'completed',
     cases: 41,
     units: 7,
+    definitions: [
+      { scope: 'city', definition: 'beijing@1' },
+      { scope: 'd-xishan', definition: 'suyu@1' },
+    ],
   });
 
-  it('should open, compute and return a run of the month asked for, under its own workflow id', async () => {
+  it('should open, compute and return a run of the month asked for, with the definition version of each scope', async () => {
     const { result, calls } = await run(
       { month: '2026-10', trigger: 'on-demand', requestedBy: 'u-auditor' },
       completed,
@@ -95,6 +99,11 @@ describe('monthlyScores (time-skipping)', () => {
     ]);
     expect(calls.computed).toEqual(['run-1']);
     expect(result).toMatchObject({ runId: 'run-1', status: 'completed', cases: 41 });
+    // The run says which published versions it scored with: the city's, and each district's own.
+    expect(result?.definitions).toEqual([
+      { scope: 'city', definition: 'beijing@1' },
+      { scope: 'd-xishan', definition: 'suyu@1' },
+    ]);
   });
 
   it('should score the month before the workflow started when no month is given (the schedule)', async () => {
