@@ -36,6 +36,14 @@ describe('membership', () => {
     expect(membershipProblem(DEMO_CITY, role, unitId)).toMatch(message);
   });
 
+  it.each([
+    ['a grid worker', 'g-xiyuan-1'],
+    ["a village's governance centre", 'o-liuhe-governance'],
+    ["a village's volunteer mediation group", 'vg-liuhe-mediation'],
+  ])('should accept a handler at %s', (_title, unitId) => {
+    expect(membershipProblem(DEMO_CITY, 'handler', unitId)).toBeUndefined();
+  });
+
   it('should give the actor the kind of its unit', () => {
     expect(actorOf(DEMO_CITY, 'u', 'handler', 'c-xiyuan')).toEqual({
       userId: 'u',

@@ -1,5 +1,5 @@
 import { DEMO_CITY } from './demo-city';
-import { ancestorsOf, buildOrgTree, childrenOf, committeeFor, findUnit, getUnit, officeFor } from './org-tree';
+import { ancestorsOf, bodyFor, buildOrgTree, childrenOf, committeeFor, findUnit, getUnit, officeFor } from './org-tree';
 import { CommitteeLevel, OrgError, OrgUnit } from './org.types';
 
 /** A minimal valid tree: city → district → street → community → grid, with committees and a department. */
@@ -345,6 +345,52 @@ describe('officeFor', () => {
   it('should say which function and unit found no office', () => {
     expect(() => officeFor(county, 'v-y', 'discipline-office')).toThrow(
       "no discipline-office office at or above org unit 'v-y' (village)",
+    );
+  });
+});
+
+describe('village bodies: offices and volunteer groups found by function (bodyFor)', () => {
+  /** The county with a village governance centre and a village volunteer group, and a township-level group. */
+  const villageBodies = (): OrgUnit[] => [
+    ...countyTree(),
+    { id: 'o-y-governance', kind: 'office', name: '乙村综治中心', parentId: 'v-y', function: 'governance-centre' },
+    { id: 'vg-y-mediation', kind: 'volunteer-group', name: '乙村志愿调解队', parentId: 'v-y', function: 'mediation' },
+    { id: 'vg-t-y-patrol', kind: 'volunteer-group', name: '乙镇志愿巡逻队', parentId: 't-y', function: 'patrol' },
+  ];
+  const tree = buildOrgTree(villageBodies());
+
+  it.each([
+    ["a grid: its village's own centre", 'g-y-1', 'governance-centre', 'o-y-governance'],
+    ["a grid: its village's own group", 'g-y-1', 'mediation', 'vg-y-mediation'],
+    ["a village without one: its township's group", 'v-y', 'patrol', 'vg-t-y-patrol'],
+    ['an office of the county, walking up', 'g-y-1', 'government-office', 'o-y-gov'],
+  ])('should find for %s', (_title, unitId, fn, expected) => {
+    expect(bodyFor(tree, unitId, fn).id).toBe(expected);
+  });
+
+  it('should refuse a function no office or group at or above the place has', () => {
+    expect(() => bodyFor(tree, 't-y', 'mediation')).toThrow(expect.objectContaining({ code: 'no-office' }));
+  });
+
+  it.each<[string, OrgUnit, string]>([
+    [
+      'a volunteer group under the county',
+      { id: 'vg-x', kind: 'volunteer-group', name: '某队', parentId: 'county-y', function: 'patrol' },
+      "unit 'vg-x' (volunteer-group) cannot be under 'county-y' (county)",
+    ],
+    [
+      'a volunteer group without a function',
+      { id: 'vg-x', kind: 'volunteer-group', name: '某队', parentId: 'v-y' },
+      "volunteer-group 'vg-x' needs a function slug",
+    ],
+    [
+      'an office under a grid',
+      { id: 'o-x', kind: 'office', name: '某中心', parentId: 'g-y-1', function: 'governance-centre' },
+      "unit 'o-x' (office) cannot be under 'g-y-1' (grid)",
+    ],
+  ])('should reject %s', (_title, unit, expected) => {
+    expect(() => buildOrgTree([...villageBodies(), unit])).toThrow(
+      expect.objectContaining({ problems: expect.arrayContaining([expect.stringContaining(expected)]) }),
     );
   });
 });
