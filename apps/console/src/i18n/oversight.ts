@@ -1,7 +1,14 @@
 /** The oversight pages' texts, zh-CN and English (merged under the `oversight` key of each language). */
 export const oversightZhCN = {
   notForRole: '您的角色不能打开此页面。',
-  nav: { cases: '案件检索', watch: '超期督办', integrity: '日志校验', scores: '三率排名', hotspots: '热点地图' },
+  nav: {
+    group: '督查考核',
+    cases: '案件检索',
+    watch: '超期督办',
+    integrity: '日志校验',
+    scores: '三率排名',
+    hotspots: '热点地图',
+  },
   status: { registered: '已登记', open: '办理中', closed: '已办结' },
   cases: {
     title: '案件检索（督查）',
@@ -83,6 +90,18 @@ export const oversightZhCN = {
     'activity-timed-out': '活动超时',
     'workflow-task-failed': '工作流任务失败',
     'workflow-terminated': '工作流被终止',
+    'deadline-set': '设定时限',
+    'repeat-contact': '重复来电',
+    'extension-requested': '申请延期',
+    'extension-approved': '同意延期',
+    'extension-refused': '不同意延期',
+    reported: '报到',
+    'workflow-started': '工作流启动',
+    'workflow-completed': '工作流结束',
+    'workflow-failed': '工作流失败',
+    'workflow-continued-as-new': '工作流续新',
+    'child-completed': '子流程结束',
+    'child-failed': '子流程失败',
   },
   verify: {
     ok: '审计日志完整：已校验 {{count}} 条，哈希链无断裂。',
@@ -145,7 +164,7 @@ export const oversightZhCN = {
     eligible: '参与排名',
     tooFew: '样本不足',
     figures: { response: '响应率', resolution: '解决率', satisfaction: '满意率', score: '综合得分', cases: '工单数' },
-    drillLabel: '{{unit}} 的{{figure}}：查看工单',
+    drillLabel: '{{value}}：{{unit}} 的{{figure}}，查看背后的工单',
     drillTitle: '{{unit}} · {{month}}',
     lists: {
       cases: '本月全部工单',
@@ -197,6 +216,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const oversightEn: Shape<typeof oversightZhCN> = {
   notForRole: 'Your role cannot open this page.',
   nav: {
+    group: 'Oversight',
     cases: 'Case search',
     watch: 'Overdue & supervised',
     integrity: 'Log check',
@@ -285,6 +305,18 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
     'activity-timed-out': 'Activity timed out',
     'workflow-task-failed': 'Workflow task failed',
     'workflow-terminated': 'Workflow terminated',
+    'deadline-set': 'Deadline set',
+    'repeat-contact': 'Repeat contact',
+    'extension-requested': 'Extension requested',
+    'extension-approved': 'Extension approved',
+    'extension-refused': 'Extension refused',
+    reported: 'Reported in',
+    'workflow-started': 'Workflow started',
+    'workflow-completed': 'Workflow completed',
+    'workflow-failed': 'Workflow failed',
+    'workflow-continued-as-new': 'Workflow continued as new',
+    'child-completed': 'Child workflow completed',
+    'child-failed': 'Child workflow failed',
   },
   verify: {
     ok: 'The audit log is intact: {{count}} entries checked, no break in the hash chains.',
@@ -359,7 +391,7 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
       score: 'Composite score',
       cases: 'Cases',
     },
-    drillLabel: '{{figure}} of {{unit}}: show the cases',
+    drillLabel: '{{value}}: {{figure}} of {{unit}}, show the cases behind it',
     drillTitle: '{{unit}} · {{month}}',
     lists: {
       cases: 'Every case of the month',

@@ -12,9 +12,9 @@ export function TrendChart({ months, series, title }: { months: string[]; series
   return (
     <figure style={{ margin: 0 }}>
       <svg
-        viewBox={`0 0 ${WIDTH + LEFT + 16} ${HEIGHT + BOTTOM + 12}`}
+        viewBox={`0 0 ${WIDTH + LEFT + 32} ${HEIGHT + BOTTOM + 12}`}
         width="100%"
-        style={{ maxWidth: WIDTH + LEFT + 16 }}
+        style={{ maxWidth: WIDTH + LEFT + 32 }}
         role="img"
         aria-label={title}
         data-testid="trend-chart"

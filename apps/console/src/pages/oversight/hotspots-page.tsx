@@ -129,26 +129,29 @@ export function HotspotsPage({ user }: { user: Me }) {
         </Col>
       </Row>
       <Card title={t('oversight.hotspots.candidatesTitle')}>
-        <List
-          dataSource={scores.data?.candidates ?? []}
-          locale={{ emptyText: t('oversight.hotspots.noCandidates') }}
-          renderItem={(candidate, index) => (
-            <List.Item>
-              <List.Item.Meta
-                title={
-                  <Space>
-                    <Tag color="red">{index + 1}</Tag>
-                    {candidate.category}
-                    <span>
-                      {t('oversight.hotspots.candidateCases', { cases: candidate.cases, growth: candidate.growth })}
-                    </span>
-                  </Space>
-                }
-                description={`${candidate.reason} · ${t('oversight.hotspots.areas')}: ${candidate.areas.join('、')}`}
-              />
-            </List.Item>
-          )}
-        />
+        {scores.data?.candidates.length ? (
+          <List
+            dataSource={scores.data?.candidates ?? []}
+            renderItem={(candidate, index) => (
+              <List.Item>
+                <List.Item.Meta
+                  title={
+                    <Space>
+                      <Tag color="red">{index + 1}</Tag>
+                      {candidate.category}
+                      <span>
+                        {t('oversight.hotspots.candidateCases', { cases: candidate.cases, growth: candidate.growth })}
+                      </span>
+                    </Space>
+                  }
+                  description={`${candidate.reason} · ${t('oversight.hotspots.areas')}: ${candidate.areas.join('、')}`}
+                />
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Typography.Paragraph>{t('oversight.hotspots.noCandidates')}</Typography.Paragraph>
+        )}
       </Card>
     </Space>
   );

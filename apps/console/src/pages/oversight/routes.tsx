@@ -70,7 +70,7 @@ function NotForRole() {
   return <Alert type="info" showIcon title={t('oversight.notForRole')} />;
 }
 
-/** The auditor and leader pages' menu entries for this user. */
+/** The auditor and leader pages' menu entries for this user: one submenu (the header keeps room for the others). */
 export function oversightNav(user: Me, t: TFunction) {
   const item = (path: string, key: string) => ({
     key: path,
@@ -82,5 +82,6 @@ export function oversightNav(user: Me, t: TFunction) {
   const leaders = mayReadScores(user)
     ? [item('/oversight/scores', 'scores'), item('/oversight/hotspots', 'hotspots')]
     : [];
-  return [...audit, ...leaders];
+  const children = [...audit, ...leaders];
+  return children.length ? [{ key: 'oversight', label: t('oversight.nav.group'), children }] : [];
 }

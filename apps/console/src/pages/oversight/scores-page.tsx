@@ -79,7 +79,11 @@ export function ScoresPage({ user }: { user: Me }) {
       size="small"
       style={{ padding: 0 }}
       onClick={() => setDrill({ unitId: row.unitId, figure: name })}
-      aria-label={t('oversight.scores.drillLabel', { unit: row.label, figure: t(`oversight.scores.figures.${name}`) })}
+      aria-label={t('oversight.scores.drillLabel', {
+        value: text,
+        unit: row.label,
+        figure: t(`oversight.scores.figures.${name}`),
+      })}
       data-drill={`${row.unitId}:${name}`}
     >
       {text}

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { actionKey, storyOf, temporalEventLink, versionsOfCase } from './story';
+import { oversightEn, oversightZhCN } from '../../i18n/oversight';
+import { actionKey, NAMED_ACTIONS, storyOf, temporalEventLink, versionsIn, versionsOfCase } from './story';
 import type { AuditTimelineRow, CaseTimeline } from './views';
 
 /** A stand-in for i18next: the key and its interpolation values; action names fall back to the log's name. */
@@ -97,6 +98,17 @@ describe('a case timeline as a story', () => {
       rules: ['beijing@1', 'beijing@2'],
       calendars: ['cn-mainland v3'],
     });
+  });
+
+  it("should read a deadline entry's calendar named as <id>@<version>", () => {
+    const found = versionsIn({ kind: 'sign', calendar: 'cn-mainland+provisional-2027@4', duration: '1WD' });
+    expect([...found.calendars]).toEqual(['cn-mainland+provisional-2027 v4']);
+  });
+
+  it('should name every known action in both languages', () => {
+    for (const names of [oversightZhCN.actionNames, oversightEn.actionNames]) {
+      expect(NAMED_ACTIONS.filter((action) => !(actionKey(action) in names))).toEqual([]);
+    }
   });
 
   it('should make action names safe as translation keys', () => {

@@ -56,6 +56,18 @@ export const NAMED_ACTIONS = [
   'activity-timed-out',
   'workflow-task-failed',
   'workflow-terminated',
+  'deadline-set',
+  'repeat-contact',
+  'extension-requested',
+  'extension-approved',
+  'extension-refused',
+  'reported',
+  'workflow-started',
+  'workflow-completed',
+  'workflow-failed',
+  'workflow-continued-as-new',
+  'child-completed',
+  'child-failed',
 ] as const;
 
 /** The key of an action in `oversight.actionNames` (dots and colons are i18next separators). */
@@ -65,7 +77,7 @@ export function actionKey(action: string): string {
 
 /**
  * Versions an audit entry states, anywhere in its before/after values: `rulesVersion` strings, and deadlines stamped
- * with `calendarId` + `calendarVersion`. Sorted, without repeats.
+ * with `calendarId` + `calendarVersion` (or `calendar: '<id>@<version>'`). Sorted, without repeats.
  */
 export function versionsIn(value: unknown, found = { rules: new Set<string>(), calendars: new Set<string>() }) {
   if (Array.isArray(value)) value.forEach((entry) => versionsIn(entry, found));
@@ -75,6 +87,9 @@ export function versionsIn(value: unknown, found = { rules: new Set<string>(), c
     if (typeof record.calendarId === 'string' && typeof record.calendarVersion === 'number') {
       found.calendars.add(`${record.calendarId} v${record.calendarVersion}`);
     }
+    // A deadline's audit entry names its calendar as `<calendarId>@<version>`.
+    const named = typeof record.calendar === 'string' ? /^(.+)@(\d+)$/.exec(record.calendar) : null;
+    if (named) found.calendars.add(`${named[1]} v${named[2]}`);
     for (const [key, entry] of Object.entries(record)) if (key !== 'rulesVersion') versionsIn(entry, found);
   }
   return found;
