@@ -147,10 +147,12 @@ const CASE_FACTS_SQL = `${MONTH_CASES}
         FROM case_events e
        WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.seq > ld.seq
          AND e.type IN ('signed', 'contacted', 'deadline-set')) r ON ld.seq IS NOT NULL
-    -- Only the final call-back that reached the citizen counts.
+    -- Only the final call-back that reached the citizen counts; an audit call-back that contradicted the unit, where
+    -- the definition's flagEffect is audit-answer (audit-flagged with what to count, 'scored'), counts instead.
     LEFT JOIN LATERAL (
-      SELECT e.at, e.detail FROM case_events e
-       WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.type = 'called-back'
+      SELECT e.at, COALESCE(e.detail->'scored', e.detail) AS detail FROM case_events e
+       WHERE e.case_no = c.case_no AND e.stream = 'case'
+         AND (e.type = 'called-back' OR (e.type = 'audit-flagged' AND e.detail->'scored' IS NOT NULL))
        ORDER BY e.seq DESC LIMIT 1) cb ON true
     LEFT JOIN LATERAL (
       SELECT jsonb_agg(jsonb_build_object('stream', e.stream, 'departmentId', e.detail->>'departmentId',
