@@ -74,7 +74,7 @@ export function LadderDiagram({ definition, title, testId }: { definition: unkno
   return (
     <figure style={{ margin: 0 }} data-testid={testId}>
       <figcaption style={{ fontWeight: 600, marginBottom: 4 }}>{title}</figcaption>
-      <div style={{ overflowX: 'auto', border: '1px solid #eee', borderRadius: 8, background: '#fffdfb' }}>
+      <div tabIndex={0} style={{ overflowX: 'auto', border: '1px solid #eee', borderRadius: 8, background: '#fffdfb' }}>
         <svg
           role="img"
           aria-label={`${title}: ${description}`}

@@ -278,26 +278,27 @@ function ListView({
                 {itemTitle(item, index)}
               </Typography.Text>
             ),
-            extra: context.readOnly ? undefined : (
-              <Button
-                size="small"
-                type="text"
-                aria-label={t('designer.editor.removeItem', { item: itemTitle(item, index) })}
-                icon={<DeleteOutlined />}
-                onClick={(event) => {
-                  event.stopPropagation();
-                  context.onChange(path, undefined);
-                }}
-              />
+            children: (
+              <>
+                {child.widget === 'object' ? (
+                  fieldsOf(child.schema, context.root, path).map((grandchild) => (
+                    <FieldView key={grandchild.path} field={grandchild} context={context} />
+                  ))
+                ) : (
+                  <FieldView field={child} context={context} />
+                )}
+                {!context.readOnly && (
+                  <Button
+                    size="small"
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() => context.onChange(path, undefined)}
+                  >
+                    {t('designer.editor.removeItem', { item: itemTitle(item, index) })}
+                  </Button>
+                )}
+              </>
             ),
-            children:
-              child.widget === 'object' ? (
-                fieldsOf(child.schema, context.root, path).map((grandchild) => (
-                  <FieldView key={grandchild.path} field={grandchild} context={context} />
-                ))
-              ) : (
-                <FieldView field={child} context={context} />
-              ),
           };
         })}
       />

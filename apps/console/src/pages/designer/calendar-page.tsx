@@ -293,7 +293,9 @@ export function CalendarPage() {
               rowKey="date"
               dataSource={current.data?.localDays ?? []}
               pagination={false}
-              locale={{ emptyText: t('designer.calendar.noLocal') }}
+              locale={{
+                emptyText: <Typography.Text type="secondary">{t('designer.calendar.noLocal')}</Typography.Text>,
+              }}
               columns={[
                 { title: t('designer.calendar.date'), dataIndex: 'date' },
                 {

@@ -55,7 +55,7 @@ export function DiffPanel({
       (await api.GET('/api/v1/rules/diff', { params: { query: { from: against!, to: `draft:${draftId}` } } }))
         .data as unknown as DiffView,
   });
-  const kindColour = { added: 'green', removed: 'red', changed: 'blue' } as const;
+  const kindColour = { added: '#1b6b2f', removed: '#b3261e', changed: '#0b57d0' } as const;
   return (
     <div>
       <Form layout="inline" component="div" style={{ marginBottom: 16 }}>

@@ -123,9 +123,9 @@ export function DraftPage() {
           <Typography.Title level={2} style={{ margin: 0 }}>
             {draft.data.name}
           </Typography.Title>
-          <Tag color="gold">{t('designer.status.draft')}</Tag>
+          <Tag color="#7a4f00">{t('designer.status.draft')}</Tag>
           {draft.data.basedOn && <Tag>{t('designer.rules.basedOn', { source: draft.data.basedOn })}</Tag>}
-          {dirty && <Tag color="orange">{t('designer.editor.unsaved')}</Tag>}
+          {dirty && <Tag color="#8a3b00">{t('designer.editor.unsaved')}</Tag>}
         </Space>
         <Button type="primary" onClick={() => void save()} loading={saving} disabled={!dirty} data-testid="save-draft">
           {t('designer.editor.save')}

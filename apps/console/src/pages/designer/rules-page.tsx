@@ -92,7 +92,7 @@ export function RulesPage() {
     }
   };
 
-  const statusColour = { draft: 'gold', published: 'green', archived: 'default' } as const;
+  const statusColour = { draft: '#7a4f00', published: '#1b6b2f', archived: 'default' } as const;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>

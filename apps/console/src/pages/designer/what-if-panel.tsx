@@ -117,7 +117,7 @@ export function WhatIfPanel({ draftId, beforeRun }: { draftId: string; beforeRun
       )}
       {job && (
         <div>
-          <Typography.Text>
+          <Typography.Text data-testid="what-if-status">
             {t(`designer.whatIf.status.${job.status}`)} · {job.progress.done}/{job.progress.total ?? '…'}
           </Typography.Text>
           <Progress
@@ -177,7 +177,7 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
         rowKey="caseNo"
         size="small"
         dataSource={report.cases}
-        locale={{ emptyText: t('designer.whatIf.noCaseDiffers') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('designer.whatIf.noCaseDiffers')}</Typography.Text> }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         columns={[
           { title: t('designer.whatIf.caseNo'), dataIndex: 'caseNo' },
@@ -202,7 +202,7 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
             title: t('designer.whatIf.escalation'),
             render: (_, row) =>
               row.escalation ? (
-                <Tag color={row.escalation.verdict === 'later' ? 'blue' : 'red'}>
+                <Tag color={row.escalation.verdict === 'later' ? '#0b57d0' : '#b3261e'}>
                   {row.escalation.stage}: {t(`designer.whatIf.verdict.${row.escalation.verdict}`)}{' '}
                   {shift(row.escalation.byMs, t)}
                 </Tag>
