@@ -212,3 +212,48 @@ describe('evaluateRoute', () => {
     expect(thrown).toMatchObject({ code });
   });
 });
+
+describe('evaluateRoute: bodies named by function (function:<slug>)', () => {
+  const category = {
+    ...DEMO_CATALOGUE.categories[0],
+    id: 'village-x',
+    kinds: ['help' as const],
+    handler: 'function:governance-centre',
+    coUnits: ['function:volunteer-mediation'],
+  };
+  const catalogue: RoutingCatalogue = { ...DEMO_CATALOGUE, categories: [category] };
+
+  it("should give the lead to the place's own body of that function, with no district copy, and its group", () => {
+    const decision = evaluateRoute(catalogue, DEMO_CITY, {
+      category: 'village-x',
+      kind: 'help',
+      place: { gridId: 'g-nangou-1' },
+    });
+    expect(decision).toMatchObject({
+      mode: 'body-by-function',
+      leadUnitId: 'o-nangou-governance',
+      coUnitIds: ['vg-nangou-mediation'],
+      copyUnitIds: [],
+    });
+    expect(decision.reasons).toContain(
+      'category village-x is led by the function:governance-centre of the place: o-nangou-governance (南沟村综治中心)',
+    );
+  });
+
+  it('should drop a co-unit by function when the case has no place, as a locality co-unit is dropped', () => {
+    const led: RoutingCatalogue = { ...catalogue, categories: [{ ...category, handler: 'dept-civil-affairs' }] };
+    const decision = evaluateRoute(led, DEMO_CITY, { category: 'village-x', kind: 'help' });
+    expect(decision).toMatchObject({ leadUnitId: 'dept-civil-affairs', coUnitIds: [] });
+  });
+
+  it.each<[string, RouteFacts, string]>([
+    ['a lead by function without a place', { category: 'village-x', kind: 'help' }, 'place-required'],
+    [
+      'a place with no such body at or above it',
+      { category: 'village-x', kind: 'help', place: { communityId: 'c-xiyuan' } },
+      'no-office',
+    ],
+  ])('should refuse %s', (_title, facts, code) => {
+    expect(() => evaluateRoute(catalogue, DEMO_CITY, facts)).toThrow(expect.objectContaining({ code }));
+  });
+});
