@@ -19,6 +19,7 @@ import { Open311Module } from './open311/open311.module';
 import type { NotificationOptions } from './notifications/notification.settings';
 import { RulesModule } from './rules/rules.module';
 import { ScoresModule } from './scores/scores.module';
+import { GovernanceModule } from './governance/governance.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TemporalModule } from './temporal/temporal.module';
 
@@ -56,6 +57,7 @@ export class AppModule {
         TasksModule,
         RulesModule,
         ScoresModule,
+        GovernanceModule,
         AuditModule,
         OrgModule,
         IncidentsModule,
