@@ -537,7 +537,7 @@ describe('authorization matrix', () => {
       decision: '经核查，承办单位已尽职',
     }),
     // No whistle round exists on the shared case: the handlers get past the guard to a 404.
-    ...(['report', 'result', 'ratings'] as const).map(
+    ...(['report', 'result', 'confirm', 'ratings'] as const).map(
       (step): Endpoint => ({
         method: 'POST',
         route: `/api/v1/cases/:caseNo/whistle-rounds/:round/${step}`,
@@ -547,6 +547,7 @@ describe('authorization matrix', () => {
           body: {
             report: { note: '已到场' },
             result: { summary: '已处理' },
+            confirm: { departmentId: 'dept-housing', done: true },
             ratings: { departmentId: 'dept-housing', score: 4 },
           }[step],
         }),

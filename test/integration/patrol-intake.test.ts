@@ -120,7 +120,7 @@ describe('nanjing: patrol findings filed by grid workers', () => {
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'channel', rule: 'patrol-channel' })]);
   });
 
-  it('should start a rapid joint action of several departments under the district command centre', async () => {
+  it('should start a joint action of several departments under the district command centre', async () => {
     const created = await http()
       .post('/api/v1/cases')
       .set(as('gridWorker'))
@@ -145,15 +145,5 @@ describe('nanjing: patrol findings filed by grid workers', () => {
       );
       expect(tasks.rows.map((row: { unit_id: string }) => row.unit_id)).toEqual([...coUnits].sort());
     });
-
-    // A rapid whistle for the patrol finding brings the departments to the spot within the hour.
-    const whistled = await http()
-      .post(`/api/v1/cases/${caseNo}/whistle`)
-      .set(as('street'))
-      .send({ departmentIds: coUnits.slice(0, 2), grade: 'rapid', trigger: 'patrol-finding', reason: '多部门联合处置' })
-      .expect(200);
-    expect(whistled.body.lifecycle.whistleRounds).toMatchObject([
-      { round: 1, grade: 'rapid', departmentIds: coUnits.slice(0, 2), status: 'open' },
-    ]);
   });
 });

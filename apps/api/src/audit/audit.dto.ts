@@ -112,6 +112,14 @@ export class ConsistencyQueryDto {
   recentHours?: number;
 }
 
+/** One whistle round of a case as the audit search lists it; trigger and type are null where the rules read none. */
+export interface AuditWhistle {
+  round: number;
+  grade: string;
+  trigger: string | null;
+  whistleType: string | null;
+}
+
 /** One case in a search answer: operational facts only, never the citizen's name, phone, address or description. */
 export interface AuditCaseRow {
   caseNo: string;
@@ -136,6 +144,8 @@ export interface AuditCaseRow {
   overdue: boolean;
   /** Deadlines the case has ever run past (from its `overdue` events): sign, contact, handle, escalation, callback. */
   overdueDeadlines: string[];
+  /** The case's whistle rounds in order, each with its grade, trigger and type (from its `whistled` events). */
+  whistles: AuditWhistle[];
   priority: string;
   repeatCount: number;
   rulesVersion: string;

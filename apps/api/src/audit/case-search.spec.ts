@@ -50,7 +50,12 @@ describe('case search filters', () => {
 
 describe('the lifecycle CSV', () => {
   it('should flag each deadline the case ever ran past', () => {
-    const row = { caseNo: '20261123000001', overdue: false, overdueDeadlines: ['handle', 'sign'] } as AuditCaseRow;
+    const row = {
+      caseNo: '20261123000001',
+      overdue: false,
+      overdueDeadlines: ['handle', 'sign'],
+      whistles: [],
+    } as unknown as AuditCaseRow;
     const cells = Object.fromEntries(LIFECYCLE_CSV_COLUMNS.map((column, i) => [column, lifecycleCsvCells(row)[i]]));
     expect(cells).toMatchObject({
       case_no: '20261123000001',
@@ -60,6 +65,23 @@ describe('the lifecycle CSV', () => {
       handle_overdue: true,
       escalation_overdue: false,
       callback_overdue: false,
+    });
+  });
+
+  it("should list each whistle round's grade, trigger and type in order, empty where the rules read none", () => {
+    const row = {
+      caseNo: '20261123000002',
+      overdueDeadlines: [],
+      whistles: [
+        { round: 1, grade: 'red', trigger: 'joint-enforcement', whistleType: 'enforcement' },
+        { round: 2, grade: 'blue', trigger: null, whistleType: null },
+      ],
+    } as unknown as AuditCaseRow;
+    const cells = Object.fromEntries(LIFECYCLE_CSV_COLUMNS.map((column, i) => [column, lifecycleCsvCells(row)[i]]));
+    expect(cells).toMatchObject({
+      whistle_grades: 'red;blue',
+      whistle_triggers: 'joint-enforcement;',
+      whistle_types: 'enforcement;',
     });
   });
 });

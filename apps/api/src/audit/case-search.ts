@@ -1,4 +1,4 @@
-import type { AuditCaseRow, CaseSearchQueryDto } from './audit.dto';
+import type { AuditCaseRow, AuditWhistle, CaseSearchQueryDto } from './audit.dto';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 
 /** Columns of a search row; the citizen's name, phone, address, description and coordinates are never selected. */
@@ -9,7 +9,11 @@ export const CASE_SEARCH_COLUMNS = `c.case_no, c.kind, c.category, c.urgency, c.
   c.closed_at, c.next_deadline,
   ARRAY(SELECT DISTINCT e.detail ->> 'kind' FROM case_events e
          WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.type = 'overdue' AND e.detail ? 'kind'
-         ORDER BY 1) AS overdue_deadlines`;
+         ORDER BY 1) AS overdue_deadlines,
+  COALESCE((SELECT json_agg(json_build_object('round', (e.detail ->> 'round')::int, 'grade', e.detail ->> 'grade',
+                    'trigger', e.detail ->> 'trigger', 'whistleType', e.detail ->> 'whistleType') ORDER BY e.seq)
+              FROM case_events e WHERE e.case_no = c.case_no AND e.stream = 'case' AND e.type = 'whistled'),
+           '[]') AS whistles`;
 
 /** A row as node-postgres returns {@link CASE_SEARCH_COLUMNS}. */
 export interface StoredCaseRow {
@@ -45,6 +49,7 @@ export interface StoredCaseRow {
   closed_at: Date | null;
   next_deadline: Date | null;
   overdue_deadlines: string[];
+  whistles: AuditWhistle[];
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -72,6 +77,7 @@ export function toAuditCaseRow(row: StoredCaseRow): AuditCaseRow {
     supervision: row.supervision,
     overdue: row.overdue,
     overdueDeadlines: row.overdue_deadlines,
+    whistles: row.whistles,
     priority: row.priority,
     repeatCount: row.repeat_count,
     rulesVersion: row.rules_version,
@@ -175,6 +181,9 @@ export const LIFECYCLE_CSV_COLUMNS = [
   'escalation_level',
   'supervision',
   'rules_version',
+  'whistle_grades',
+  'whistle_triggers',
+  'whistle_types',
 ] as const;
 
 /** A search row as lifecycle CSV cells, in {@link LIFECYCLE_CSV_COLUMNS} order. */
@@ -209,5 +218,9 @@ export function lifecycleCsvCells(row: AuditCaseRow): unknown[] {
     row.escalationLevel,
     row.supervision,
     row.rulesVersion,
+    // One entry per whistle round, in order, separated by `;` (a type is empty under rules that tell none apart).
+    row.whistles.map((whistle) => whistle.grade).join(';'),
+    row.whistles.map((whistle) => whistle.trigger ?? '').join(';'),
+    row.whistles.map((whistle) => whistle.whistleType ?? '').join(';'),
   ];
 }

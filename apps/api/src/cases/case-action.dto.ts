@@ -240,6 +240,7 @@ export class WhistleConfirmationDto {
 
   @ApiPropertyOptional({ example: '围挡尚未拆除，请继续处置', description: 'Required when done is false' })
   @ValidateIf((body: WhistleConfirmationDto) => body.done === false || body.note !== undefined)
+  @IsDefined({ message: '$property is required when done is false' })
   @IsString()
   @Length(1, 1000)
   note?: string;

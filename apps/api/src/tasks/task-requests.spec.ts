@@ -28,6 +28,11 @@ describe('parseWhistleTaskKey', () => {
       { round: 1, step: 'whistle-report', departmentId: 'dept-housing' },
     ],
     [`${CASE_NO}:whistle-12:whistle-rating:dept-urban-management`, { round: 12, step: 'whistle-rating' }],
+    // The confirmation after one result was sent back: its own task, the same step and department.
+    [
+      `${CASE_NO}:whistle-2:whistle-confirm-2:dept-housing`,
+      { round: 2, step: 'whistle-confirm', departmentId: 'dept-housing' },
+    ],
   ])('should read %s', (key, expected) => {
     expect(parseWhistleTaskKey(key)).toMatchObject({ caseNo: CASE_NO, ...expected });
   });

@@ -53,7 +53,9 @@ export function inboxFilterFor(query: InboxQueryDto, unitId: string, actor: Pick
   return filter;
 }
 
-/** What a whistle task's key says: `<caseNo>:whistle-<round>:<step>:<departmentId>` (open-whistle-tasks.ts). */
+/**
+ * What a whistle task's key says: `<caseNo>:whistle-<round>:<step>[-<attempt>]:<departmentId>` (open-whistle-tasks.ts).
+ */
 export interface WhistleTaskKey {
   caseNo: string;
   /** 1-based round number within the case. */
@@ -65,7 +67,8 @@ export interface WhistleTaskKey {
 
 /** Reads a whistle task's key; `undefined` for any other key (a case step's key has no `whistle-<n>` segment). */
 export function parseWhistleTaskKey(key: string): WhistleTaskKey | undefined {
-  const match = /^([^:]+):whistle-([1-9]\d{0,5}):(whistle-[a-z]+):([a-z0-9][a-z0-9-]*)$/.exec(key);
+  // A step may carry an attempt number (`whistle-confirm-2`: the confirmation after a result was sent back once).
+  const match = /^([^:]+):whistle-([1-9]\d{0,5}):(whistle-[a-z]+)(?:-[1-9]\d{0,3})?:([a-z0-9][a-z0-9-]*)$/.exec(key);
   if (!match) return undefined;
   const [, caseNo, round, step, departmentId] = match;
   return { caseNo, round: Number(round), step, departmentId };
@@ -88,8 +91,8 @@ export type TaskActionPlan =
   | { target: 'whistle'; round: number; body: new () => object; toAction(input: unknown): WhistleAction };
 
 /**
- * The plan for acting on `task` with the action `name`. A whistle task's round comes from its key; a rating is of
- * the department its key names, so a body naming another is refused.
+ * The plan for acting on `task` with the action `name`. A whistle task's round comes from its key; a rating or a
+ * confirmation is of the department its key names, so a body naming another is refused.
  *
  * @throws ApiError ValidationFailed (400): an action the step does not take (field `action`), or, from `toAction`,
  *   a rating of another department (field `departmentId`). Error: a whistle task whose key is not one (a bug of the
@@ -118,11 +121,12 @@ export function planTaskAction(task: ActionableTask, name: string): TaskActionPl
     body: spec.body,
     toAction: (input) => {
       const action = toAction(input);
-      if (action.type === 'rate' && action.departmentId !== key.departmentId) {
+      if ((action.type === 'rate' || action.type === 'confirm') && action.departmentId !== key.departmentId) {
+        const verb = action.type === 'rate' ? 'rates' : 'confirms the work of';
         throw invalid(
           'departmentId',
           'taskDepartment',
-          `this task rates ${key.departmentId}; departmentId must be ${key.departmentId}, not ${action.departmentId}`,
+          `this task ${verb} ${key.departmentId}; departmentId must be ${key.departmentId}, not ${action.departmentId}`,
         );
       }
       return action;

@@ -5,7 +5,8 @@ import type { WhistleRoundState } from './whistle.types';
  * The human steps a whistle round waits on, for the task inbox: each summoned department's report (报到) until it
  * reports, then its result until it submits one (where the rules keep departments until the work is done, until the
  * whistler confirms it, with the whistler's confirmation task beside it), then the whistler's rating of it. Keys start
- * `<caseNo>:whistle-<round>:` so the round's tasks are told from the case's. Nothing once the round has ended.
+ * `<caseNo>:whistle-<round>:` so the round's tasks are told from the case's; a confirmation after n results were sent
+ * back is `whistle-confirm-<n+1>`. Nothing once the round has ended.
  */
 export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
   if (state.phase !== 'open') return [];
@@ -52,7 +53,8 @@ export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
         },
         {
           ...base,
-          key: `${prefix}whistle-confirm:${department.departmentId}`,
+          // A task once closed is never reopened: each result sent back gets a confirmation task of its own.
+          key: `${prefix}whistle-confirm${department.rejections ? `-${department.rejections + 1}` : ''}:${department.departmentId}`,
           step: 'whistle-confirm',
           unitId: state.whistler.unitId,
           overdue: false,
