@@ -133,9 +133,13 @@ function compare(draft: ProcessDefinition, pinned = BEIJING_DEFINITION, seeds = 
 
 describe('scoringPolicyOf (a definition scoring section as the policy computeScores takes)', () => {
   it("should give beijing's section the policy the monthly run uses", () => {
-    expect(scoringPolicyOf(BEIJING_DEFINITION)).toEqual(
-      withCatalogueExclusions(DEFAULT_SCORING_POLICY, DEMO_CATALOGUE),
-    );
+    // The default policy, plus what a definition states that the default leaves implicit: duplicates out, the
+    // double assessment published without weight and without veto.
+    expect(scoringPolicyOf(BEIJING_DEFINITION)).toEqual({
+      ...withCatalogueExclusions(DEFAULT_SCORING_POLICY, DEMO_CATALOGUE),
+      excludeDuplicates: true,
+      doubleAssessment: { weight: 0, veto: false },
+    });
   });
 
   it('should map weights, minimum sample and bottom N, and drop the exclusions a draft drops', () => {

@@ -16,8 +16,8 @@ import {
   ScoredUnitKind,
   ScoreReport,
   ScoringPolicy,
+  scoringPolicyOfDefinition,
   UnitScore,
-  withCatalogueExclusions,
 } from '../../../../libs/domain/src/scores';
 import { limitsOf, RecordedCase } from './what-if';
 
@@ -117,25 +117,11 @@ export interface ScoredCase {
 }
 
 /**
- * The policy `computeScores` takes, from a definition's `scoring` section: its weights, `minimumSample` (→
- * `minSample`) and `bottomN`; `unreachable` among the exclusions leaves cases closed unreachable out of the rated
- * cases; `enforcement-or-mediation` leaves the catalogue's `enforcementOrMediation` categories out of satisfaction.
- * `duplicate`, `inadmissible` and `answered-at-intake` need no mapping: the score functions always leave those cases
- * out. The problem-of-the-month rule is the default one (a definition does not set it).
+ * The policy `computeScores` takes, from a definition's `scoring` section: the one the monthly run scores a scope with
+ * (`scoringPolicyOfDefinition`), so that a what-if answers what the run would.
  */
 export function scoringPolicyOf(definition: ProcessDefinition): ScoringPolicy {
-  const { scoring } = definition;
-  const policy: ScoringPolicy = {
-    weights: { ...scoring.weights },
-    minSample: scoring.minimumSample,
-    bottomN: scoring.bottomN,
-    excludedOutcomes: scoring.exclusions.includes('unreachable') ? ['unreachable'] : [],
-    satisfactionExcludedCategories: [],
-    problemOfTheMonth: DEFAULT_SCORING_POLICY.problemOfTheMonth,
-  };
-  return scoring.exclusions.includes('enforcement-or-mediation')
-    ? withCatalogueExclusions(policy, definition.routing)
-    : policy;
+  return scoringPolicyOfDefinition(definition);
 }
 
 /**
