@@ -70,6 +70,24 @@ describe('audit entries of domain events', () => {
       { phase: 'closed', outcome: 'satisfied', flagged: false },
       undefined,
     ],
+    [
+      'accountability-escalated',
+      { to: 'discipline-office', unitId: 's-hubin', accountabilityUnitId: 'o-discipline-office' },
+      { phase: 'accountability', accountability: 'discipline-office', responsibleUnitId: 'o-discipline-office' },
+      undefined,
+    ],
+    [
+      'accountability-decided',
+      { responsible: true, decision: '责任成立', unitId: 's-hubin', accountabilityUnitId: 'o-discipline-office' },
+      { responsible: true },
+      '责任成立',
+    ],
+    [
+      'audit-called-back',
+      { solved: false, satisfaction: 'dissatisfied', reportedResult: 'solved', contradicts: true, note: '仍未解决' },
+      { auditSolved: false, auditSatisfaction: 'dissatisfied', contradicts: true },
+      '仍未解决',
+    ],
     ['some-future-event', { reason: 'why', extra: 1 }, { extra: 1 }, 'why'],
   ])('should record %s with its change and reason', (type, detail, after, reason) => {
     const entry = one({ type, actor: street, detail });

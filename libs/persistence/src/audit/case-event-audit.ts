@@ -55,7 +55,17 @@ const CASE_CHANGES: Record<string, (detail: Record<string, unknown>) => Change> 
   'callback-unreached': (d) => ({ after: { callbackAttempt: d.attempt } }),
   'called-back': (d) => ({ after: { solved: d.solved, satisfaction: d.satisfaction } }),
   rehandling: (d) => ({ after: { phase: 'handling', escalationLevel: 'none', rehandling: d.round } }),
-  'accountability-escalated': (d) => ({ after: { accountability: d.to } }),
+  'accountability-escalated': (d) => ({
+    after: d.accountabilityUnitId
+      ? { phase: 'accountability', accountability: d.to, responsibleUnitId: d.accountabilityUnitId }
+      : { accountability: d.to },
+  }),
+  'accountability-decided': (d) => ({ after: { responsible: d.responsible }, reason: text(d.decision) }),
+  'audit-called-back': (d) => ({
+    after: { auditSolved: d.solved, auditSatisfaction: d.satisfaction, contradicts: d.contradicts },
+    reason: text(d.note),
+  }),
+  'audit-flagged': (d) => ({ after: { auditFlagged: true, flagEffect: d.effect } }),
   escalated: (d) => ({
     after: {
       escalationLevel: d.level,
