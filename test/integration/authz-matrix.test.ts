@@ -240,6 +240,40 @@ describe('authorization matrix', () => {
   const spareMonths = ['2021-04', '2021-05'];
   const scoreTrigger = (role: Role) => role === 'auditor' || role === 'admin';
 
+  /**
+   * A governance item of 湖滨街道 stored without a workflow: readers see it (another unit's handler does not), actions
+   * that reach it find no running item (409).
+   */
+  let governanceItem: Promise<string> | undefined;
+  const governanceItemId = (): Promise<string> =>
+    (governanceItem ??= pg
+      .query<{ id: string }>(
+        `INSERT INTO governance_items (source_key, workflow_id, kind, title, owner_unit_ids, scope, deadline_duration,
+                                       opened_by)
+         VALUES ('authz:' || gen_random_uuid(), 'governance-authz-' || gen_random_uuid(), 'rectification', '权限矩阵',
+                 ARRAY['s-hubin'], '{"categories": ["it-authz"], "places": ["s-hubin"]}', '10WD', 'system')
+         RETURNING id`,
+      )
+      .then((result) => result.rows[0].id));
+  const GOVERNANCE_READERS = {
+    operator: 200,
+    admin: 200,
+    auditor: 200,
+    handler: 200,
+    otherHandler: 404,
+    coordinator: 404,
+  };
+  /** An owner unit's action: 湖滨街道's handler reaches the item (no workflow runs it: 409); other units find none. */
+  const governanceAction = (action: string, body: object): Endpoint => ({
+    method: 'POST',
+    route: `/api/v1/governance/items/:id/${action}`,
+    expect: only({ handler: 409, otherHandler: 404, coordinator: 404 }),
+    call: async () => ({
+      path: `/api/v1/governance/items/${await governanceItemId()}/${action.replace(':index', '0')}`,
+      body,
+    }),
+  });
+
   /** One closed case of 湖滨街道 dispatched in {@link SCORED_MONTH} (no workflow), and a run of that month. */
   async function scoredMonth(): Promise<void> {
     const dispatchedAt = new Date('2021-03-10T02:00:00.000Z');
@@ -794,6 +828,48 @@ describe('authorization matrix', () => {
       '/api/v1/scores/:month/units/:unitId/explain',
       () => `/api/v1/scores/${SCORED_MONTH}/units/s-hubin/explain`,
     ),
+    // governance items: the centre and auditors read all, 湖滨街道 its own; the centre adopts (no candidate here: 400)
+    // (the list answers every reader, with only their unit's items for a unit's people)
+    reading({ ...GOVERNANCE_READERS, otherHandler: 200, coordinator: 200 }, '/api/v1/governance/items'),
+    {
+      method: 'GET',
+      route: '/api/v1/governance/items/:id',
+      expect: only(GOVERNANCE_READERS),
+      call: async () => ({ path: `/api/v1/governance/items/${await governanceItemId()}` }),
+    },
+    {
+      method: 'GET',
+      route: '/api/v1/governance/items/:id/effect',
+      expect: only(GOVERNANCE_READERS),
+      call: async () => ({ path: `/api/v1/governance/items/${await governanceItemId()}/effect` }),
+    },
+    {
+      method: 'POST',
+      route: '/api/v1/governance/problems',
+      expect: only({ operator: 400, admin: 400 }),
+      call: () => ({
+        path: '/api/v1/governance/problems',
+        body: {
+          month: SCORED_MONTH,
+          category: 'it-authz',
+          title: '权限矩阵',
+          ownerUnitIds: ['s-hubin'],
+          deadline: '20WD',
+        },
+      }),
+    },
+    governanceAction('plan', { plan: '权限矩阵', milestones: [{ title: '一步' }] }),
+    governanceAction('milestones/:index/complete', {}),
+    governanceAction('report', { report: '权限矩阵', outcome: 'resolved' }),
+    {
+      method: 'POST',
+      route: '/api/v1/governance/items/:id/close',
+      expect: only({ operator: 409, admin: 409 }),
+      call: async () => ({
+        path: `/api/v1/governance/items/${await governanceItemId()}/close`,
+        body: { note: '权限矩阵' },
+      }),
+    },
     // audit
     reading(AUDITORS, '/api/v1/audit/cases/:caseNo/timeline', () => `/api/v1/audit/cases/${sharedCase}/timeline`),
     reading(AUDITORS, '/api/v1/audit/verify'),
