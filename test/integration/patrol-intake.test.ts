@@ -86,6 +86,10 @@ describe('nanjing: patrol findings filed by grid workers', () => {
       coUnitIds: [],
       place: { gridId: GRID, communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
     });
+    const stored = await stack.pg.query(`SELECT payload->'filedBy' AS filed FROM intake_requests WHERE case_no = $1`, [
+      caseNo,
+    ]);
+    expect(stored.rows[0].filed).toEqual({ userId: expect.any(String), role: 'handler', unitId: GRID });
     // The grid handles it itself: its worker signs; the community above it cannot.
     await http().post(`/api/v1/cases/${caseNo}/sign`).set(as('community')).send({}).expect(403);
     const signed = await http().post(`/api/v1/cases/${caseNo}/sign`).set(as('gridWorker')).send({}).expect(200);
@@ -120,7 +124,7 @@ describe('nanjing: patrol findings filed by grid workers', () => {
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'channel', rule: 'patrol-channel' })]);
   });
 
-  it('should start a joint action of several departments under the district command centre', async () => {
+  it('should start a rapid joint action of several departments under the district command centre', async () => {
     const created = await http()
       .post('/api/v1/cases')
       .set(as('gridWorker'))
@@ -145,5 +149,15 @@ describe('nanjing: patrol findings filed by grid workers', () => {
       );
       expect(tasks.rows.map((row: { unit_id: string }) => row.unit_id)).toEqual([...coUnits].sort());
     });
+
+    // A rapid whistle for the patrol finding brings the departments to the spot within the hour.
+    const whistled = await http()
+      .post(`/api/v1/cases/${caseNo}/whistle`)
+      .set(as('street'))
+      .send({ departmentIds: coUnits.slice(0, 2), grade: 'rapid', trigger: 'patrol-finding', reason: '多部门联合处置' })
+      .expect(200);
+    expect(whistled.body.lifecycle.whistleRounds).toMatchObject([
+      { round: 1, grade: 'rapid', departmentIds: coUnits.slice(0, 2), status: 'open' },
+    ]);
   });
 });

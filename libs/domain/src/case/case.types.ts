@@ -65,6 +65,11 @@ export interface CaseSubmission extends CaseFacts {
   hasNewFacts?: boolean;
   /** Set by intake, not the caller: the open case this new case repeats with new facts. */
   linkedTo?: string;
+  /**
+   * Set by intake, not the caller: who filed the request when the caller presented a token (a grid worker filing a
+   * patrol finding, an operator); absent for an anonymous submission. Kept with the stored submission.
+   */
+  filedBy?: { userId: string; role: string; unitId: string };
   description: string;
   address?: string;
   location?: { lat: number; lng: number };
