@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor } from '../../libs/domain/src/lifecycle';
 import { DEMO_CITY } from '../../libs/domain/src/org/demo-city';
-import { PresetId, toLifecycleRules } from '../../libs/domain/src/rules';
+import { PresetId, toLifecycleRules, WhistleTrigger } from '../../libs/domain/src/rules';
 import { DEMO_PRESETS as PRESETS } from '../../libs/persistence/src/seed/demo-presets';
 import { complaintCase } from '../../workflows';
 import {
@@ -104,10 +104,18 @@ describe('presets end to end (time-skipping)', () => {
     return ((error as WorkflowUpdateFailedError).cause as Error).message.split(':')[0];
   };
 
-  const whistle = (handle: WorkflowHandle<typeof complaintCase>, actor: Actor, grade: string) =>
+  const whistle = (
+    handle: WorkflowHandle<typeof complaintCase>,
+    actor: Actor,
+    grade: string,
+    kind: { trigger?: WhistleTrigger } = {},
+  ) =>
     handle.executeUpdate(whistleCaseUpdate, {
       args: [
-        { actor, action: { type: 'whistle', departmentIds: ['dept-urban-management'], grade, reason: '联合执法' } },
+        {
+          actor,
+          action: { type: 'whistle', departmentIds: ['dept-urban-management'], grade, reason: '联合执法', ...kind },
+        },
       ],
     });
 
@@ -126,7 +134,13 @@ describe('presets end to end (time-skipping)', () => {
   it('pinggu: only a township or street whistles, and a red whistle gives departments 30 minutes to report', async () => {
     await withCase('pinggu', async (handle) => {
       expect(await refusal(whistle(handle, community, 'red'))).toBe('WrongUnit');
-      const caseNo = (await whistle(handle, street, 'red')).caseNo;
+      // A red whistle is for joint enforcement or emergency response, and must say which.
+      expect(await refusal(whistle(handle, street, 'red'))).toBe('InvalidArgument');
+      const whistled = await whistle(handle, street, 'red', { trigger: 'joint-enforcement' });
+      expect(whistled.lifecycle?.whistleRounds).toMatchObject([
+        { trigger: 'joint-enforcement', whistleType: 'enforcement' },
+      ]);
+      const caseNo = whistled.caseNo;
       const round = env.client.workflow.getHandle(whistleRoundWorkflowId(caseNo, 1));
       for (let i = 0; i < 50; i++) {
         if (
