@@ -8,7 +8,6 @@ import {
   HotspotCount,
   measureEffect,
   proactiveTriggers,
-  RankedUnit,
   rectificationTargets,
 } from '../libs/domain/src/governance';
 import type { ProcessDefinition } from '../libs/domain/src/rules/process-definition';
@@ -54,6 +53,51 @@ export async function cityDefinition(dataSource: DataSource): Promise<ProcessDef
   )) as Array<{ document: ProcessDefinition | string }>;
   const document = rows[0]?.document;
   return typeof document === 'string' ? (JSON.parse(document) as ProcessDefinition) : document;
+}
+
+/** A scope as a score run stores it (`score_runs.scopes`): `city` or a district, its version, its bottom lists. */
+interface RunScope {
+  id: string;
+  definition: string | null;
+  bottom?: Record<string, string[]>;
+}
+
+/** A run's scope with its definition loaded, and its bottom units (all kinds) when the run recorded them. */
+interface LoadedScope {
+  id: string;
+  label: string | null;
+  definition: ProcessDefinition | undefined;
+  bottom?: string[];
+}
+
+/**
+ * The scopes of a run with their definitions: each scope's version by its label; a run without recorded scopes is
+ * one city scope under the city's definition in force.
+ */
+async function scopesOf(
+  dataSource: DataSource,
+  scopes: RunScope[] | null,
+  city: ProcessDefinition | undefined,
+): Promise<LoadedScope[]> {
+  if (!scopes || scopes.length === 0) return [{ id: 'city', label: null, definition: city }];
+  const loaded: LoadedScope[] = [];
+  for (const scope of scopes) {
+    const rows = scope.definition
+      ? ((await dataSource.query(`SELECT document FROM process_versions WHERE label = $1`, [
+          scope.definition,
+        ])) as Array<{
+          document: ProcessDefinition | string;
+        }>)
+      : [];
+    const document = rows[0]?.document;
+    loaded.push({
+      id: scope.id,
+      label: scope.definition,
+      definition: typeof document === 'string' ? (JSON.parse(document) as ProcessDefinition) : document,
+      bottom: scope.bottom ? Object.values(scope.bottom).flat() : undefined,
+    });
+  }
+  return loaded;
 }
 
 interface ItemRow {
@@ -188,90 +232,101 @@ export function createGovernanceActivities(deps: GovernanceActivityDeps) {
     },
 
     /**
-     * The items a completed score run opens, by the city's published definition: a rectification item per bottom
-     * unit (`scoring.bottomN`, deadline `scoring.rectification.deadline`) and a proactive item per hotspot past
+     * The items a completed score run opens, scope by scope (the city, and each district with a definition of its
+     * own): a rectification item per unit on the scope's published bottom lists (its definition's `scoring.bottomN`;
+     * deadline `scoring.rectification.deadline`) and a proactive item per hotspot of the scope past its
      * `scoring.proactive`. Stored once per month and unit (or category and place): a later run of the month, or a
      * retry, finds them. Answers every not-closed item of the month's kinds, for the caller to start (a workflow
      * already running is left as it is).
      */
     async openGovernanceAfterRun(input: { runId: string }): Promise<GovernanceItemInput[]> {
-      const [run] = (await dataSource.query(`SELECT month, status FROM score_runs WHERE id = $1`, [input.runId])) as {
-        month: string;
-        status: string;
-      }[];
+      const [run] = (await dataSource.query(`SELECT month, status, scopes FROM score_runs WHERE id = $1`, [
+        input.runId,
+      ])) as { month: string; status: string; scopes: RunScope[] | null }[];
       if (!run) throw ApplicationFailure.nonRetryable(`no score run ${input.runId}`, 'ScoreRunNotFound');
       if (run.status !== 'completed') return [];
-      const definition = await cityDefinition(dataSource);
-      const scoring = definition?.scoring;
-      if (!scoring) return [];
-      if (scoring.rectification) {
-        const units = (
-          (await dataSource.query(
-            `SELECT s.unit_id, s.unit_kind, s.score, s.eligible, o.name FROM unit_scores s
-               LEFT JOIN org_units o ON o.id = s.unit_id WHERE s.run_id = $1`,
-            [input.runId],
-          )) as Array<{
-            unit_id: string;
-            unit_kind: string;
-            score: number | null;
-            eligible: boolean;
-            name: string | null;
-          }>
-        ).map((row) => ({
-          ...row,
-          ranked: {
-            unitId: row.unit_id,
-            unitKind: row.unit_kind,
-            score: row.score,
-            eligible: row.eligible,
-          } as RankedUnit,
-        }));
-        const names = new Map(units.map((unit) => [unit.unit_id, unit.name ?? unit.unit_id]));
-        for (const target of rectificationTargets(
-          units.map((unit) => unit.ranked),
-          scoring.bottomN,
-        )) {
+      const city = await cityDefinition(dataSource);
+      const scopes = await scopesOf(dataSource, run.scopes, city);
+      const units = (await dataSource.query(
+        `SELECT s.unit_id, s.unit_kind, s.score, s.eligible, o.name FROM unit_scores s
+           LEFT JOIN org_units o ON o.id = s.unit_id WHERE s.run_id = $1`,
+        [input.runId],
+      )) as Array<{ unit_id: string; unit_kind: string; score: number | null; eligible: boolean; name: string | null }>;
+      const byId = new Map(units.map((unit) => [unit.unit_id, unit]));
+      for (const scope of scopes) {
+        const rectification = scope.definition?.scoring?.rectification;
+        if (!rectification) continue;
+        // The scope's bottom lists as the run published them (its definition's bottomN); a run stored before
+        // scopes were recorded: the same cut over its units.
+        const bottom =
+          scope.bottom ??
+          rectificationTargets(
+            units.map((unit) => ({
+              unitId: unit.unit_id,
+              unitKind: unit.unit_kind,
+              score: unit.score,
+              eligible: unit.eligible,
+            })),
+            scope.definition!.scoring.bottomN,
+          ).map((target) => target.unitId);
+        for (const unitId of bottom) {
+          const unit = byId.get(unitId);
           await dataSource.query(INSERT_ITEM, [
-            `rectification:${run.month}:${target.unitId}`,
+            `rectification:${run.month}:${unitId}`,
             'rectification',
-            `${run.month} 限期整改：${names.get(target.unitId)}`,
-            [target.unitId],
-            JSON.stringify({ categories: [], places: [], month: run.month, unitId: target.unitId }),
-            JSON.stringify({ runId: input.runId, bottomN: scoring.bottomN, ...target }),
-            scoring.rectification.deadline,
+            `${run.month} 限期整改：${unit?.name ?? unitId}`,
+            [unitId],
+            JSON.stringify({ categories: [], places: [], month: run.month, unitId }),
+            JSON.stringify({
+              runId: input.runId,
+              scope: scope.id,
+              definition: scope.label,
+              bottomN: scope.definition!.scoring.bottomN,
+              unitId,
+              unitKind: unit?.unit_kind,
+              score: unit?.score ?? null,
+            }),
+            rectification.deadline,
           ]);
         }
       }
-      if (scoring.proactive) {
-        const hotspots = (
-          (await dataSource.query(
-            `SELECT month, category, district_id, street_id, cases FROM hotspots WHERE run_id = $1`,
-            [input.runId],
-          )) as Array<{
-            month: string;
-            category: string;
-            district_id: string | null;
-            street_id: string | null;
-            cases: number;
-          }>
-        ).map(
-          (row): HotspotCount => ({
-            month: row.month,
-            category: row.category,
-            districtId: row.district_id,
-            streetId: row.street_id,
-            cases: Number(row.cases),
-          }),
+      const hotspots = (
+        (await dataSource.query(
+          `SELECT month, category, district_id, street_id, cases FROM hotspots WHERE run_id = $1`,
+          [input.runId],
+        )) as Array<{
+          month: string;
+          category: string;
+          district_id: string | null;
+          street_id: string | null;
+          cases: number;
+        }>
+      ).map(
+        (row): HotspotCount => ({
+          month: row.month,
+          category: row.category,
+          districtId: row.district_id,
+          streetId: row.street_id,
+          cases: Number(row.cases),
+        }),
+      );
+      for (const scope of scopes) {
+        const rule = scope.definition?.scoring?.proactive;
+        if (!rule) continue;
+        // A district scope's hotspots go by its rule; the city's rule takes every other place.
+        const districtScopes = scopes.filter((other) => other.id !== 'city').map((other) => other.id);
+        const mine = hotspots.filter((hotspot) =>
+          scope.id === 'city' ? !districtScopes.includes(hotspot.districtId ?? '') : hotspot.districtId === scope.id,
         );
-        for (const trigger of proactiveTriggers(run.month, hotspots, scoring.proactive)) {
+        for (const trigger of proactiveTriggers(run.month, mine, rule)) {
           await dataSource.query(INSERT_ITEM, [
             `proactive:${run.month}:${trigger.category}:${trigger.ownerUnitId}`,
             'proactive',
             `${run.month} 未诉先办：${trigger.category}（${trigger.previousCases} → ${trigger.cases}）`,
             [trigger.ownerUnitId],
             JSON.stringify({ categories: [trigger.category], places: [trigger.ownerUnitId], month: run.month }),
-            JSON.stringify({ runId: input.runId, rule: scoring.proactive, ...trigger }),
-            scoring.proactive.deadline,
+            JSON.stringify({ runId: input.runId, scope: scope.id, definition: scope.label, rule, ...trigger }),
+            rule.deadline,
           ]);
         }
       }
@@ -281,7 +336,7 @@ export function createGovernanceActivities(deps: GovernanceActivityDeps) {
           ORDER BY source_key`,
         [run.month],
       )) as ItemRow[];
-      const timing = lifecycleTiming(definition);
+      const timing = lifecycleTiming(city);
       return rows.map((row) => itemInput(row, timing));
     },
 

@@ -137,7 +137,13 @@ describe('governance items through the API (每月一题, 限期整改, 未诉�
       return item;
     });
     expect(stored).toMatchObject({ status: 'open', deadline: '10WD', supervision: 'none', openedBy: 'system' });
-    expect(stored.origin).toMatchObject({ bottomN: 1, unitId: 's-hubin' });
+    // From the city scope's published bottom list, under the definition published above.
+    expect(stored.origin).toMatchObject({
+      bottomN: 1,
+      unitId: 's-hubin',
+      scope: 'city',
+      definition: expect.stringMatching(/^it-governance@/),
+    });
   });
 
   it('should open a proactive item for the street whose hotspot passed the threshold', async () => {
