@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { DENSITY_STEPS, densityStep, pathOf, type CityMap } from './city-map';
+import { DENSITY_STEPS, densityLegend, densityStep, pathOf, type CityMap } from './city-map';
 
 /**
  * The city map as SVG: each street coloured by its figure (`values`, e.g. cases of a category in a month), district
@@ -84,7 +84,7 @@ export function CityMapSvg({
           <text
             key={`district-${district.id}`}
             x={district.label.x}
-            y={district.label.y - 22}
+            y={district.label.y}
             textAnchor="middle"
             fontSize={14}
             fontWeight={700}
@@ -100,19 +100,19 @@ export function CityMapSvg({
       </svg>
       <figcaption style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8, flexWrap: 'wrap' }}>
         <span>{t('oversight.hotspots.legend')}</span>
-        {DENSITY_STEPS.map((colour, step) => (
-          <span key={colour} style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+        {densityLegend(max).map(({ step, label }) => (
+          <span key={step} style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
             <span
               aria-hidden
               style={{
                 width: 18,
                 height: 12,
-                background: colour,
+                background: DENSITY_STEPS[step],
                 border: '1px solid #8c7f78',
                 display: 'inline-block',
               }}
             />
-            {step === 0 ? '0' : `≤ ${Math.ceil((max * step) / 5)}`}
+            {label}
           </span>
         ))}
       </figcaption>

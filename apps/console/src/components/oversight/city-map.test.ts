@@ -3,6 +3,7 @@ import {
   buildCityMap,
   cellRadius,
   clipHalfPlane,
+  densityLegend,
   densityStep,
   fitProjection,
   pathOf,
@@ -113,5 +114,21 @@ describe('city map', () => {
     expect(densityStep(5, 10)).toBe(3);
     expect(densityStep(10, 10)).toBe(5);
     expect(densityStep(3, 0)).toBe(0);
+  });
+
+  it('should give each colour step used its range of case counts, as densityStep colours them', () => {
+    expect(densityLegend(0)).toEqual([{ step: 0, label: '0' }]);
+    expect(densityLegend(2)).toEqual([
+      { step: 0, label: '0' },
+      { step: 3, label: '1' },
+      { step: 5, label: '2' },
+    ]);
+    for (const max of [1, 2, 3, 7, 10, 23]) {
+      for (const { step, label } of densityLegend(max).slice(1)) {
+        const [from, to = from] = label.split('–').map(Number);
+        expect(densityStep(from, max)).toBe(step);
+        expect(densityStep(to, max)).toBe(step);
+      }
+    }
   });
 });

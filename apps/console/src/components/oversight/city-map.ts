@@ -162,10 +162,22 @@ export function buildCityMap(units: readonly MapUnit[], width: number, height: n
     if (points) sitesOf.set(unit.id, points);
   }
   const allPoints = [...[...sitesOf.values()].flat(), ...streets.flatMap((unit) => unit.boundary ?? [])];
-  const project = fitProjection(allPoints, width, height, 24);
-  const sites: { streetId: string; xy: XY }[] = [];
-  for (const [streetId, points] of sitesOf) for (const point of points) sites.push({ streetId, xy: project(point) });
-  const radius = cellRadius(sites.map((site) => site.xy));
+  // Cells reach most of the way to the next street, so a street's grids read as one area and neighbours touch; the
+  // map is fitted again with room for the outer cells and the district names.
+  const layout = (padding: number) => {
+    const project = fitProjection(allPoints, width, height, padding);
+    const sites: { streetId: string; xy: XY }[] = [];
+    for (const [streetId, points] of sitesOf) for (const point of points) sites.push({ streetId, xy: project(point) });
+    const centres = [...sitesOf.keys()].map((id) =>
+      mean(sites.filter((site) => site.streetId === id).map((s) => s.xy)),
+    );
+    const radius = Math.max(cellRadius(sites.map((site) => site.xy)), 0.9 * medianNearest(centres));
+    return { project, sites, radius };
+  };
+  const first = layout(24);
+  const { project, sites, radius } = layout(
+    Math.min(Math.max(24, first.radius * 0.8 + 20), Math.min(width, height) / 4),
+  );
   const cells = voronoiCells(
     sites.map((site) => site.xy),
     radius,
@@ -181,25 +193,43 @@ export function buildCityMap(units: readonly MapUnit[], width: number, height: n
       : sites.filter((s) => s.streetId === unit.id).map((s) => s.xy);
     areas.push({ id: unit.id, name: unit.name, districtId: district(unit)?.id ?? null, polygons, label: mean(own) });
   }
+  // A district's name above its northernmost street.
   const districts = units
     .filter((unit) => DISTRICT_KINDS.has(unit.kind))
-    .map((unit) => ({ unit, labels: areas.filter((area) => area.districtId === unit.id).map((area) => area.label) }))
-    .filter((entry) => entry.labels.length > 0)
-    .map(({ unit, labels }) => ({ id: unit.id, name: unit.name, label: mean(labels) }));
+    .map((unit) => ({ unit, own: areas.filter((area) => area.districtId === unit.id) }))
+    .filter((entry) => entry.own.length > 0)
+    .map(({ unit, own }) => {
+      const points = own.flatMap((area) => area.polygons.flat());
+      const top = Math.min(...points.map((p) => p.y));
+      return {
+        id: unit.id,
+        name: unit.name,
+        label: { x: mean(own.map((area) => area.label)).x, y: Math.max(14, top - 6) },
+      };
+    });
   return { width, height, areas, districts };
 }
 
-/** 1.5 × the median distance from a site to its nearest neighbour (a lone site: a tenth of the map). */
+/** The median distance from each point to its nearest other point (0 with fewer than two points). */
+export function medianNearest(points: readonly XY[]): number {
+  if (points.length < 2) return 0;
+  const nearest = points
+    .map((point, i) =>
+      Math.min(
+        ...points
+          .filter((_, j) => j !== i)
+          .map((other) => Math.hypot(other.x - point.x, other.y - point.y) || Infinity),
+      ),
+    )
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return nearest.length ? nearest[Math.floor(nearest.length / 2)] : 0;
+}
+
+/** 1.5 × the median distance from a site to its nearest neighbour, at least 12 (a lone site: 60). */
 export function cellRadius(sites: readonly XY[]): number {
   if (sites.length < 2) return 60;
-  const nearest = sites.map((site, i) =>
-    Math.min(
-      ...sites.filter((_, j) => j !== i).map((other) => Math.hypot(other.x - site.x, other.y - site.y) || Infinity),
-    ),
-  );
-  const finite = nearest.filter(Number.isFinite).sort((a, b) => a - b);
-  const median = finite.length ? finite[Math.floor(finite.length / 2)] : 40;
-  return Math.max(12, 1.5 * median);
+  return Math.max(12, 1.5 * (medianNearest(sites) || 40 / 1.5));
 }
 
 function mean(points: readonly XY[]): XY {
@@ -215,4 +245,21 @@ export const DENSITY_STEPS = ['#f3f0ee', '#fde0d2', '#f9b095', '#ef7a5c', '#d444
 export function densityStep(value: number, max: number): number {
   if (value <= 0 || max <= 0) return 0;
   return Math.min(5, Math.max(1, Math.ceil((value / max) * 5)));
+}
+
+/**
+ * The legend of a map whose busiest street has `max` cases: each colour step actually used, with the range of case
+ * counts it stands for (`0`, `1`, `2–3` …).
+ */
+export function densityLegend(max: number): { step: number; label: string }[] {
+  const legend = [{ step: 0, label: '0' }];
+  if (max <= 0) return legend;
+  let from = 1;
+  for (let step = 1; step <= 5; step++) {
+    const to = Math.floor((max * step) / 5);
+    if (to < from) continue;
+    legend.push({ step, label: from === to ? `${from}` : `${from}–${to}` });
+    from = to + 1;
+  }
+  return legend;
 }

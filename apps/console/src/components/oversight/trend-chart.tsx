@@ -73,10 +73,16 @@ export function TrendChart({ months, series, title }: { months: string[]; series
               aria-hidden
               style={{ width: 14, height: 3, background: COLOURS[index % COLOURS.length], display: 'inline-block' }}
             />
-            {line.label}: {line.points.map((value) => (value === null ? '—' : value.toFixed(1))).join(' → ')}
+            {line.label} {latest(line.points)}
           </span>
         ))}
       </figcaption>
     </figure>
   );
+}
+
+/** The last figure of a line, or a dash when it has none. */
+function latest(points: readonly (number | null)[]): string {
+  const found = [...points].reverse().find((value) => value !== null);
+  return found === undefined || found === null ? '—' : found.toFixed(1);
 }

@@ -156,12 +156,6 @@ export function ScoresPage({ user }: { user: Me }) {
             caption={t('oversight.scores.rankingCaption', { kind: t(`oversight.scores.kinds.${kind}`), month })}
             rowClassName={(row) => (row.bottom ? 'oversight-bottom' : '')}
             onRow={(row) => ({ style: row.bottom ? { background: '#fff1f0' } : undefined })}
-            rowSelection={{
-              selectedRowKeys: trendUnits,
-              onChange: (keys) => setPicked(keys.map(String)),
-              columnTitle: t('oversight.scores.trendPick'),
-              getCheckboxProps: (row) => ({ 'aria-label': t('oversight.scores.trendPickUnit', { unit: row.label }) }),
-            }}
             columns={[
               {
                 title: t('oversight.scores.rank'),
@@ -193,6 +187,17 @@ export function ScoresPage({ user }: { user: Me }) {
             ]}
           />
           <Card title={t('oversight.scores.trendTitle', { count: TREND_MONTHS })}>
+            <Space style={{ marginBottom: 12 }} wrap>
+              <label htmlFor="trend-units">{t('oversight.scores.trendPick')}</label>
+              <Select
+                id="trend-units"
+                mode="multiple"
+                style={{ minWidth: 320 }}
+                value={trendUnits}
+                onChange={(keys: string[]) => setPicked(keys)}
+                options={rows.map((row) => ({ value: row.unitId, label: row.label }))}
+              />
+            </Space>
             {series.length ? (
               <TrendChart
                 months={trendMonths}
