@@ -91,6 +91,14 @@ describe('console: a designer edits, tries out, publishes and migrates a process
     const publishedStreet = page.getByTestId('published-diagram').getByTestId('rung-deadline-street');
     expect(await publishedStreet.textContent()).toContain('5WD');
 
+    // And one limit of the catalogue the recorded cases were dispatched under: noise cases are to be signed sooner.
+    await page.getByTestId('stage-routing').click();
+    const noise = page.locator('.ant-collapse-item', { hasText: '(noise-nuisance)' }).first();
+    await noise.locator('.ant-collapse-header').first().click();
+    await noise.locator('input[id$="_deadlines_normal_sign"]').fill('PT30M');
+    await page.getByTestId('validation-ok').waitFor();
+    await page.getByTestId('stage-ladder').click();
+
     await page.getByTestId('save-draft').click();
     await waitUntil(async () => await page.getByTestId('save-draft').isDisabled());
     expect(await untranslated(page)).toEqual([]);
@@ -111,8 +119,14 @@ describe('console: a designer edits, tries out, publishes and migrates a process
     await page.getByTestId('what-if-report').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('what-if-status').innerText()).toMatch(/已完成 · (\d+)\/\1/);
     expect(await page.getByTestId('what-if-progress').getAttribute('aria-valuenow')).toBe('100');
-    const casesCard = page.getByTestId('what-if-report').locator('.ant-statistic-content').first();
-    expect(Number((await casesCard.innerText()).replace(/\D/g, ''))).toBeGreaterThanOrEqual(cases.length);
+    const figures = page.getByTestId('what-if-report').locator('.ant-statistic-content');
+    const figure = async (index: number) => Number((await figures.nth(index).innerText()).replace(/\D/g, ''));
+    expect(await figure(0)).toBeGreaterThanOrEqual(cases.length);
+    // The filed noise case is among those whose sign deadline the draft moves.
+    expect(await figure(3)).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('what-if-report').locator('tr', { hasText: cases[0] }).innerText()).toContain(
+      'PT30M',
+    );
     expect(await untranslated(page)).toEqual([]);
     await checkAndShoot(page, 'designer-what-if', 'zh-CN');
   });

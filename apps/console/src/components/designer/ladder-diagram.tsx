@@ -30,10 +30,10 @@ function Box({ box, kind, t }: { box: DiagramBox; kind: 'stage' | 'rung'; t: TFu
         strokeWidth={1.5}
       />
       <text x={box.x + 10} y={box.y + 22} fontSize={13} fontWeight={600} fill="#1f1f1f">
-        {clip(title, 13)}
+        {clip(title, box.width - 16, 13)}
       </text>
       <text x={box.x + 10} y={box.y + 40} fontSize={11} fill="#4a4a4a">
-        {clip(sub, 18)}
+        {clip(sub, box.width - 16, 11)}
       </text>
       {kind === 'rung' && (
         <text
@@ -43,22 +43,32 @@ function Box({ box, kind, t }: { box: DiagramBox; kind: 'stage' | 'rung'; t: TFu
           fill={box.deadline ? '#0b57d0' : '#4a4a4a'}
           data-testid={`rung-deadline-${box.id}`}
         >
-          {box.deadline
-            ? `${t('designer.diagram.deadline')} ${box.deadline}`
-            : box.final
-              ? t('designer.diagram.final')
-              : t('designer.diagram.noDeadline')}
-          {box.supervision
-            ? ` · ${t(`designer.supervision.${box.supervision}`, { defaultValue: box.supervision })}`
-            : ''}
+          {clip(
+            (box.deadline
+              ? `${t('designer.diagram.deadline')} ${box.deadline}`
+              : box.final
+                ? t('designer.diagram.final')
+                : t('designer.diagram.noDeadline')) +
+              (box.supervision
+                ? ` · ${t(`designer.supervision.${box.supervision}`, { defaultValue: box.supervision })}`
+                : ''),
+            box.width - 16,
+            11,
+          )}
         </text>
       )}
     </g>
   );
 }
 
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+/** `text` cut to fit `width` pixels at `size` px (a CJK character is about 1 em wide, others about 0.6 em). */
+export function clip(text: string, width: number, size: number): string {
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    used += (/[\u2e80-\uffef]/.test(text[i]) ? 1 : 0.6) * size;
+    if (used > width) return `${text.slice(0, Math.max(0, i - 1))}…`;
+  }
+  return text;
 }
 
 /**
@@ -74,12 +84,12 @@ export function LadderDiagram({ definition, title, testId }: { definition: unkno
   return (
     <figure style={{ margin: 0 }} data-testid={testId}>
       <figcaption style={{ fontWeight: 600, marginBottom: 4 }}>{title}</figcaption>
-      <div tabIndex={0} style={{ overflowX: 'auto', border: '1px solid #eee', borderRadius: 8, background: '#fffdfb' }}>
+      <div style={{ border: '1px solid #eee', borderRadius: 8, background: '#fffdfb' }}>
         <svg
           role="img"
           aria-label={`${title}: ${description}`}
-          width={layout.width}
-          height={layout.height}
+          width="100%"
+          style={{ maxWidth: layout.width, display: 'block' }}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
         >
           <defs>
@@ -97,11 +107,11 @@ export function LadderDiagram({ definition, title, testId }: { definition: unkno
           </defs>
           {layout.arrows.map((arrow) => (
             <g key={`${arrow.from}-${arrow.to}`}>
-              <line
-                x1={arrow.x1}
-                y1={arrow.y1}
-                x2={arrow.x2}
-                y2={arrow.y2}
+              <polyline
+                points={[{ x: arrow.x1, y: arrow.y1 }, ...(arrow.via ?? []), { x: arrow.x2, y: arrow.y2 }]
+                  .map((point) => `${point.x},${point.y}`)
+                  .join(' ')}
+                fill="none"
                 stroke="#6b5d55"
                 strokeWidth={1.5}
                 markerEnd={`url(#arrow-${testId ?? 'd'})`}

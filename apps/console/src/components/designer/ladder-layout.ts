@@ -33,6 +33,8 @@ export interface DiagramArrow {
   y2: number;
   /** The limit that makes the case take this arrow (a rung's deadline). */
   label?: string;
+  /** Corners between the ends, for an arrow that turns (handling down onto the first rung). */
+  via?: { x: number; y: number }[];
 }
 
 export interface DiagramLayout {
@@ -43,10 +45,10 @@ export interface DiagramLayout {
   height: number;
 }
 
-export const BOX_WIDTH = 168;
+export const BOX_WIDTH = 140;
 export const BOX_HEIGHT = 64;
-const GAP_X = 40;
-const GAP_Y = 56;
+const GAP_X = 36;
+const GAP_Y = 48;
 const MARGIN = 16;
 const STAGE_Y = MARGIN;
 const LADDER_Y = MARGIN + BOX_HEIGHT + GAP_Y;
@@ -138,13 +140,24 @@ export function layoutDiagram(definition: unknown): DiagramLayout {
   const handling = stages.find((stage) => stage.id === 'handling');
   if (handling && rungs[0]) {
     // A case overdue in handling climbs onto the first rung.
+    const x1 = handling.x + handling.width / 2;
+    const x2 = rungs[0].x + rungs[0].width / 2;
+    const middle = handling.y + handling.height + GAP_Y / 2;
     arrows.push({
       from: 'handling',
       to: rungs[0].id,
-      x1: handling.x + handling.width / 2,
+      x1,
       y1: handling.y + handling.height,
-      x2: rungs[0].x + rungs[0].width / 2,
+      x2,
       y2: rungs[0].y,
+      ...(x1 === x2
+        ? {}
+        : {
+            via: [
+              { x: x1, y: middle },
+              { x: x2, y: middle },
+            ],
+          }),
     });
   }
   for (let i = 0; i + 1 < rungs.length; i++) {

@@ -32,16 +32,38 @@ interface FormContext {
 export function SchemaForm({ paths, ...context }: FormContext & { paths: readonly string[] }) {
   return (
     <Form layout="vertical" component="div" requiredMark>
-      {paths.map((path) => {
-        const schema = schemaAt(context.root, path);
-        if (!schema) return null;
-        const tokens = path.split('/');
-        const key = tokens[tokens.length - 1];
-        const parent = schemaAt(context.root, tokens.slice(0, -1).join('/'));
-        const field = fieldAt(schema, context.root, path, key, (parent?.required ?? []).includes(key));
-        return <FieldView key={path} field={field} context={context} />;
-      })}
+      <FieldGrid
+        context={context}
+        fields={paths.flatMap((path) => {
+          const schema = schemaAt(context.root, path);
+          if (!schema) return [];
+          const tokens = path.split('/');
+          const key = tokens[tokens.length - 1];
+          const parent = schemaAt(context.root, tokens.slice(0, -1).join('/'));
+          return [fieldAt(schema, context.root, path, key, (parent?.required ?? []).includes(key))];
+        })}
+      />
     </Form>
+  );
+}
+
+/** Scalar fields side by side in a grid, objects and lists below them at full width. */
+function FieldGrid({ fields, context }: { fields: FieldModel[]; context: FormContext }) {
+  const scalar = fields.filter((field) => field.widget !== 'object' && field.widget !== 'list');
+  const nested = fields.filter((field) => field.widget === 'object' || field.widget === 'list');
+  return (
+    <>
+      {scalar.length > 0 && (
+        <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', columnGap: 16 }}>
+          {scalar.map((field) => (
+            <FieldView key={field.path} field={field} context={context} />
+          ))}
+        </div>
+      )}
+      {nested.map((field) => (
+        <FieldView key={field.path} field={field} context={context} />
+      ))}
+    </>
   );
 }
 
@@ -123,7 +145,7 @@ function Control({
           disabled={disabled}
           options={(field.options ?? []).map((option) => ({ value: option, label: String(option) }))}
           onChange={(next) => set(next ?? undefined)}
-          style={{ minWidth: 200 }}
+          style={{ width: '100%', maxWidth: 320 }}
         />
       );
     case 'multiselect':
@@ -136,7 +158,7 @@ function Control({
           disabled={disabled}
           options={(field.options ?? []).map((option) => ({ value: option, label: String(option) }))}
           onChange={(next) => set(next)}
-          style={{ minWidth: 240 }}
+          style={{ width: '100%' }}
         />
       );
     default:
@@ -148,7 +170,7 @@ function Control({
           placeholder={field.widget === 'duration' ? t('designer.editor.durationHint') : undefined}
           // An emptied optional text is left out of the document; a required one stays as '' (reported blank).
           onChange={(event) => set(event.target.value === '' && !field.required ? undefined : event.target.value)}
-          style={{ maxWidth: field.widget === 'duration' ? 200 : 520 }}
+          style={{ maxWidth: field.widget === 'duration' ? 200 : 520, width: '100%' }}
         />
       );
   }
@@ -194,7 +216,7 @@ function ObjectView({
       </Button>
     );
   } else {
-    body = children.map((child) => <FieldView key={child.path} field={child} context={context} />);
+    body = <FieldGrid fields={children} context={context} />;
   }
   return (
     <Card
@@ -216,11 +238,6 @@ function ObjectView({
       }
     >
       <ProblemLines problems={problems} />
-      {field.schema.description && (
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-          {field.schema.description}
-        </Typography.Paragraph>
-      )}
       {body}
     </Card>
   );
@@ -281,9 +298,7 @@ function ListView({
             children: (
               <>
                 {child.widget === 'object' ? (
-                  fieldsOf(child.schema, context.root, path).map((grandchild) => (
-                    <FieldView key={grandchild.path} field={grandchild} context={context} />
-                  ))
+                  <FieldGrid fields={fieldsOf(child.schema, context.root, path)} context={context} />
                 ) : (
                   <FieldView field={child} context={context} />
                 )}
