@@ -351,6 +351,20 @@ export const PROCESS_DEFINITION_SCHEMA: JsonSchema = deepFreeze({
             "Percent of a department's score its whistlers' ratings make (default 0); a veto zeroes it.",
             100,
           ),
+          rectification: object(
+            { deadline: { ...ref('duration'), description: 'A bottom unit reports its rectification within this.' } },
+            ['deadline'],
+            '限期整改: each bottom unit of a month gets a rectification item (absent: none).',
+          ),
+          proactive: object(
+            {
+              growthThreshold: int(1, 'Cases more than the same category and place had the month before.'),
+              minimumCount: int(1, 'Cases the hotspot needs in the month.'),
+              deadline: { ...ref('duration'), description: 'The place acts and reports within this.' },
+            },
+            ['growthThreshold', 'minimumCount', 'deadline'],
+            '未诉先办: a hotspot that rose past this gets a proactive item (absent: none).',
+          ),
         },
         ['weights', 'exclusions', 'minimumSample', 'bottomN', 'doubleAssessment'],
       ),
