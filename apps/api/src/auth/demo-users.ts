@@ -37,6 +37,11 @@ export const DEMO_USERS: readonly DemoUser[] = [
   handler('dept-housing', '市住建委办理人（演示）'),
   handler('dept-market-regulation', '市市场监管局办理人（演示）'),
   handler('dept-ecology', '市生态环境局办理人（演示）'),
+  // A grid worker (patrol findings under `nanjing`), and a village's governance centre and volunteer mediation group
+  // (the rural governance complex of `xiangdong`).
+  handler('g-xiyuan-1', '西苑社区第一网格网格员（演示）'),
+  handler('o-liuhe-governance', '柳河村综治中心办理人（演示）'),
+  handler('vg-liuhe-mediation', '柳河村志愿调解队（演示）'),
   coordinator('cc-c-xiyuan', '西苑社区协调委员会协调人（演示）'),
   coordinator('cc-s-hubin', '湖滨街道协调委员会协调人（演示）'),
   coordinator('cc-d-donghu', '东湖区协调委员会协调人（演示）'),

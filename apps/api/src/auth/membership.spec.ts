@@ -20,6 +20,9 @@ describe('membership', () => {
       'dept-housing',
       'dept-market-regulation',
       'dept-ecology',
+      'g-xiyuan-1',
+      'o-liuhe-governance',
+      'vg-liuhe-mediation',
     ]);
     expect(byRole('coordinator')).toEqual(['cc-c-xiyuan', 'cc-s-hubin', 'cc-d-donghu']);
     for (const role of ['designer', 'auditor', 'admin']) expect(byRole(role)).toHaveLength(1);
