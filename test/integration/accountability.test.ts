@@ -202,6 +202,9 @@ describe("suyu's accountability step and audit call-backs through the API", () =
       return found as Json;
     });
     const before = await streetScores();
+    // The centre sees the citizen's number to call them again only while the audit is pending.
+    const contact = await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(as('operator')).expect(200);
+    expect(contact.body.phone).toBe('13900001111');
 
     const audited = await http()
       .post(`/api/v1/tasks/${task.id}/actions/audit-callback`)
@@ -225,6 +228,8 @@ describe("suyu's accountability step and audit call-backs through the API", () =
         },
       ]);
     });
+
+    await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(as('operator')).expect(409);
 
     // suyu's flagEffect `audit-answer`: the case now counts unsolved and dissatisfied for 银杏街道.
     const after = await streetScores();

@@ -255,7 +255,8 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The citizen's contact details unmasked: for the operator calling the citizen back while the case awaits it, and
+   * The citizen's contact details unmasked: for the operator calling the citizen back while the case awaits it (or,
+   * closed, its audit call-back), and
    * for the lead unit's handlers while they contact the citizen and handle the case ({@link citizenContactAccess}).
    * Each access is logged (who, which case, why; never the details themselves).
    */
@@ -268,7 +269,17 @@ export class CaseService implements OnApplicationBootstrap, OnApplicationShutdow
         ? Boolean(commandScopeProblem(await this.trees.currentIfStored(), actor, caseNo, record.districtId))
         : !(await this.scope.mayRead(caseNo, record, actor));
     if (outOfScope) throw caseNotFound(caseNo);
-    const purpose = citizenContactAccess(caseNo, record, actor);
+    // A closed case drawn for an audit call-back (民意访评): the centre calls the citizen again while its task is open.
+    const auditPending =
+      actor.role === 'operator' &&
+      record.phase === 'closed' &&
+      (
+        (await this.dataSource.query(
+          `SELECT 1 FROM tasks WHERE case_no = $1 AND step = 'audit-callback' AND status <> 'closed' LIMIT 1`,
+          [caseNo],
+        )) as unknown[]
+      ).length > 0;
+    const purpose = citizenContactAccess(caseNo, record, actor, auditPending);
     this.logger.log(`citizen contact of case ${caseNo} shown to ${actor.userId} (${actor.unitId}) for ${purpose}`);
     return { name: record.citizenName, phone: record.citizenPhone };
   }

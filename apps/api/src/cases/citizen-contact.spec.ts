@@ -34,4 +34,10 @@ describe('who sees the citizen contact details unmasked, and when', () => {
   ])('should answer %j in phase %s with %s', (actor, phase, expected) => {
     expect(answer(actor, phase)).toBe(expected);
   });
+
+  it('should show an operator a closed case only while its audit call-back is pending', () => {
+    expect(citizenContactAccess('20261123000001', caseIn('closed'), operator, true)).toBe('audit call-back');
+    expect(() => citizenContactAccess('20261123000001', caseIn('handling'), operator, true)).toThrow(/WrongState/);
+    expect(() => citizenContactAccess('20261123000001', caseIn('closed'), lead, true)).toThrow(/WrongState/);
+  });
 });

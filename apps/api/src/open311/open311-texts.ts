@@ -20,6 +20,7 @@ const STAGE_NOTES: Record<string, string> = {
   handling: '承办单位正在办理',
   'in-review': '承办单位已答复，12345 正在审核',
   'awaiting-callback': '已办结答复，等待回访',
+  accountability: '诉求人再次不满意，已移交问责机关处理',
   closed: '诉求已办结',
 };
 
@@ -70,6 +71,7 @@ const UPDATE_DESCRIPTIONS: Record<string, string> = {
   'called-back': '12345 已回访诉求人',
   'callback-unreached': '12345 回访未能联系上诉求人',
   'accountability-escalated': '再次不满意，已移交问责',
+  'accountability-decided': '问责机关已作出处理决定',
   'repeat-contact': '又有市民反映了同一问题',
   'linked-to-open-case': '与正在办理的同类诉求关联',
   closed: '诉求已办结',

@@ -375,6 +375,7 @@ const PUBLIC_EVENT_TYPES = [
   'called-back',
   'callback-unreached',
   'accountability-escalated',
+  'accountability-decided',
   'repeat-contact',
   'linked-to-open-case',
   'closed',

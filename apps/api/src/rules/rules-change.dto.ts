@@ -28,6 +28,7 @@ const OPEN_STATES = [
   'handling',
   'in-review',
   'awaiting-callback',
+  'accountability',
 ] as const;
 
 /** Which open cases move; every given field must match. */
