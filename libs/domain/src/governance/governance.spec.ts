@@ -1,4 +1,7 @@
+import { DEMO_PRESETS } from '../../../persistence/src/seed/demo-presets';
 import type { Actor } from '../lifecycle/lifecycle.types';
+import { DEMO_CITY } from '../org/demo-city';
+import { validateDefinition } from '../rules/validate-definition';
 import { PRESET_IDS, presetFor } from '../rules/presets';
 import type { RoutingCatalogue } from '../routing/routing.types';
 import { GovernanceActionRefused, GovernanceItem } from './governance-item';
@@ -243,5 +246,30 @@ describe.each(PRESET_IDS)('preset %s: what scores lead to', (id) => {
     expect(at(cases, cases - rule.growthThreshold)).toBe(1);
     expect(at(cases, cases - rule.growthThreshold + 1)).toBe(0);
     expect(at(rule.minimumCount - 1, 0)).toBe(0);
+  });
+});
+
+describe("the definition's governance rules (scoring.rectification, scoring.proactive)", () => {
+  const errorsOf = (scoring: object) => {
+    const result = validateDefinition(
+      { ...DEMO_PRESETS.beijing, scoring: { ...DEMO_PRESETS.beijing.scoring, ...scoring } },
+      { tree: DEMO_CITY },
+    );
+    return result.ok ? [] : result.errors.map((error) => `${error.path} ${error.rule}`);
+  };
+
+  it('should accept beijing as published, and a definition without either section', () => {
+    expect(errorsOf({})).toEqual([]);
+    expect(errorsOf({ rectification: undefined, proactive: undefined })).toEqual([]);
+  });
+
+  it('should refuse a deadline the calendar cannot lay and a threshold under 1, naming the field', () => {
+    expect(errorsOf({ rectification: { deadline: '0WD' } })).toEqual(['/scoring/rectification/deadline duration']);
+    expect(errorsOf({ proactive: { growthThreshold: 0, minimumCount: 5, deadline: '5WD' } })).toEqual([
+      expect.stringMatching(/^\/scoring\/proactive\/growthThreshold /),
+    ]);
+    expect(errorsOf({ proactive: { growthThreshold: 3, deadline: '5WD' } })).toEqual([
+      expect.stringMatching(/^\/scoring\/proactive/),
+    ]);
   });
 });

@@ -537,13 +537,6 @@ class SemanticCheck {
         }
       }
     }
-    // Governance items (rectification, 未诉先办) run their deadlines on the calendar: the limit must be one it lays.
-    for (const part of ['rectification', 'proactive']) {
-      const deadline = field(field(scoring, part), 'deadline');
-      if (typeof deadline === 'string' && !durationOf(deadline)) {
-        this.fail(`/scoring/${part}/deadline`, 'duration', `'${deadline}' is not a duration the calendar can lay`);
-      }
-    }
   }
 
   /** Reports repeated `id`s of id'd items; returns the index of each id's first occurrence. */
