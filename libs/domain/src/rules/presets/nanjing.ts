@@ -1,4 +1,10 @@
-import { DeadlineSet, LOCALITY_HANDLER, RoutingCatalogue, RoutingCategory } from '../../routing/routing.types';
+import {
+  DeadlineSet,
+  handlerFunction,
+  LOCALITY_HANDLER,
+  RoutingCatalogue,
+  RoutingCategory,
+} from '../../routing/routing.types';
 import { ProcessDefinition } from '../process-definition';
 import { PresetCity } from './preset-city';
 import { beijingPreset } from './beijing';
@@ -19,7 +25,8 @@ function patrolFinding(catalogue: RoutingCatalogue): RoutingCategory {
   const departments = new Set<string>();
   for (const category of catalogue.categories.filter((one) => one.enforcementOrMediation)) {
     for (const unit of [category.handler, ...(category.coUnits ?? [])]) {
-      if (unit !== LOCALITY_HANDLER) departments.add(unit);
+      // Departments only: not the locality, nor a body named by function (a village's centre or group).
+      if (unit !== LOCALITY_HANDLER && handlerFunction(unit) === undefined) departments.add(unit);
     }
   }
   return {

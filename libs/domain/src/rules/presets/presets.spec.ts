@@ -177,3 +177,18 @@ describe('preset rules on the demo city', () => {
     expect(result.ok ? [] : result.errors.map((error) => error.rule)).toEqual(['unknown-function']);
   });
 });
+
+describe('nanjing on a catalogue with bodies named by function', () => {
+  it('should bring departments only to the joint action, never a village centre or group', () => {
+    const catalogue: RoutingCatalogue = {
+      ...CATALOGUE,
+      categories: [
+        ...CATALOGUE.categories,
+        { ...CATALOGUE.categories[1], id: 'mediation', handler: 'function:governance-centre', coUnits: ['qs-civil'] },
+      ],
+    };
+    const { routing } = presetFor('nanjing', { cityId: 'qingshan', catalogue });
+    const patrol = routing.categories.find((category) => category.id === 'patrol-joint-action');
+    expect(patrol?.coUnits).toEqual(['qs-enforcement', 'qs-planning', 'qs-civil']);
+  });
+});
