@@ -1,10 +1,11 @@
 import { caseActionProblems } from '../lifecycle/action-problems';
 import type { Actor, CaseAction, DeadlineEntry, WhistleRules } from '../lifecycle/lifecycle.types';
-import { DEMO_CITY_ID } from '../org/demo-city';
+import { DEMO_CITY, DEMO_CITY_ID } from '../org/demo-city';
 import type { OrgUnitKind } from '../org/org.types';
 import { DEMO_CATALOGUE } from '../routing/demo-catalogue';
 import { toLifecycleRules } from '../rules/process-definition';
 import { PresetId, presetFor } from '../rules/presets';
+import { validateDefinition } from '../rules/validate-definition';
 import { WhistleRound } from './whistle-round';
 import type { WhistleAction, WhistleOpening } from './whistle.types';
 
@@ -262,6 +263,19 @@ describe('whistle rules of each preset', () => {
         expect(round.state.phase).toBe('completed');
       },
     );
+  });
+
+  it('validation: a grade may only be for whistle types the definition lists', () => {
+    const pinggu = JSON.parse(
+      JSON.stringify(presetFor('pinggu', { cityId: DEMO_CITY_ID, catalogue: DEMO_CATALOGUE, districtId: 'd-beijiao' })),
+    );
+    expect(validateDefinition(pinggu, { tree: DEMO_CITY })).toMatchObject({ ok: true });
+    pinggu.whistle.types = ['management'];
+    const result = validateDefinition(pinggu, { tree: DEMO_CITY });
+    expect(result.ok ? [] : result.errors).toEqual([
+      expect.objectContaining({ path: '/whistle/grades/0/types/1', rule: 'unknown-whistle-type' }),
+      expect.objectContaining({ path: '/whistle/grades/1/types/0', rule: 'unknown-whistle-type' }),
+    ]);
   });
 
   it('rating.required false: a round completes once every part is done; a rating before then is optional', () => {
