@@ -1,6 +1,9 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CaseProjection } from '../../activities/lifecycle.activities';
 import { auditDraw } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Actor, LifecycleEvent, Satisfaction } from '../../libs/domain/src/lifecycle';
@@ -25,6 +28,19 @@ import { testCaseActivities } from '../support/workflow-activities';
 import { workflowCode } from '../support/workflow-bundle';
 
 type Handle = WorkflowHandle<typeof complaintCase>;
+
+const RECORD = process.env.RECORD_HISTORIES === '1';
+
+/** With RECORD_HISTORIES=1, writes the case's history to test/histories/<name>.json for the replay test. */
+async function record(handle: Handle, name: string): Promise<void> {
+  if (!RECORD) return;
+  const history = await handle.fetchHistory();
+  mkdirSync(join(__dirname, '..', 'histories'), { recursive: true });
+  writeFileSync(
+    join(__dirname, '..', 'histories', `${name}.json`),
+    `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`,
+  );
+}
 
 /**
  * The accountability step and audit call-backs (issue 11) on the engine: a case pinned to a preset's rules, routed by
@@ -180,6 +196,7 @@ describe('accountability and audit call-backs (time-skipping)', () => {
     expect(decided.actor).toMatchObject({ unitId: 'o-discipline-office' });
     expect(decided.detail).toMatchObject({ responsible: true, unitId: lead.unitId });
     expect(projections.get(caseNo)?.tasks).toEqual([]);
+    await record(handle, 'accountability-suyu-discipline-office-decides');
   });
 
   it('suyu: an audit call-back that contradicts the reported result flags the closed case, counting the audit answer', async () => {
@@ -224,6 +241,7 @@ describe('accountability and audit call-backs (time-skipping)', () => {
       scored: { solved: false, satisfaction: 'dissatisfied' },
     });
     expect(projections.get(sampledNo)?.tasks).toEqual([]);
+    await record(handle, 'audit-suyu-contradicted-flagged');
   });
 
   it('suyu: a case the draw leaves out ends at its close, with the draw on its record', async () => {
