@@ -355,8 +355,6 @@ describe('authorization matrix', () => {
   /** Process definitions: designers, auditors and admins read them; designers and admins change them. */
   const RULES_READERS = { designer: 200, auditor: 200, admin: 200 };
   const rulesWriters = (status: number) => only({ designer: status, admin: status });
-  /** Scores: auditors, admins and designers read them; auditors and admins start a run. */
-  const SCORE_READERS = { auditor: 200, admin: 200, designer: 200 };
   /** The audit endpoints: auditors and admins. */
   const AUDITORS = { auditor: 200, admin: 200 };
   /** A GET of `route` (at `path`, its concrete form, when it has parameters) that `readers` get and others not. */
@@ -876,7 +874,6 @@ describe('authorization matrix', () => {
     reading(AUDITORS, '/api/v1/audit/cases'),
     reading(AUDITORS, '/api/v1/audit/cases.csv'),
     reading(AUDITORS, '/api/v1/audit/consistency'),
-    // the city's areas for the console's map: those who read the scores
     reading(
       HUBIN_SCORES,
       '/api/v1/scores/:month/units/:unitId/cases',
@@ -888,7 +885,8 @@ describe('authorization matrix', () => {
       '/api/v1/scores/years/:year/double-assessment',
       () => '/api/v1/scores/years/2021/double-assessment',
     ),
-    reading(SCORE_READERS, '/api/v1/org/map'),
+    // the city's areas for the console's map: those who read every unit's scores
+    reading(SCORE_CENTRE, '/api/v1/org/map'),
     // the city import (admin): a dry run of files with no root, refused after the role check, so nothing changes
     {
       method: 'POST',

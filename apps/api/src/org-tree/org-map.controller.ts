@@ -19,7 +19,8 @@ const AREA_KINDS: ReadonlySet<OrgUnitKind> = new Set([
 
 /**
  * The city's areas with their centroids and outlines, for the hotspot map of the console (drawn as SVG from this,
- * without map tiles). Read by those who read the scores and the audit: auditors, admins, designers.
+ * without map tiles). Read by those who read every unit's scores: the centre (operators, auditors, admins) and
+ * designers.
  */
 @ApiTags('org')
 @ApiBearerAuth()
@@ -28,7 +29,7 @@ export class OrgMapController {
   constructor(private readonly orgTree: OrgTreeSource) {}
 
   @Get()
-  @Roles('auditor', 'admin', 'designer')
+  @Roles('operator', 'auditor', 'admin', 'designer')
   @ApiOperation({ summary: "The city's areas (district down to grid) with centroids and outlines, for a map" })
   @ApiResponse({ status: 200, type: OrgMapView })
   async map(): Promise<OrgMapView> {
