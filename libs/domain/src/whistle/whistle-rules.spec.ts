@@ -245,6 +245,18 @@ describe('whistle rules of each preset', () => {
       ]);
     });
 
+    it('pinggu: a result awaiting confirmation is not overdue; once sent back it is owed, and late, again', () => {
+      const { round, whistler, dept } = resulted('pinggu');
+      // While the township has the result to confirm, the result deadline (200 h) holds no timer.
+      expect(round.nextTimer()).toBeUndefined();
+      round.apply({ type: 'confirm', departmentId: dept.unitId, done: false, note: '未完成' }, whistler, at(201));
+      const timer = round.nextTimer();
+      expect(timer).toMatchObject({ kind: 'whistle-result', at: at(200), reminder: false });
+      round.onTimer(timer!, at(201));
+      expect(round.department(dept.unitId)).toMatchObject({ overdue: true, rejections: 1 });
+      expect(round.takeEvents().map((event) => event.type)).toEqual(['sent-back', 'overdue']);
+    });
+
     it.each<PresetId>(['beijing', 'ningbo-dl', 'nanjing', 'malu', 'jinan', 'suyu'])(
       '%s: no confirmation step and no veto',
       (id) => {
