@@ -155,8 +155,10 @@ describe('console: auditors and leaders in the browser', () => {
     await translated(page);
     await checkAndShoot(page, 'scores-ranking', 'zh-CN');
 
-    await page.locator('[data-drill="s-hubin:cases"]').click();
+    // The response rate's cases (the figure route): the case signed and contacted on time is among those met.
+    await page.locator('[data-drill="s-hubin:response"]').click();
     const drill = page.getByTestId('drill-down');
+    await drill.locator('code', { hasText: '1' }).first().waitFor();
     await drill.locator(`a[data-case="${caseNo}"]`).first().click();
     await page.waitForURL(new RegExp(`/oversight/cases/${caseNo}$`));
     await page.getByTestId('story').locator('li').first().waitFor();

@@ -8,6 +8,7 @@ export const oversightZhCN = {
     integrity: '日志校验',
     scores: '三率排名',
     hotspots: '热点地图',
+    myScores: '本单位三率',
   },
   status: { registered: '已登记', open: '办理中', closed: '已办结' },
   cases: {
@@ -137,6 +138,7 @@ export const oversightZhCN = {
     kinds: { 'missing-workflow': '缺少工作流', 'missing-projection': '缺少工单记录', fields: '字段不一致' },
     fields: '字段',
   },
+  myUnit: { title: '{{unit}} 的月度三率', none: '{{month}} 没有本单位的已发布得分' },
   watch: {
     title: '超期与督办一览',
     open: '在办工单',
@@ -161,6 +163,7 @@ export const oversightZhCN = {
     rank: '名次',
     unit: '单位',
     bottom: '后位',
+    scopeOf: '{{scope}} 内排名',
     eligible: '参与排名',
     tooFew: '样本不足',
     figures: { response: '响应率', resolution: '解决率', satisfaction: '满意率', score: '综合得分', cases: '工单数' },
@@ -176,6 +179,9 @@ export const oversightZhCN = {
       satisfactionRated: '参与满意率',
       satisfied: '满意',
       excluded: '未计入',
+      met: '达标（分子）',
+      missed: '未达标',
+      counted: '计入（分母）',
     },
     noCases: '无',
     searchUnit: '在案件检索中查看 {{unit}} {{month}} 的全部工单',
@@ -221,6 +227,7 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
     integrity: 'Log check',
     scores: 'Rankings',
     hotspots: 'Hotspot map',
+    myScores: 'Our scores',
   },
   status: { registered: 'registered', open: 'open', closed: 'closed' },
   cases: {
@@ -357,6 +364,7 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
     },
     fields: 'Fields',
   },
+  myUnit: { title: 'Monthly scores of {{unit}}', none: '{{month}} has no published figures for your unit' },
   watch: {
     title: 'Overdue and supervised cases',
     open: 'Open cases',
@@ -381,6 +389,7 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
     rank: 'Rank',
     unit: 'Unit',
     bottom: 'bottom',
+    scopeOf: 'ranked within {{scope}}',
     eligible: 'Ranked',
     tooFew: 'too few cases',
     figures: {
@@ -402,6 +411,9 @@ export const oversightEn: Shape<typeof oversightZhCN> = {
       satisfactionRated: 'In the satisfaction rate',
       satisfied: 'Satisfied',
       excluded: 'Left out',
+      met: 'Met (numerator)',
+      missed: 'Not met',
+      counted: 'Counted (denominator)',
     },
     noCases: 'None',
     searchUnit: 'Every case of {{unit}} in {{month}} in the case search',

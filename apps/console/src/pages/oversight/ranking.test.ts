@@ -72,6 +72,20 @@ describe('rankings', () => {
     expect(rows[0].label).toBe('名-s-a');
   });
 
+  it("should keep each scope's ranks together, the city's first", () => {
+    const scoped = (id: string, rank: number, scope: string) => ({ ...unit(id, 'street', rank, 80), scope });
+    const rows = rankingRows(
+      month([
+        scoped('s-x', 1, 'd-xishan'),
+        scoped('s-b', 2, 'city'),
+        scoped('s-a', 1, 'city'),
+        scoped('s-y', 2, 'd-xishan'),
+      ]),
+      'street',
+    );
+    expect(rows.map((row) => row.unitId)).toEqual(['s-a', 's-b', 's-x', 's-y']);
+  });
+
   it('should show rates as percentages and a missing rate as a dash', () => {
     expect(percent(0.756)).toBe('75.6%');
     expect(percent(null)).toBe('—');

@@ -1,6 +1,9 @@
 import type { MonthScores, ScoredKind, UnitScore } from './views';
 
-/** One row of a ranking table: ranked units by rank, then the units without enough rated cases, by id. */
+/**
+ * One row of a ranking table: per scope (the city's, then each district ranked under its own definition), ranked units
+ * by rank, then the units without enough rated cases, by id.
+ */
 export interface RankingRow extends UnitScore {
   key: string;
   /** The unit's name from the org tree, else its id. */
@@ -19,6 +22,9 @@ export function rankingRows(scores: MonthScores, kind: ScoredKind): RankingRow[]
       label: unit.unitName ?? unit.unitId,
     }))
     .sort((a, b) => {
+      // Ranks never cross scopes: the city's first, then each district with a definition of its own.
+      const scope = (unit: UnitScore) => (!unit.scope || unit.scope === 'city' ? '' : unit.scope);
+      if (scope(a) !== scope(b)) return scope(a).localeCompare(scope(b));
       if (a.rank !== null && b.rank !== null) return a.rank - b.rank || a.unitId.localeCompare(b.unitId);
       if (a.rank !== null) return -1;
       if (b.rank !== null) return 1;

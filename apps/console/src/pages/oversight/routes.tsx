@@ -7,11 +7,18 @@ import type { Me } from '../../api/views';
 import { RequireUser } from '../../auth/session';
 import { AuditCasesPage, AuditCaseStoryPage, IntegrityPage, WatchPage } from './audit-pages';
 import { HotspotsPage } from './hotspots-page';
+import { MyUnitScoresPage } from './my-unit-page';
 import { ScoresPage } from './scores-page';
 
-/** Who opens which oversight page, as the API allows: the audit routes are auditors' and admins'; scores also designers'. */
+/**
+ * Who opens which oversight page, as the API allows: the audit routes are auditors' and admins'; every unit's scores
+ * the centre's (operators, auditors, admins) and designers'; a unit's own scores its handlers' and its committee's
+ * coordinators'.
+ */
 export const mayAudit = (user: Me): boolean => user.role === 'auditor' || user.role === 'admin';
-export const mayReadScores = (user: Me): boolean => mayAudit(user) || user.role === 'designer';
+export const mayReadScores = (user: Me): boolean =>
+  mayAudit(user) || user.role === 'designer' || user.role === 'operator';
+export const mayReadOwnScores = (user: Me): boolean => user.role === 'handler' || user.role === 'coordinator';
 
 /** The auditor and leader pages' routes, inside the staff shell (see app.tsx). */
 export function oversightRoutes() {
@@ -55,6 +62,13 @@ export function oversightRoutes() {
       ))}
     />,
     <Route
+      key="o-my-scores"
+      path="/oversight/my-scores"
+      element={guarded(mayReadOwnScores, (user) => (
+        <MyUnitScoresPage user={user} />
+      ))}
+    />,
+    <Route
       key="o-hotspots"
       path="/oversight/hotspots"
       element={guarded(mayReadScores, (user) => (
@@ -82,6 +96,7 @@ export function oversightNav(user: Me, t: TFunction) {
   const leaders = mayReadScores(user)
     ? [item('/oversight/scores', 'scores'), item('/oversight/hotspots', 'hotspots')]
     : [];
-  const children = [...audit, ...leaders];
+  const own = mayReadOwnScores(user) ? [item('/oversight/my-scores', 'myScores')] : [];
+  const children = [...audit, ...leaders, ...own];
   return children.length ? [{ key: 'oversight', label: t('oversight.nav.group'), children }] : [];
 }

@@ -11,7 +11,15 @@ import { formatInstant } from '../../lib/time';
 import { CaseLink, ProblemAlert } from './common';
 import { monthsEndingAt, percent, rankingRows, shanghaiMonth, trendSeries, type RankingRow } from './ranking';
 import { filterQueryString, monthWindow } from './search-query';
-import { RATES, SCORED_KINDS, type MonthScores, type RateName, type ScoredKind, type UnitExplanation } from './views';
+import {
+  RATES,
+  SCORED_KINDS,
+  type FigureCases,
+  type MonthScores,
+  type RateName,
+  type ScoredKind,
+  type UnitExplanation,
+} from './views';
 
 /** Months a trend line spans. */
 const TREND_MONTHS = 6;
@@ -43,7 +51,7 @@ export function useMonth(): [string, (month: string) => void, { value: string; l
 }
 
 /** Which figure of a unit the drill-down shows. */
-type Figure = RateName | 'score' | 'cases';
+export type Figure = RateName | 'score' | 'cases';
 
 /** 三率排名: rankings per kind with each rate and the composite, bottom N marked, trend lines, drill-down, 双考核. */
 export function ScoresPage({ user }: { user: Me }) {
@@ -163,6 +171,9 @@ export function ScoresPage({ user }: { user: Me }) {
                 render: (rank: number | null, row) => (
                   <Space size={4}>
                     {rank ?? '—'}
+                    {row.scope && row.scope !== 'city' && (
+                      <Tag>{t('oversight.scores.scopeOf', { scope: row.scope })}</Tag>
+                    )}
                     {row.bottom && <Tag color="red">{t('oversight.scores.bottom')}</Tag>}
                   </Space>
                 ),
@@ -254,8 +265,42 @@ export function figureLists(explained: UnitExplanation, figure: Figure): { key: 
   }
 }
 
-function DrillDown({ month, unitId, figure, user }: { month: string; unitId: string; figure: Figure; user: Me }) {
+/** The cases behind one rate of a unit, from `GET /api/v1/scores/{month}/units/{unitId}/cases?figure=`. */
+async function fetchFigureCases(month: string, unitId: string, figure: RateName): Promise<FigureCases> {
+  const answer = await api.GET('/api/v1/scores/{month}/units/{unitId}/cases', {
+    params: { path: { month, unitId }, query: { figure } as never },
+  });
+  return answer.data as unknown as FigureCases;
+}
+
+/** The case lists of a rate's drill-down: met (numerator), missed, counted (denominator), each exclusion. */
+export function figureCaseLists(cases: FigureCases): { key: string; cases: string[] }[] {
+  return [
+    { key: 'met', cases: cases.met },
+    { key: 'missed', cases: cases.missed },
+    { key: 'counted', cases: cases.counted },
+    ...Object.entries(cases.excluded ?? {}).map(([reason, list]) => ({ key: `excluded:${reason}`, cases: list })),
+  ];
+}
+
+/**
+ * What stands behind a figure of a unit: for a rate, the figure route's lists with the formula; for the score and the
+ * case count, the unit's explanation (its terms and every case of the month). Each case links to its story (auditors,
+ * admins) or its case page.
+ */
+export function DrillDown({
+  month,
+  unitId,
+  figure,
+  user,
+}: {
+  month: string;
+  unitId: string;
+  figure: Figure;
+  user: Me;
+}) {
   const { t } = useTranslation();
+  const isRate = (RATES as readonly string[]).includes(figure);
   const explained = useQuery({
     queryKey: ['scores-explain', month, unitId],
     queryFn: async () =>
@@ -265,10 +310,17 @@ function DrillDown({ month, unitId, figure, user }: { month: string; unitId: str
         })
       ).data as unknown as UnitExplanation,
   });
-  if (explained.error) return <ProblemAlert error={explained.error} />;
+  const figureCases = useQuery({
+    queryKey: ['scores-figure', month, unitId, figure],
+    enabled: isRate,
+    queryFn: () => fetchFigureCases(month, unitId, figure as RateName),
+  });
+  const error = explained.error ?? figureCases.error;
+  if (error) return <ProblemAlert error={error} />;
   const data = explained.data;
-  if (!data) return <Typography.Text>{t('case.loading')}</Typography.Text>;
-  const formula = figure === 'cases' ? null : data.formulas[figure];
+  if (!data || (isRate && !figureCases.data)) return <Typography.Text>{t('case.loading')}</Typography.Text>;
+  const formula = isRate ? figureCases.data!.formula : figure === 'score' ? data.formulas.score : null;
+  const lists = isRate ? figureCaseLists(figureCases.data!) : figureLists(data, figure);
   const auditor = user.role === 'auditor' || user.role === 'admin';
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="drill-down">
@@ -277,7 +329,7 @@ function DrillDown({ month, unitId, figure, user }: { month: string; unitId: str
       </Typography.Title>
       {formula && <Typography.Paragraph code>{formula}</Typography.Paragraph>}
       <Typography.Paragraph type="secondary">{data.explanation.eligibility}</Typography.Paragraph>
-      {figureLists(data, figure).map((list) => (
+      {lists.map((list) => (
         <Card
           key={list.key}
           size="small"

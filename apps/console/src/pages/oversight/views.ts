@@ -115,6 +115,8 @@ export interface UnitScore {
   eligible: boolean;
   rank: number | null;
   bottom: boolean;
+  /** The scope the unit is ranked in: 'city' or a district with a definition of its own. */
+  scope?: string | null;
 }
 
 export interface DepartmentAssessment {
@@ -185,4 +187,16 @@ export interface UnitExplanation extends UnitScore {
     excluded: Record<string, string[]>;
     eligibility: string;
   };
+}
+
+/** The cases behind one figure of a unit (`…/units/{unitId}/cases?figure=`). */
+export interface FigureCases {
+  run: { id: string; month: string; computedAt: string; scope: string; definition: string | null };
+  unitId: string;
+  figure: string;
+  formula: string;
+  counted: string[];
+  met: string[];
+  missed: string[];
+  excluded: Record<string, string[]>;
 }
