@@ -247,6 +247,20 @@ describe('checkCity problems', () => {
       'catalogue.json:3: kindDeadlines: limits by kind belong in the process definition',
     ],
     [
+      'a catalogue handler named by function',
+      edited('catalogue.json', (text) =>
+        text.replace('"handler": "dept-qs-ecology"', '"handler": "function:governance-centre"'),
+      ),
+      `categories[5].handler: function:governance-centre: a body named by function belongs in the process definition`,
+    ],
+    [
+      'a patrol flag on a stored category',
+      edited('catalogue.json', (text) =>
+        text.replace('"name": "噪声扰民",', '"name": "噪声扰民",\n      "patrol": true,'),
+      ),
+      '.patrol: patrol belongs in the process definition',
+    ],
+    [
       'a catalogue that is not JSON',
       edited('catalogue.json', (text) => text.replace('"name": "噪声扰民",', '"name": "噪声扰民"')),
       'catalogue.json:',

@@ -5,7 +5,7 @@ import { isValidGeoPoint, polygonCentroid } from '../../../domain/src/org/geo';
 import { buildOrgTree } from '../../../domain/src/org/org-tree';
 import { CommitteeLevel, GeoPoint, OrgError, OrgTree, OrgUnit, OrgUnitKind } from '../../../domain/src/org/org.types';
 import { validateRoutingCatalogue } from '../../../domain/src/routing/routing-catalogue';
-import type { RoutingCatalogue } from '../../../domain/src/routing/routing.types';
+import { handlerFunction, type RoutingCatalogue } from '../../../domain/src/routing/routing.types';
 import { USER_ROLE_VALUES, UserRoleValue } from '../entities/user.entity';
 import { CATALOGUE_FILE, CityRecord, CityTableName, ImportProblem, readCityTables } from './city-tables';
 import { lineOf } from './json-lines';
@@ -302,12 +302,26 @@ function catalogueOf(
       report(`${path}.coUnits`, 'json-shape', 'coUnits must be an array');
     if (c.deadlines === null || typeof c.deadlines !== 'object')
       report(`${path}.deadlines`, 'required', 'deadlines must be an object by urgency');
-    for (const key of ['kindDeadlines', 'localityLevel'] as const) {
+    for (const key of ['kindDeadlines', 'localityLevel', 'patrol'] as const) {
       if (key in c)
         report(
           `${path}.${key}`,
           'not-stored',
           `${key} belongs in the process definition (docs/rules.md), not the stored catalogue`,
+        );
+    }
+    // The stored catalogue's units are `locality` or departments (its rows reference them); a body named by function
+    // (a village's governance centre) is resolved per case, so only a process definition names one.
+    const refs: Array<[string, unknown]> = [
+      [`${path}.handler`, c.handler],
+      ...(Array.isArray(c.coUnits) ? c.coUnits.map((ref, i): [string, unknown] => [`${path}.coUnits[${i}]`, ref]) : []),
+    ];
+    for (const [field, ref] of refs) {
+      if (typeof ref === 'string' && handlerFunction(ref) !== undefined)
+        report(
+          field,
+          'not-stored',
+          `${ref}: a body named by function belongs in the process definition (docs/rules.md)`,
         );
     }
   });
