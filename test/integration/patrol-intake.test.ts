@@ -86,6 +86,10 @@ describe('nanjing: patrol findings filed by grid workers', () => {
       coUnitIds: [],
       place: { gridId: GRID, communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' },
     });
+    const stored = await stack.pg.query(`SELECT payload->'filedBy' AS filed FROM intake_requests WHERE case_no = $1`, [
+      caseNo,
+    ]);
+    expect(stored.rows[0].filed).toEqual({ userId: expect.any(String), role: 'handler', unitId: GRID });
     // The grid handles it itself: its worker signs; the community above it cannot.
     await http().post(`/api/v1/cases/${caseNo}/sign`).set(as('community')).send({}).expect(403);
     const signed = await http().post(`/api/v1/cases/${caseNo}/sign`).set(as('gridWorker')).send({}).expect(200);
