@@ -17,31 +17,46 @@ describe('console: a designer edits, tries out, publishes and migrates a process
   const untranslated = async (target: Page) =>
     (await target.locator('body').innerText()).match(/\bdesigner\.[a-zA-Z][\w.-]*/g) ?? [];
 
-  /** Recorded cases for the what-if and the migration: filed by the operator through the API. */
-  async function fileCases(): Promise<void> {
-    const login = await fetch(`${baseUrl()}/api/v1/auth/login`, {
+  async function token(username: string): Promise<string> {
+    const answer = await fetch(`${baseUrl()}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'operator', password: PASSWORD }),
+      body: JSON.stringify({ username, password: PASSWORD }),
     });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    return ((await answer.json()) as { accessToken: string }).accessToken;
+  }
+  const call = (method: string, path: string, bearer: string, body?: unknown) =>
+    fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  /**
+   * Recorded cases for the what-if and the migration, filed by the operator through the API; 湖滨街道 signs the
+   * noise case and contacts its citizen at once (a response on time under beijing@1).
+   */
+  async function fileCases(): Promise<void> {
+    const operator = await token('operator');
     const categories = ['noise-nuisance', 'garbage-sorting', 'illegal-construction'];
     for (const [index, category] of categories.entries()) {
-      const answer = await fetch(`${baseUrl()}/api/v1/cases`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-        body: JSON.stringify({
-          kind: 'complaint',
-          category,
-          channel: 'hotline',
-          description: `设计人浏览器测试的工单 ${index + 1}：${category}`,
-          place: { districtId: 'd-donghu', streetId: 's-hubin', communityId: 'c-xiyuan' },
-          citizen: { name: `测试${index + 1}`, phone: `1390000000${index}` },
-        }),
+      const answer = await call('POST', '/api/v1/cases', operator, {
+        kind: 'complaint',
+        category,
+        channel: 'hotline',
+        description: `设计人浏览器测试的工单 ${index + 1}：${category}`,
+        place: { districtId: 'd-donghu', streetId: 's-hubin', communityId: 'c-xiyuan' },
+        citizen: { name: `测试${index + 1}`, phone: `1390000${String(Date.now() % 1000).padStart(3, '0')}${index}` },
       });
       expect([200, 201, 202]).toContain(answer.status);
       cases.push(((await answer.json()) as { caseNo: string }).caseNo);
     }
+    const handler = await token('handler.s-hubin');
+    await waitUntil(async () => (await call('POST', `/api/v1/cases/${cases[0]}/sign`, handler)).status === 200);
+    await waitUntil(
+      async () =>
+        (await call('POST', `/api/v1/cases/${cases[0]}/contact`, handler, { note: '已电话联系市民' })).status === 200,
+    );
   }
 
   const field = (path: string) => page.locator(`[data-path="${path}"]`);
@@ -91,11 +106,11 @@ describe('console: a designer edits, tries out, publishes and migrates a process
     const publishedStreet = page.getByTestId('published-diagram').getByTestId('rung-deadline-street');
     expect(await publishedStreet.textContent()).toContain('5WD');
 
-    // And one limit of the catalogue the recorded cases were dispatched under: noise cases are to be signed sooner.
+    // And a limit of the catalogue the recorded cases were dispatched under: noise cases signed within a second.
     await page.getByTestId('stage-routing').click();
     const noise = page.locator('.ant-collapse-item', { hasText: '(noise-nuisance)' }).first();
     await noise.locator('.ant-collapse-header').first().click();
-    await noise.locator('input[id$="_deadlines_normal_sign"]').fill('PT30M');
+    await noise.locator('input[id$="_deadlines_normal_sign"]').fill('PT1S');
     await page.getByTestId('validation-ok').waitFor();
     await page.getByTestId('stage-ladder').click();
 
@@ -122,11 +137,12 @@ describe('console: a designer edits, tries out, publishes and migrates a process
     const figures = page.getByTestId('what-if-report').locator('.ant-statistic-content');
     const figure = async (index: number) => Number((await figures.nth(index).innerText()).replace(/\D/g, ''));
     expect(await figure(0)).toBeGreaterThanOrEqual(cases.length);
-    // The filed noise case is among those whose sign deadline the draft moves.
+    // The noise case: its sign deadline moves, its response turns late, and 湖滨街道's score with it (the chart).
     expect(await figure(3)).toBeGreaterThanOrEqual(1);
-    expect(await page.getByTestId('what-if-report').locator('tr', { hasText: cases[0] }).innerText()).toContain(
-      'PT30M',
-    );
+    const noise = await page.getByTestId('what-if-report').locator('tr', { hasText: cases[0] }).innerText();
+    expect(noise).toContain('PT1S');
+    expect(noise).toContain('按时 → 超时');
+    await page.getByTestId('score-bar-s-hubin').first().waitFor();
     expect(await untranslated(page)).toEqual([]);
     await checkAndShoot(page, 'designer-what-if', 'zh-CN');
   });

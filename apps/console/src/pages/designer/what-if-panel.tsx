@@ -213,7 +213,9 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
           {
             title: t('designer.whatIf.response'),
             render: (_, row) =>
-              row.response ? `${row.response.before} → ${row.response.after}` : t('designer.whatIf.same'),
+              row.response
+                ? `${t(`designer.whatIf.outcome.${row.response.before}`)} → ${t(`designer.whatIf.outcome.${row.response.after}`)}`
+                : t('designer.whatIf.same'),
           },
         ]}
       />
