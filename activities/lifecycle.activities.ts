@@ -160,6 +160,8 @@ export interface CaseProjection {
   rulesVersion?: string;
   /** The human steps the case has open; every other task of the case is closed. Absent in old projections. */
   tasks?: OpenTask[];
+  /** The audit call-back's status, once the closed case was drawn for one (absent otherwise, and in old projections). */
+  auditStatus?: string;
 }
 
 /**
@@ -523,7 +525,7 @@ async function writeProjection(manager: EntityManager, projection: CaseProjectio
        repeat_count = GREATEST(repeat_count, COALESCE($22, 0)), priority = COALESCE($23, priority),
        whistle_rounds = COALESCE($24, whistle_rounds), rules_version = COALESCE($25, rules_version),
        escalation_position = COALESCE($26, escalation_position), org_version = COALESCE($27, org_version),
-       updated_at = now()
+       audit_status = COALESCE($28, audit_status), updated_at = now()
      WHERE case_no = $1`,
     [
       projection.caseNo,
@@ -553,6 +555,7 @@ async function writeProjection(manager: EntityManager, projection: CaseProjectio
       projection.rulesVersion ?? null,
       projection.escalationPosition ?? null,
       projection.orgVersion ?? null,
+      projection.auditStatus ?? null,
     ],
   );
   if (Array.isArray(result) && result[1] === 0) log.warn('no case row to project', { caseNo: projection.caseNo });

@@ -230,6 +230,8 @@ describe("suyu's accountability step and audit call-backs through the API", () =
     });
 
     await http().get(`/api/v1/cases/${caseNo}/citizen-contact`).set(as('operator')).expect(409);
+    // The flag is on the case row too (cases.audit_status), where flagged cases are searched.
+    await eventually(async () => expect((await caseOf(caseNo)).auditStatus).toBe('contradicted'));
 
     // suyu's flagEffect `audit-answer`: the case now counts unsolved and dissatisfied for 银杏街道.
     const after = await streetScores();

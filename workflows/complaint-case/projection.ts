@@ -80,6 +80,7 @@ export function caseProjection(snapshot: CaseSnapshot, lifecycle: CaseLifecycle)
     category: snapshot.facts.category,
     rulesVersion: snapshot.rulesVersion,
     ...(state.plan?.orgVersion !== undefined ? { orgVersion: state.plan.orgVersion } : {}),
+    ...(state.audit ? { auditStatus: state.audit.status } : {}),
     tasks: openTasks(state, snapshot.caseNo, state.plan?.serviceCentreId ?? LEGACY_SERVICE_CENTRE_ID),
     repeatCount: state.repeatCount,
     priority: state.priority,

@@ -22,9 +22,10 @@ import { Incidents1700000000014 } from './migrations/1700000000014-incidents';
 import { ActionRequests1700000000015 } from './migrations/1700000000015-action-requests';
 import { Open3111700000000016 } from './migrations/1700000000016-open311';
 import { AuditAppendFunction1700000000017 } from './migrations/1700000000017-audit-append-function';
+import { CaseAuditStatus1700000000019 } from './migrations/1700000000019-case-audit-status';
+import { ScoreScopes1700000000020 } from './migrations/1700000000020-score-scopes';
 import { GovernanceItems1700000000021 } from './migrations/1700000000021-governance-items';
 import { VillageBodies1700000000022 } from './migrations/1700000000022-village-bodies';
-import { ScoreScopes1700000000020 } from './migrations/1700000000020-score-scopes';
 
 /** Every entity, listed explicitly so the same list works from TypeScript sources, tests and the built output. */
 export const ENTITIES = [CaseEntity, IntakeRequestEntity, ...ORG_ENTITIES, ...IDENTITY_ENTITIES];
@@ -49,9 +50,10 @@ export const MIGRATIONS = [
   ActionRequests1700000000015,
   Open3111700000000016,
   AuditAppendFunction1700000000017,
+  CaseAuditStatus1700000000019,
+  ScoreScopes1700000000020,
   GovernanceItems1700000000021,
   VillageBodies1700000000022,
-  ScoreScopes1700000000020,
 ];
 
 /**

@@ -34,6 +34,7 @@ export function toCaseResponse(view: CaseView) {
       responsibleUnitId: record.responsibleUnitId,
       escalationLevel: record.escalationLevel,
       escalationPosition: record.escalationPosition,
+      auditStatus: record.auditStatus,
       supervision: record.supervision,
       overdue: record.overdue,
       outcome: record.outcome,

@@ -88,6 +88,13 @@ export class CaseEntity {
   @Column({ name: 'escalation_position', type: 'integer', default: 0 })
   escalationPosition: number;
 
+  /**
+   * A closed case's audit call-back (民意访评): null unless drawn for one; `pending`, then `confirmed`,
+   * `contradicted` (flagged), `unreached` or `lapsed`.
+   */
+  @Column({ name: 'audit_status', type: 'text', nullable: true })
+  auditStatus: 'pending' | 'confirmed' | 'contradicted' | 'unreached' | 'lapsed' | null;
+
   @Column({ type: 'text' })
   supervision: string;
 
