@@ -16,6 +16,7 @@ import { noiseComplaintBody } from '../support/case-fixtures';
 describe('whistle rules of the ningbo-dl and pinggu presets', () => {
   const TOWNSHIP_HANDLER = `handler.t-liuhe-${randomUUID().slice(0, 6)}`;
   const GRID_HANDLER = `handler.g-xiyuan-1-${randomUUID().slice(0, 6)}`;
+  const COMMAND_OPERATOR = `operator.centre-donghu-${randomUUID().slice(0, 6)}`;
   const USERS = {
     operator: 'operator',
     designer: 'designer',
@@ -25,6 +26,7 @@ describe('whistle rules of the ningbo-dl and pinggu presets', () => {
     community: handlerOf('c-xiyuan'),
     street: handlerOf('s-hubin'),
     township: TOWNSHIP_HANDLER,
+    command: COMMAND_OPERATOR,
     urban: handlerOf('dept-urban-management'),
   };
   type Who = keyof typeof USERS;
@@ -45,6 +47,7 @@ describe('whistle rules of the ningbo-dl and pinggu presets', () => {
           displayName: '柳河镇办理人（测试）',
         });
         await insertTestUser(db, { username: GRID_HANDLER, role: 'handler', unitId: 'g-xiyuan-1' });
+        await insertTestUser(db, { username: COMMAND_OPERATOR, role: 'operator', unitId: 'centre-donghu' });
       },
       users: USERS,
     });
@@ -272,5 +275,43 @@ describe('whistle rules of the ningbo-dl and pinggu presets', () => {
       [`${caseNo}:whistle-1:%`],
     );
     expect(tasks.rows).toEqual([]);
+  });
+
+  // Runs last: it publishes nanjing for 东湖区 over ningbo-dl.
+  it('nanjing: the district command centre that commands a case whistles for joint action and rates by its operators', async () => {
+    const draft = await http()
+      .post('/api/v1/rules/drafts')
+      .set(bearer(tokens.designer))
+      .send({ fromPreset: 'nanjing' })
+      .expect(201);
+    await http()
+      .post(`/api/v1/rules/drafts/${draft.body.id}/publish`)
+      .set(bearer(tokens.designer))
+      .send({ reason: '大联勤试点', scope: { cityId: 'city-demo', districtId: 'd-donghu' } })
+      .expect(201);
+    const place = { communityId: 'c-xiyuan', streetId: 's-hubin', districtId: 'd-donghu' };
+    const caseNo = await handledCase('street', place, 'nanjing@1', 's-hubin');
+    const joint = {
+      departmentIds: ['dept-urban-management', 'dept-market-regulation'],
+      grade: 'yellow',
+      trigger: 'joint-enforcement',
+      reason: '占道经营联合执法',
+    };
+    // The city's 12345 centre does not command a case of 东湖区 under two-level command.
+    const city = await caseAction('operator', caseNo, 'whistle', joint).expect(403);
+    expect(city.body.message).toContain('commanded by centre-donghu');
+    const whistled = await caseAction('command', caseNo, 'whistle', joint).expect(200);
+    expect(whistled.body.lifecycle.whistleRounds).toMatchObject([
+      { round: 1, whistlerUnitId: 'centre-donghu', trigger: 'joint-enforcement' },
+    ]);
+    await actOn('urban', (await taskOf('urban', caseNo, 'whistle-report')).id, 'report').expect(200);
+    await actOn('urban', (await taskOf('urban', caseNo, 'whistle-result')).id, 'result', { summary: '已清理' }).expect(
+      200,
+    );
+    const rating = await taskOf('command', caseNo, 'whistle-rating');
+    expect(rating).toMatchObject({ unitId: 'centre-donghu', subjectUnitId: 'dept-urban-management' });
+    const rated = await actOn('command', rating.id, 'rate', { departmentId: 'dept-urban-management', score: 4 });
+    expect(rated.status).toBe(200);
+    expect(rated.body.departments[0].rating).toMatchObject({ score: 4 });
   });
 });

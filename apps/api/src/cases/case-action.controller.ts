@@ -164,7 +164,8 @@ export class CaseActionController {
 
   @Post('whistle')
   @HttpCode(200)
-  @Roles('handler')
+  // A command centre whistles, confirms and rates by its operators where the case's rules let it whistle.
+  @Roles('handler', 'operator')
   @ApiOperation({ summary: 'Whistle departments (吹哨) to act together; starts a whistle round' })
   whistle(
     @Param('caseNo') caseNo: string,
@@ -308,7 +309,8 @@ export class CaseActionController {
 
   @Post('whistle-rounds/:round/confirm')
   @HttpCode(200)
-  @Roles('handler')
+  // A command centre whistles, confirms and rates by its operators where the case's rules let it whistle.
+  @Roles('handler', 'operator')
   @ApiOperation({
     summary:
       "The whistler confirms a department's work done, or sends it back (事不完、人不撤, where the rules keep " +
@@ -326,7 +328,8 @@ export class CaseActionController {
 
   @Post('whistle-rounds/:round/ratings')
   @HttpCode(200)
-  @Roles('handler')
+  // A command centre whistles, confirms and rates by its operators where the case's rules let it whistle.
+  @Roles('handler', 'operator')
   @ApiOperation({ summary: 'The whistler rates a department (1–5), the double assessment' })
   rate(
     @Param('caseNo') caseNo: string,

@@ -494,8 +494,22 @@ export class CaseLifecycle {
           (s.suspension ? undefined : refuse('WrongState', 'the case is not suspended')) ??
           (s.suspension?.paused ? undefined : refuse('WrongState', 'the suspension is still being recorded; try again'))
         );
-      case 'whistle':
-        return phase('handling') ?? leadHandler() ?? running() ?? this.validateWhistle(action, actor);
+      case 'whistle': {
+        // A command centre (rules that let a `service-centre` whistle) whistles by its operators, for a case it
+        // commands (dispatched); every other whistler is a handler of the lead unit.
+        const byCentre =
+          actor.unitKind === 'service-centre' && this.rules.whistle.whistlerKinds.includes(actor.unitKind);
+        const centreId = s.plan?.serviceCentreId;
+        const who = !byCentre
+          ? leadHandler()
+          : actor.role !== 'operator'
+            ? refuse('WrongRole', `a command centre whistles by its operators, not a ${actor.role}`)
+            : actor.unitId !== centreId
+              ? refuse('WrongUnit', `the case is commanded by ${centreId ?? '(no centre)'}, not ${actor.unitId}`)
+              : undefined;
+        // Who before when: a role or unit that may never whistle here is told so whatever the case's stage.
+        return who ?? phase('handling') ?? running() ?? this.validateWhistle(action, actor);
+      }
       case 'migrateRules':
         return (
           (['designer', 'admin'].includes(actor.role)

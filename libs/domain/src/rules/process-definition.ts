@@ -46,8 +46,13 @@ export type WhistleTrigger = (typeof WHISTLE_TRIGGERS)[number];
 export const WHISTLE_TYPES = ['enforcement', 'management', 'development'] as const;
 export type WhistleType = (typeof WHISTLE_TYPES)[number];
 
-/** Kinds of unit that may whistle in some model: a district command centre, a street/township, a community/village. */
+/**
+ * Kinds of unit that may whistle in some model: a command centre (`service-centre`: the centre that dispatched the case,
+ * by its operators; Nanjing's district command centres summon departments for joint action), a district, a
+ * street/township, a community/village (by a handler of the case's lead unit).
+ */
 export const WHISTLER_KINDS = [
+  'service-centre',
   'district',
   'street',
   'township',

@@ -457,7 +457,7 @@ class SemanticCheck {
         this.fail(pointer(path, 'kind'), 'duplicate-kind', `'${kind}' already has a whistler rule`);
       }
       kinds.add(kind);
-      if (field(rule, 'answeredBy') === 'street' && (kind === 'district' || kind === 'street' || kind === 'township')) {
+      if (field(rule, 'answeredBy') === 'street' && kind !== 'community' && kind !== 'village') {
         this.fail(
           pointer(path, 'answeredBy'),
           'answered-by',

@@ -11,6 +11,8 @@ import type { WhistleRoundState } from './whistle.types';
 export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
   if (state.phase !== 'open') return [];
   const prefix = `${state.caseNo}:whistle-${state.round}:`;
+  // The whistler's own tasks go to the role it whistled in (a command centre's operators, else handlers).
+  const whistlerRole = state.whistler.role === 'operator' ? ('operator' as const) : ('handler' as const);
   return state.departments.flatMap((department): OpenTask[] => {
     const base = { role: 'handler' as const, reminded: false };
     if (!department.reportedAt) {
@@ -57,6 +59,7 @@ export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
           key: `${prefix}whistle-confirm${department.rejections ? `-${department.rejections + 1}` : ''}:${department.departmentId}`,
           step: 'whistle-confirm',
           unitId: state.whistler.unitId,
+          role: whistlerRole,
           overdue: false,
         },
       ];
@@ -68,6 +71,7 @@ export function openWhistleTasks(state: WhistleRoundState): OpenTask[] {
           key: `${prefix}whistle-rating:${department.departmentId}`,
           step: 'whistle-rating',
           unitId: state.whistler.unitId,
+          role: whistlerRole,
           overdue: false,
         },
       ];

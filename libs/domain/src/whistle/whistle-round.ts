@@ -20,6 +20,8 @@ import {
 export const INHERITED_DEADLINE = { duration: 'case-deadline', calendarId: 'case', calendarVersion: 0 } as const;
 
 const refuse = (code: Refusal['code'], message: string): Refusal => ({ code, message });
+/** `a handler`, `an operator`. */
+const anA = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
 const blank = (value: string | undefined) => !value || value.trim().length === 0;
 const isInstant = (value: string | undefined) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
@@ -47,8 +49,10 @@ export class WhistleRound {
   static validateOpening(rules: WhistleRules, opening: WhistleOpening, now: string): Refusal | undefined {
     const { whistler, departmentIds } = opening;
     const ids = Array.isArray(departmentIds) ? departmentIds : [];
-    if (whistler?.role !== 'handler') {
-      return refuse('WrongRole', `a whistle is blown by a handler, not a ${whistler?.role}`);
+    // A handler of the lead unit, or the operators of a command centre (the case checked which centre).
+    const role = whistler?.unitKind === 'service-centre' ? 'operator' : 'handler';
+    if (whistler?.role !== role) {
+      return refuse('WrongRole', `a whistle is blown by ${anA(role)}, not ${anA(String(whistler?.role))}`);
     }
     if (!whistler.unitKind || !rules.whistlerKinds.includes(whistler.unitKind)) {
       const kinds = rules.whistlerKinds.join(', ');
@@ -172,7 +176,9 @@ export class WhistleRound {
     const unstorable = textProblemsIn(action)[0];
     if (unstorable) return refuse('InvalidArgument', `${unstorable.path || 'action'} ${unstorable.message}`);
     if (s.phase !== 'open') return refuse('WrongState', `the whistle round is ${s.phase}`);
-    if (actor.role !== 'handler') return refuse('WrongRole', `${action.type} is for a handler, not a ${actor.role}`);
+    // The whistler confirms and rates in the role it whistled in; summoned units act by their handlers.
+    const role = action.type === 'rate' || action.type === 'confirm' ? s.whistler.role : 'handler';
+    if (actor.role !== role) return refuse('WrongRole', `${action.type} is for ${anA(role)}, not ${anA(actor.role)}`);
     if (action.type === 'rate' || action.type === 'confirm') {
       const dept = this.department(action.departmentId);
       const what = action.type === 'rate' ? 'rating' : 'confirming the work done';

@@ -34,6 +34,12 @@ const handler = (unitId: string, unitKind: OrgUnitKind): Actor => ({
   unitKind,
 });
 const WHISTLERS: Partial<Record<OrgUnitKind, Actor>> = {
+  'service-centre': {
+    userId: 'operator-of-centre-donghu',
+    role: 'operator',
+    unitId: 'centre-donghu',
+    unitKind: 'service-centre',
+  },
   district: handler('d-donghu', 'district'),
   street: handler('s-hubin', 'street'),
   township: handler('t-liuhe', 'township'),
@@ -67,13 +73,13 @@ const problemsOf = (id: PresetId, whistler: Actor, body: Partial<Extract<CaseAct
 describe('whistle rules of each preset', () => {
   describe('whistlers: who may whistle', () => {
     it.each<[PresetId, OrgUnitKind[], OrgUnitKind[]]>([
-      ['beijing', ['street', 'township', 'community', 'village'], ['district']],
-      ['jinan', ['street', 'township', 'community', 'village'], ['district']],
-      ['suyu', ['street', 'township', 'community', 'village'], ['district']],
-      ['pinggu', ['township', 'street'], ['community', 'village', 'district']],
-      ['ningbo-dl', ['community', 'village', 'street'], ['township', 'district']],
-      ['nanjing', ['district', 'street', 'township'], ['community', 'village']],
-      ['malu', ['community', 'village'], ['street', 'township', 'district']],
+      ['beijing', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
+      ['jinan', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
+      ['suyu', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
+      ['pinggu', ['township', 'street'], ['community', 'village', 'district', 'service-centre']],
+      ['ningbo-dl', ['community', 'village', 'street'], ['township', 'district', 'service-centre']],
+      ['nanjing', ['service-centre', 'district', 'street', 'township'], ['community', 'village']],
+      ['malu', ['community', 'village'], ['street', 'township', 'district', 'service-centre']],
     ])('%s: %j may whistle, %j may not', (id, allowed, refused) => {
       // A whistler answered by its street summons one unit (the API checks that it is the street).
       const oneUnit = (kind: OrgUnitKind) => ({
@@ -83,6 +89,24 @@ describe('whistle rules of each preset', () => {
       for (const kind of allowed) expect(refusalOf(id, WHISTLERS[kind]!, oneUnit(kind))).toBeUndefined();
       for (const kind of refused) expect(refusalOf(id, WHISTLERS[kind]!)).toMatch(/^WrongUnit: a .* unit may whistle/);
     });
+  });
+
+  it('nanjing: a district command centre whistles by its operators, and confirms nothing but rates as one', () => {
+    const centre = WHISTLERS['service-centre']!;
+    expect(refusalOf('nanjing', { ...centre, role: 'handler' })).toBe(
+      'WrongRole: a whistle is blown by an operator, not a handler',
+    );
+    const { round } = WhistleRound.open(rulesOf('nanjing'), opening(centre, { departmentIds: [DEPTS[0]] }), at(0));
+    const dept = handler(DEPTS[0], 'department');
+    round.apply({ type: 'report' }, dept, at(1));
+    round.apply({ type: 'result', summary: '联合处置完毕' }, dept, at(2));
+    const rate = { type: 'rate', departmentId: DEPTS[0], score: 4 } as const;
+    expect(round.validate(rate, { ...centre, role: 'handler' }, at(3))).toEqual({
+      code: 'WrongRole',
+      message: 'rate is for an operator, not a handler',
+    });
+    round.apply(rate, centre, at(3));
+    expect(round.state.phase).toBe('completed');
   });
 
   describe('answeredBy: who is summoned', () => {

@@ -134,6 +134,7 @@ export function nanjingPreset(city: PresetCity): ProcessDefinition {
         },
       ],
       whistlers: [
+        { kind: 'service-centre', answeredBy: 'departments' },
         { kind: 'district', answeredBy: 'departments' },
         { kind: 'street', answeredBy: 'departments' },
         { kind: 'township', answeredBy: 'departments' },
