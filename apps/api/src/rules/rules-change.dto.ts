@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -61,6 +62,7 @@ export class StartMigrationDto {
   toVersion: string;
 
   @ApiProperty({ type: MigrationFilterDto })
+  @IsDefined({ message: '$property is required ({} for every open case)' })
   @ValidateNested()
   @Type(() => MigrationFilterDto)
   filter: MigrationFilterDto;
@@ -75,6 +77,7 @@ export class StartMigrationDto {
 /** `POST /rules/migrations/preview`: which open cases a migration with this filter would take (nothing moves). */
 export class MigrationPreviewDto {
   @ApiProperty({ type: MigrationFilterDto })
+  @IsDefined({ message: '$property is required ({} for every open case)' })
   @ValidateNested()
   @Type(() => MigrationFilterDto)
   filter: MigrationFilterDto;
