@@ -107,7 +107,10 @@ describe('the org tree as stored', () => {
   });
 });
 
-/** 临县, a city of its own: one district, street and community with their committees, a service centre. */
+/**
+ * 临县, a city of its own: one district, street and community with their committees, a service centre, and the
+ * district's discipline office (the body a preset's accountability step goes to).
+ */
 const OTHER_CITY_UNITS: Array<[string, string, string, string | null, string | null]> = [
   // id, kind, name, parent, committee level
   ['city-lin', 'city', '临县市', null, null],
@@ -118,14 +121,16 @@ const OTHER_CITY_UNITS: Array<[string, string, string, string | null, string | n
   ['cc-s-lin', 'committee', '临河街道协调委员会', 's-lin', 'street'],
   ['c-lin', 'community', '临河社区', 's-lin', null],
   ['cc-c-lin', 'committee', '临河社区协调委员会', 'c-lin', 'community'],
+  ['o-lin-discipline', 'office', '临城区纪委监委', 'd-lin', null],
 ];
 
 /** Stores the other city's tree, a one-category routing catalogue (`lin` v1) and a designer, as an import would. */
 async function storeOtherCity(db: PgClient): Promise<void> {
   for (const [id, kind, name, parent, level] of OTHER_CITY_UNITS) {
     await db.query(
-      `INSERT INTO org_units (id, kind, name, parent_id, committee_level, locality_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, kind, name, parent, level, level ? parent : null],
+      `INSERT INTO org_units (id, kind, name, parent_id, committee_level, locality_id, office_function)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, kind, name, parent, level, level ? parent : null, kind === 'office' ? 'discipline-office' : null],
     );
   }
   await db.query(`INSERT INTO routing_catalogues (id, version, name) VALUES ('lin', '1', '临县市派单目录')`);
