@@ -20,6 +20,7 @@ const DISTRICTS: Partial<Record<PresetId, string>> = {
   'ningbo-dl': 'd-donghu',
   suyu: 'd-xishan',
   malu: 'd-xishan',
+  xiangdong: 'd-beijiao',
 };
 const lifecycleRulesOf = (id: PresetId) =>
   toLifecycleRules(presetFor(id, { cityId: DEMO_CITY_ID, catalogue: DEMO_CATALOGUE, districtId: DISTRICTS[id] }));
@@ -76,6 +77,7 @@ describe('whistle rules of each preset', () => {
       ['beijing', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
       ['jinan', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
       ['suyu', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
+      ['xiangdong', ['street', 'township', 'community', 'village'], ['district', 'service-centre']],
       ['pinggu', ['township', 'street'], ['community', 'village', 'district', 'service-centre']],
       ['ningbo-dl', ['community', 'village', 'street'], ['township', 'district', 'service-centre']],
       ['nanjing', ['service-centre', 'district', 'street', 'township'], ['community', 'village']],
@@ -123,7 +125,7 @@ describe('whistle rules of each preset', () => {
       expect(refusalOf('ningbo-dl', WHISTLERS.street!)).toBeUndefined();
     });
 
-    it.each<PresetId>(['beijing', 'pinggu', 'nanjing', 'malu', 'jinan', 'suyu'])(
+    it.each<PresetId>(['beijing', 'pinggu', 'nanjing', 'malu', 'jinan', 'suyu', 'xiangdong'])(
       '%s: every whistler summons departments',
       (id) => {
         expect(new Set(Object.values(rulesOf(id).answeredBy ?? {}))).toEqual(new Set(['departments']));
@@ -137,6 +139,7 @@ describe('whistle rules of each preset', () => {
       ['pinggu', 6],
       ['ningbo-dl', 6],
       ['malu', 6],
+      ['xiangdong', 6],
       ['nanjing', 10],
     ])('%s: a round summons at most %i departments', (id, max) => {
       const whistler = id === 'malu' ? WHISTLERS.community! : WHISTLERS.street!;
@@ -208,12 +211,15 @@ describe('whistle rules of each preset', () => {
       expect(problemsOf('pinggu', township, { grade: 'blue', whistleType: 'development' })).toEqual([]);
     });
 
-    it.each<PresetId>(['beijing', 'ningbo-dl', 'nanjing', 'malu'])('%s: tells no types apart and refuses one', (id) => {
-      const whistler = id === 'malu' ? WHISTLERS.community! : WHISTLERS.street!;
-      expect(problemsOf(id, whistler, { whistleType: 'enforcement' })).toEqual([
-        'whistleType: whistleType: these rules tell no whistle types apart',
-      ]);
-    });
+    it.each<PresetId>(['beijing', 'ningbo-dl', 'nanjing', 'malu', 'xiangdong'])(
+      '%s: tells no types apart and refuses one',
+      (id) => {
+        const whistler = id === 'malu' ? WHISTLERS.community! : WHISTLERS.street!;
+        expect(problemsOf(id, whistler, { whistleType: 'enforcement' })).toEqual([
+          'whistleType: whistleType: these rules tell no whistle types apart',
+        ]);
+      },
+    );
   });
 
   describe('事不完、人不撤 and the veto', () => {
@@ -281,7 +287,7 @@ describe('whistle rules of each preset', () => {
       expect(round.takeEvents().map((event) => event.type)).toEqual(['sent-back', 'overdue']);
     });
 
-    it.each<PresetId>(['beijing', 'ningbo-dl', 'nanjing', 'malu', 'jinan', 'suyu'])(
+    it.each<PresetId>(['beijing', 'ningbo-dl', 'nanjing', 'malu', 'jinan', 'suyu', 'xiangdong'])(
       '%s: no confirmation step and no veto',
       (id) => {
         const rules = rulesOf(id);
