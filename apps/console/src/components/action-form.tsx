@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import type { CaseResponse } from '../api/views';
-import { ACTION_FIELDS, actionBody, type ActionName, type FieldSpec } from '../lib/action-fields';
+import { ACTION_FIELDS, actionBody, isRequired, type ActionName, type FieldSpec } from '../lib/action-fields';
 import { ApiProblem, describeProblem } from '../lib/errors';
 
 interface Props {
@@ -24,8 +24,9 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const fields = ACTION_FIELDS[action] as FieldSpec[];
-  // A rating names a department of the case's latest whistle round: offer them, the only one preselected.
-  const needsUnits = action === 'rate';
+  // A rating or confirmation names a department of the case's latest whistle round: offer them, the only one
+  // preselected.
+  const needsUnits = action === 'rate' || action === 'confirm';
   const view = useQuery({
     queryKey: ['case', caseNo],
     enabled: needsUnits,
@@ -34,7 +35,10 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   });
   const rounds = view.data?.workflow.state?.lifecycle?.whistleRounds ?? [];
   const unitOptions = rounds.length ? rounds[rounds.length - 1].departmentIds : [];
-  const initial = unitOptions.length === 1 ? { departmentId: unitOptions[0] } : undefined;
+  const initial: Record<string, unknown> = Object.fromEntries(
+    fields.filter((field) => field.initial !== undefined).map((field) => [field.name, field.initial]),
+  );
+  if (unitOptions.length === 1) initial.departmentId = unitOptions[0];
   // During the call-back only, the operator sees the citizen's unmasked contact (the API allows nothing else).
   const contact = useQuery({
     queryKey: ['citizen-contact', caseNo],
@@ -115,9 +119,21 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
             <Form.Item
               key={field.name}
               name={field.name}
-              label={t(`fields.${field.name}`)}
+              label={t(field.label ?? `fields.${field.name}`)}
               valuePropName={field.kind === 'boolean' ? 'checked' : 'value'}
-              rules={field.required ? [{ required: true, message: t('form.required') }] : []}
+              dependencies={field.requiredWhen ? [field.requiredWhen.field] : undefined}
+              rules={
+                field.requiredWhen
+                  ? [
+                      ({ getFieldsValue }) => ({
+                        required: isRequired(field, getFieldsValue() as Record<string, unknown>),
+                        message: t('form.required'),
+                      }),
+                    ]
+                  : field.required
+                    ? [{ required: true, message: t('form.required') }]
+                    : []
+              }
             >
               {input(field, t, unitOptions)}
             </Form.Item>
@@ -139,6 +155,7 @@ function input(field: FieldSpec, t: (key: string) => string, unitOptions: string
     case 'choice':
       return (
         <Select
+          allowClear={!field.required}
           options={(field.options ?? []).map((value) => ({ value, label: t(`values.${field.name}.${value}`) }))}
         />
       );

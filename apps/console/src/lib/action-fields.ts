@@ -11,6 +11,12 @@ export interface FieldSpec {
   max?: number;
   /** boolean: left out of the body unless ticked (a flag only some rungs accept). */
   omitFalse?: boolean;
+  /** Required only while another field of the form has this value (a send-back's note: `done` false). */
+  requiredWhen?: { field: string; equals: unknown };
+  /** The value the form starts with. */
+  initial?: unknown;
+  /** The label's i18n key when `fields.<name>` would mislead (a name two actions use differently). */
+  label?: string;
 }
 
 /** Bodies the API declares for each action: a renamed or dropped field breaks the console's build here. */
@@ -29,15 +35,42 @@ type Bodies = {
   reply: Schemas['ReplyDto'];
   review: Schemas['ReviewDto'];
   callback: Schemas['CallbackDto'];
+  'audit-callback': Schemas['CallbackDto'];
+  'accountability-decision': Schemas['AccountabilityDecisionDto'];
   report: Schemas['WhistleReportDto'];
   result: Schemas['WhistleResultDto'];
   rate: Schemas['WhistleRatingDto'];
+  confirm: Schemas['WhistleConfirmationDto'];
   'co-unit-report': Schemas['ReportPartDto'];
 };
 export type ActionName = keyof Bodies;
 type Spec<B> = (FieldSpec & { name: Extract<keyof B, string> })[];
 
 const reason: Spec<Schemas['ReasonDto']> = [{ name: 'reason', kind: 'textarea', required: true }];
+
+/** Why a whistle is blown (the rules say which a grade allows; left empty, the API completes it from the grade). */
+export const WHISTLE_TRIGGERS = [
+  'citizen-demand',
+  'key-work',
+  'joint-enforcement',
+  'emergency-response',
+  'patrol-finding',
+] as const satisfies readonly NonNullable<Schemas['WhistleDto']['trigger']>[];
+/** The whistle types, where the rules tell them apart (left empty: the grade's only type). */
+export const WHISTLE_TYPES = ['enforcement', 'management', 'development'] as const satisfies readonly NonNullable<
+  Schemas['WhistleDto']['whistleType']
+>[];
+
+const callback: Spec<Schemas['CallbackDto']> = [
+  { name: 'reached', kind: 'boolean' },
+  { name: 'solved', kind: 'boolean' },
+  {
+    name: 'satisfaction',
+    kind: 'choice',
+    options: ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'],
+  },
+  { name: 'note', kind: 'textarea' },
+];
 
 /**
  * The form of every case and task action, field by field, in the order a person fills it. Validation beyond
@@ -65,6 +98,8 @@ export const ACTION_FIELDS: { [A in ActionName]: Spec<Bodies[A]> } = {
   whistle: [
     { name: 'departmentIds', kind: 'units', required: true },
     { name: 'grade', kind: 'choice', required: true, options: ['blue', 'yellow', 'red'] },
+    { name: 'trigger', kind: 'choice', options: WHISTLE_TRIGGERS },
+    { name: 'whistleType', kind: 'choice', options: WHISTLE_TYPES },
     { name: 'reason', kind: 'textarea', required: true },
   ],
   escalate: reason,
@@ -82,15 +117,11 @@ export const ACTION_FIELDS: { [A in ActionName]: Spec<Bodies[A]> } = {
     { name: 'accepted', kind: 'boolean' },
     { name: 'reason', kind: 'textarea' },
   ],
-  callback: [
-    { name: 'reached', kind: 'boolean' },
-    { name: 'solved', kind: 'boolean' },
-    {
-      name: 'satisfaction',
-      kind: 'choice',
-      options: ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'],
-    },
-    { name: 'note', kind: 'textarea' },
+  callback,
+  'audit-callback': callback,
+  'accountability-decision': [
+    { name: 'responsible', kind: 'boolean' },
+    { name: 'decision', kind: 'textarea', required: true, label: 'fields.accountabilityDecision' },
   ],
   report: [{ name: 'note', kind: 'textarea' }],
   result: [{ name: 'summary', kind: 'textarea', required: true }],
@@ -98,12 +129,24 @@ export const ACTION_FIELDS: { [A in ActionName]: Spec<Bodies[A]> } = {
   rate: [
     { name: 'departmentId', kind: 'unit', required: true },
     { name: 'score', kind: 'number', required: true, min: 1, max: 5 },
+    { name: 'veto', kind: 'boolean', omitFalse: true },
     { name: 'comment', kind: 'textarea' },
+  ],
+  confirm: [
+    { name: 'departmentId', kind: 'unit', required: true },
+    { name: 'done', kind: 'boolean', initial: true },
+    { name: 'note', kind: 'textarea', requiredWhen: { field: 'done', equals: false } },
   ],
 };
 
 export function isKnownAction(action: string): action is ActionName {
   return Object.prototype.hasOwnProperty.call(ACTION_FIELDS, action);
+}
+
+/** Whether the form must have `field` filled, given the other values (a boolean left unticked counts as `false`). */
+export function isRequired(field: FieldSpec, values: Record<string, unknown>): boolean {
+  if (!field.requiredWhen) return field.required === true;
+  return (values[field.requiredWhen.field] ?? false) === field.requiredWhen.equals;
 }
 
 /** The body to send: empty optional fields left out, booleans always present (an unticked box is `false`). */

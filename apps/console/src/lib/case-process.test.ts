@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseResponse } from '../api/views';
-import { ladder, nextDeadline } from './case-process';
+import { caseStages, ladder, nextDeadline, STAGES } from './case-process';
 
 const view = {
   caseNo: '20261203000001',
@@ -32,5 +32,14 @@ describe('case process', () => {
       { level: 'street', unitId: 'cc-s-hubin' },
       { level: 'city', unitId: undefined },
     ]);
+  });
+
+  it('should show the accountability stage only for a case that entered it, before the close', () => {
+    expect(caseStages(view)).toEqual([...STAGES]);
+    const accountable = {
+      ...view,
+      workflow: { ...view.workflow, state: { ...view.workflow.state, stage: 'accountability', stages: [] } },
+    } as unknown as CaseResponse;
+    expect(caseStages(accountable).slice(-3)).toEqual(['awaiting-callback', 'accountability', 'closed']);
   });
 });

@@ -11,6 +11,20 @@ export const STAGES = [
   'closed',
 ] as const;
 
+/**
+ * The stages this case's picture shows: {@link STAGES}, with `accountability` (dissatisfied after the last
+ * re-handling, before the accountability body) between the call-back and the close once the case has entered it.
+ */
+export function caseStages(view: CaseResponse): string[] {
+  const reached =
+    (view.workflow.state?.stage ?? view.case?.stage) === 'accountability' ||
+    (view.workflow.state?.stages ?? []).some((entry) => entry.stage === 'accountability');
+  if (!reached) return [...STAGES];
+  const stages: string[] = [...STAGES];
+  stages.splice(stages.indexOf('closed'), 0, 'accountability');
+  return stages;
+}
+
 /** The escalation ladder's levels, lowest first; `none` is the lead unit handling the case itself. */
 export const LADDER = ['none', 'community', 'street', 'district', 'city'] as const;
 

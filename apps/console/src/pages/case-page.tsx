@@ -10,7 +10,7 @@ import { isKnownAction, type ActionName } from '../lib/action-fields';
 import { stepKey } from './inbox-page';
 import type { CaseResponse, Me, Timeline as AuditTimeline } from '../api/views';
 import { Countdown, useNow } from '../components/countdown';
-import { LADDER, ladder, nextDeadline, STAGES, stageTimes } from '../lib/case-process';
+import { caseStages, LADDER, ladder, nextDeadline, stageTimes } from '../lib/case-process';
 import { describeProblem } from '../lib/errors';
 import { formatInstant } from '../lib/time';
 
@@ -59,7 +59,8 @@ export function CasePage({ user }: { user: Me }) {
   const next = nextDeadline(view, now);
   const times = stageTimes(view);
   const state = view.workflow.state;
-  const currentStage = Math.max(0, STAGES.indexOf((state?.stage ?? record.stage) as (typeof STAGES)[number]));
+  const stages = caseStages(view);
+  const currentStage = Math.max(0, stages.indexOf(state?.stage ?? record.stage));
   const rungs = ladder(view);
   const level = state?.lifecycle?.escalationLevel ?? record.escalationLevel;
   const rounds = state?.lifecycle?.whistleRounds ?? [];
@@ -142,7 +143,7 @@ export function CasePage({ user }: { user: Me }) {
           size="small"
           current={currentStage}
           status={record.status === 'closed' ? 'finish' : 'process'}
-          items={STAGES.map((stage) => ({
+          items={stages.map((stage) => ({
             title: t(`values.stage.${stage}`),
             description: times.has(stage) ? formatInstant(times.get(stage), lang) : undefined,
           }))}

@@ -193,9 +193,14 @@ export function InboxPage({ user }: { user: Me }) {
   );
 }
 
-/** `steps.coordinate` for `coordinate-street`: the level is shown apart. */
+/**
+ * `steps.coordinate` for `coordinate-street` (the level is shown apart), `steps.whistle-confirm` for
+ * `whistle-confirm-2` (a confirmation after a send-back).
+ */
 export function stepKey(step: string): string {
-  return step.startsWith('coordinate-') ? 'steps.coordinate' : `steps.${step}`;
+  if (step.startsWith('coordinate-')) return 'steps.coordinate';
+  if (/^whistle-confirm-\d+$/.test(step)) return 'steps.whistle-confirm';
+  return `steps.${step}`;
 }
 
 function ReassignDialog({ task, onClose }: { task: TaskView; onClose(done: boolean): void }) {
