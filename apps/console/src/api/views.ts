@@ -25,6 +25,9 @@ export interface WhistleRoundState {
   departmentIds: string[];
   grade: string;
   reason: string;
+  /** Why it was blown and its type, where the rules read them. */
+  trigger?: string;
+  whistleType?: string;
   startedAt: string;
   status: string;
   finishedAt?: string;
@@ -37,6 +40,8 @@ export interface WhistleRoundState {
       resulted: boolean;
       overdue: boolean;
       score?: number;
+      /** The whistler vetoed the department's assessment. */
+      veto?: boolean;
     }[];
   };
 }

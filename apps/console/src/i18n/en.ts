@@ -299,6 +299,7 @@ export const en: Shape<typeof zhCN> = {
     reported: 'Reported',
     resulted: 'Result in',
     score: 'Score',
+    vetoed: 'vetoed',
     timeline: 'Timeline',
     temporalUi: 'Open the workflow in the Temporal UI',
     reason: 'Reason',

@@ -283,6 +283,7 @@ export const zhCN = {
     reported: '已报到',
     resulted: '已报送结果',
     score: '评分',
+    vetoed: '一票否决',
     timeline: '办理记录',
     temporalUi: '在 Temporal UI 中查看流程',
     reason: '理由',

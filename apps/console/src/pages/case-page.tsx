@@ -171,6 +171,9 @@ export function CasePage({ user }: { user: Me }) {
             <div key={round.round} style={{ marginBottom: 16 }}>
               <Typography.Text strong>
                 {t('case.round', { round: round.round })} · {t(`values.grade.${round.grade}`)} ·{' '}
+                {round.trigger && `${t(`values.trigger.${round.trigger}`, { defaultValue: round.trigger })} · `}
+                {round.whistleType &&
+                  `${t(`values.whistleType.${round.whistleType}`, { defaultValue: round.whistleType })} · `}
                 {t(`values.roundStatus.${round.status}`, { defaultValue: round.status })} · {round.reason}
               </Typography.Text>
               <Table
@@ -194,7 +197,10 @@ export function CasePage({ user }: { user: Me }) {
                   { title: t('case.resulted'), render: (_, d) => yesNo(t, d.resulted) },
                   {
                     title: t('case.score'),
-                    render: (_, d) => ('score' in d && d.score !== undefined ? String(d.score) : '—'),
+                    render: (_, d) =>
+                      'score' in d && d.score !== undefined
+                        ? `${d.score}${'veto' in d && d.veto ? ` · ${t('case.vetoed')}` : ''}`
+                        : '—',
                   },
                 ]}
               />
