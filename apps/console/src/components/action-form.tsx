@@ -52,7 +52,9 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   });
 
   const submit = async () => {
-    const values = (await form.validateFields()) as Record<string, unknown>;
+    // A field left wrong is shown on the field (antd rejects with the problems): nothing to send yet.
+    const values = (await form.validateFields().catch(() => null)) as Record<string, unknown> | null;
+    if (!values) return;
     setBusy(true);
     setError(null);
     try {
