@@ -14,6 +14,7 @@ vi.mock('../api/client', () => ({
       Promise.resolve({
         data: {
           caseNo: '20261203000001',
+          case: { place: { streetId: 's-hubin', communityId: 'c-xiyuan' } },
           workflow: {
             state: {
               lifecycle: { whistleRounds: [{ round: 1, departmentIds: ['dept-housing'], grade: 'yellow' }] },
@@ -99,10 +100,12 @@ describe('action form', () => {
     expect(calls.posted[0].body).toEqual({ departmentId: 'dept-housing', done: false, note: '围挡尚未拆除' });
   });
 
-  it('should offer the whistle’s trigger and type, and label the accountability decision as a decision', async () => {
+  it('should offer the whistle’s trigger and type and the case’s street, and label the accountability decision', async () => {
     show('whistle');
     expect(await screen.findByLabelText('Why it is blown')).toBeTruthy();
     expect(screen.getByLabelText('Whistle type')).toBeTruthy();
+    await act(() => fireEvent.mouseDown(screen.getByLabelText('Departments')));
+    expect(await screen.findByText('s-hubin · the case’s street (where a community whistles its street)')).toBeTruthy();
     cleanup();
     show('accountability-decision');
     expect(await screen.findByLabelText('The handling unit is responsible')).toBeTruthy();

@@ -26,7 +26,8 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   const fields = ACTION_FIELDS[action] as FieldSpec[];
   // A rating or confirmation names a department of the case's latest whistle round: offer them, the only one
   // preselected.
-  const needsUnits = action === 'rate' || action === 'confirm';
+  // A whistle is offered the case's street: where the rules let a community whistle, its own street answers.
+  const needsUnits = action === 'rate' || action === 'confirm' || action === 'whistle';
   const view = useQuery({
     queryKey: ['case', caseNo],
     enabled: needsUnits,
@@ -34,11 +35,19 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
       (await api.GET('/api/v1/cases/{caseNo}', { params: { path: { caseNo } } })).data as unknown as CaseResponse,
   });
   const rounds = view.data?.workflow.state?.lifecycle?.whistleRounds ?? [];
-  const unitOptions = rounds.length ? rounds[rounds.length - 1].departmentIds : [];
+  const street = view.data?.case?.place.streetId;
+  // (Only for these actions: the case page's cache holds the case for every other form too.)
+  const unitOptions = !needsUnits
+    ? []
+    : action === 'whistle'
+      ? street
+        ? [{ value: street, label: `${street} · ${t('form.caseStreet')}` }]
+        : []
+      : (rounds.length ? rounds[rounds.length - 1].departmentIds : []).map((value) => ({ value, label: value }));
   const initial: Record<string, unknown> = Object.fromEntries(
     fields.filter((field) => field.initial !== undefined).map((field) => [field.name, field.initial]),
   );
-  if (unitOptions.length === 1) initial.departmentId = unitOptions[0];
+  if (action !== 'whistle' && unitOptions.length === 1) initial.departmentId = unitOptions[0].value;
   // During the call-back only, the operator sees the citizen's unmasked contact (the API allows nothing else).
   const contact = useQuery({
     queryKey: ['citizen-contact', caseNo],
@@ -146,7 +155,7 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   );
 }
 
-function input(field: FieldSpec, t: (key: string) => string, unitOptions: string[]) {
+function input(field: FieldSpec, t: (key: string) => string, unitOptions: { value: string; label: string }[]) {
   switch (field.kind) {
     case 'textarea':
       return <Input.TextArea rows={3} />;
@@ -162,16 +171,9 @@ function input(field: FieldSpec, t: (key: string) => string, unitOptions: string
         />
       );
     case 'units':
-      return (
-        <Select
-          mode="tags"
-          tokenSeparators={[',', ' ']}
-          placeholder={t('form.unitIds')}
-          options={unitOptions.map((value) => ({ value, label: value }))}
-        />
-      );
+      return <Select mode="tags" tokenSeparators={[',', ' ']} placeholder={t('form.unitIds')} options={unitOptions} />;
     case 'unit':
-      return <AutoComplete options={unitOptions.map((value) => ({ value }))} />;
+      return <AutoComplete options={unitOptions.map(({ value }) => ({ value }))} />;
     default:
       return <Input />;
   }

@@ -35,6 +35,7 @@ export const en: Shape<typeof zhCN> = {
     confirm: 'Confirm “{{action}}”?',
     callCitizen: 'Call the citizen (shown during the call-back only)',
     unitIds: 'Unit ids, e.g. dept-urban-management',
+    caseStreet: 'the case’s street (where a community whistles its street)',
   },
   common: { yes: 'Yes', no: 'No' },
   time: {
