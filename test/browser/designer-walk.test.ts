@@ -52,6 +52,9 @@ describe('console: a designer edits, tries out, publishes and migrates a process
       cases.push(((await answer.json()) as { caseNo: string }).caseNo);
     }
     const handler = await token('handler.s-hubin');
+    // Signed more than a second after dispatch, so that the draft's one-second sign limit makes it late (on a quiet
+    // machine the sign can otherwise land within the second).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await waitUntil(async () => (await call('POST', `/api/v1/cases/${cases[0]}/sign`, handler)).status === 200);
     await waitUntil(
       async () =>
@@ -69,7 +72,28 @@ describe('console: a designer edits, tries out, publishes and migrates a process
   });
   afterAll(async () => {
     await browser?.close();
+    await restoreSeedRules();
   });
+
+  /**
+   * The walk publishes a city version with a one-second sign limit into the product the other browser walks share:
+   * publish the seed's `beijing@1` document again (a new version, same rules) so that cases filed after this walk
+   * are pinned to the seed's rules again, whichever order the walks run in.
+   */
+  async function restoreSeedRules(): Promise<void> {
+    const designer = await token('designer');
+    const seed = (await (await call('GET', '/api/v1/rules/versions/beijing@1', designer)).json()) as {
+      document: Record<string, unknown>;
+    };
+    const draft = await call('POST', '/api/v1/rules/drafts', designer, { document: seed.document });
+    expect(draft.status).toBe(201);
+    const { id } = (await draft.json()) as { id: string };
+    const published = await call('POST', `/api/v1/rules/drafts/${id}/publish`, designer, {
+      reason: '浏览器测试结束：恢复种子数据的规则',
+      scope: { cityId: 'city-demo' },
+    });
+    expect(published.status).toBe(201);
+  }
 
   it('should list the versions by scope and make a draft of the published one', async () => {
     page = await openConsole(browser, 'zh-CN');

@@ -158,7 +158,7 @@ describe('console: auditors and leaders in the browser', () => {
     // The response rate's cases (the figure route): the case signed and contacted on time is among those met.
     await page.locator('[data-drill="s-hubin:response"]').click();
     const drill = page.getByTestId('drill-down');
-    await drill.locator('code', { hasText: '1' }).first().waitFor();
+    // (Other walks share the product and file cases in 湖滨 too: the figure's count is theirs as well as this one's.)
     await drill.locator(`a[data-case="${caseNo}"]`).first().click();
     await page.waitForURL(new RegExp(`/oversight/cases/${caseNo}$`));
     await page.getByTestId('story').locator('li').first().waitFor();
