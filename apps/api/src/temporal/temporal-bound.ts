@@ -22,6 +22,8 @@ export class TemporalTimeoutError extends Error {
 export class TemporalBound {
   /** SDK calls still running, including those whose request the bound already answered (see {@link settled}). */
   private readonly pending = new Set<Promise<unknown>>();
+  /** When the bound last aborted a call (ms since the epoch): a gRPC retry timer of it may still be pending. */
+  private lastAbortAt = 0;
 
   constructor(
     private readonly client: Client,
@@ -38,6 +40,7 @@ export class TemporalBound {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        this.lastAbortAt = Date.now();
         controller.abort();
         reject(new TemporalTimeoutError(what, ms));
       }, ms);
@@ -59,21 +62,27 @@ export class TemporalBound {
   }
 
   /**
-   * Waits, at most `maxMs`, for the SDK calls still running: after the bound aborted a call, the SDK's gRPC retry may
-   * still fire once, and it must not find the connection closed (it throws outside any caller). Called before the
-   * connection closes.
+   * Waits, at most `maxMs`, for the SDK calls still running, and for the retry timer of the last call the bound
+   * aborted: an aborted call's promise rejects at once, but a gRPC retry it had already scheduled (up to
+   * {@link GRPC_RETRY_TIMER_MS} later) still fires, and it must not find the connection closed (it throws outside any
+   * caller). Called before the connection closes.
    */
   async settled(maxMs: number): Promise<void> {
-    if (this.pending.size === 0) return;
+    const retryTimerLeft = Math.max(0, this.lastAbortAt + GRPC_RETRY_TIMER_MS - Date.now());
+    if (this.pending.size === 0 && retryTimerLeft === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
-    await Promise.race([Promise.allSettled([...this.pending]), cap]);
+    const retryTimer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(retryTimerLeft, maxMs)));
+    await Promise.race([Promise.all([Promise.allSettled([...this.pending]), retryTimer]), cap]);
     clearTimeout(timer);
   }
 }
 
+/** The longest a gRPC retry of the SDK waits before it fires (its 5 s interval cap plus 20 % jitter). */
+export const GRPC_RETRY_TIMER_MS = 6_000;
+
 /** How long the API waits at shutdown for aborted SDK calls to settle (one gRPC retry interval at most). */
-export const SETTLE_AT_SHUTDOWN_MS = 6_000;
+export const SETTLE_AT_SHUTDOWN_MS = 6_500;
 
 /** gRPC statuses that mean "Temporal could not be reached in time": CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
 const UNREACHABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 14]);
