@@ -26,7 +26,8 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   const fields = ACTION_FIELDS[action] as FieldSpec[];
   // A rating or confirmation names a department of the case's latest whistle round: offer them, the only one
   // preselected.
-  // A whistle is offered the case's street: where the rules let a community whistle, its own street answers.
+  // A whistle names the case's street beside the units: where the rules let a community whistle, its street answers
+  // (a hint, not an option: an open list would cover the form while ids are typed).
   const needsUnits = action === 'rate' || action === 'confirm' || action === 'whistle';
   const view = useQuery({
     queryKey: ['case', caseNo],
@@ -37,13 +38,11 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
   const rounds = view.data?.workflow.state?.lifecycle?.whistleRounds ?? [];
   const street = view.data?.case?.place.streetId;
   // (Only for these actions: the case page's cache holds the case for every other form too.)
-  const unitOptions = !needsUnits
-    ? []
-    : action === 'whistle'
-      ? street
-        ? [{ value: street, label: `${street} · ${t('form.caseStreet')}` }]
-        : []
+  const unitOptions =
+    !needsUnits || action === 'whistle'
+      ? []
       : (rounds.length ? rounds[rounds.length - 1].departmentIds : []).map((value) => ({ value, label: value }));
+  const streetHint = action === 'whistle' && street ? t('form.caseStreet', { street }) : undefined;
   const initial: Record<string, unknown> = Object.fromEntries(
     fields.filter((field) => field.initial !== undefined).map((field) => [field.name, field.initial]),
   );
@@ -132,6 +131,7 @@ export function ActionForm({ taskId, caseNo, action, onClose }: Props) {
               name={field.name}
               label={t(field.label ?? `fields.${field.name}`)}
               valuePropName={field.kind === 'boolean' ? 'checked' : 'value'}
+              extra={field.kind === 'units' ? streetHint : undefined}
               dependencies={field.requiredWhen ? [field.requiredWhen.field] : undefined}
               rules={
                 field.requiredWhen

@@ -35,7 +35,7 @@ export const en: Shape<typeof zhCN> = {
     confirm: 'Confirm “{{action}}”?',
     callCitizen: 'Call the citizen (shown during the call-back only)',
     unitIds: 'Unit ids, e.g. dept-urban-management',
-    caseStreet: 'the case’s street (where a community whistles its street)',
+    caseStreet: 'The case’s street: {{street}} (a community may summon it where the rules let its street answer)',
   },
   common: { yes: 'Yes', no: 'No' },
   time: {

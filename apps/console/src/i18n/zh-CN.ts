@@ -25,7 +25,7 @@ export const zhCN = {
     confirm: '确认“{{action}}”？',
     callCitizen: '请拨打市民电话（仅回访期间可见）',
     unitIds: '输入单位编号，如 dept-urban-management',
-    caseStreet: '诉求所在街道（社区吹哨、街道报到时）',
+    caseStreet: '诉求所在街道：{{street}}（规则允许社区吹哨、街道报到时可召集）',
   },
   common: { yes: '是', no: '否' },
   time: {
