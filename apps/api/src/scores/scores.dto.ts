@@ -139,13 +139,16 @@ export class MonthScoresView {
   @ApiProperty({ description: "Unit ids of the city scope's bottom N per kind, worst first" })
   bottom: Record<ScoredUnitKind, string[]>;
   @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
     description:
       'Every scope, the city first: the definition version, its policy, its units (districts) and its bottom N per kind',
   })
   scopes: ScopeResult[];
-  @ApiProperty() doubleAssessment: DepartmentAssessment[];
-  @ApiProperty() hotspots: Hotspot[];
-  @ApiProperty() candidates: ProblemCandidate[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  doubleAssessment: DepartmentAssessment[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) hotspots: Hotspot[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) candidates: ProblemCandidate[];
 }
 
 /** Everything behind one unit's figures: the formulas with numbers, the case lists, and each case's facts. */
@@ -154,7 +157,11 @@ export class UnitExplanationView extends UnitScoreView {
   run: { id: string; month: string; computedAt: string; policy: ScoringPolicy; definition: string | null };
   @ApiProperty() formulas: { response: string; resolution: string; satisfaction: string; score: string };
   @ApiProperty() explanation: UnitExplanation;
-  @ApiProperty({ description: 'The stored facts of each case of the unit, by case number (no personal data)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The stored facts of each case of the unit, by case number (no personal data)',
+  })
   cases: Record<string, unknown>[];
   @ApiPropertyOptional({ description: 'Departments: how the units that whistled it rated it (双考核)' })
   doubleAssessment?: DepartmentAssessment;
@@ -174,7 +181,11 @@ export class UnitFigureCasesView {
   missed: string[];
   @ApiProperty({ description: "The unit's cases the figure leaves out, by reason" })
   excluded: Record<string, string[]>;
-  @ApiProperty({ description: 'The stored facts of every case listed, by case number (no personal data)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The stored facts of every case listed, by case number (no personal data)',
+  })
   cases: Record<string, unknown>[];
 }
 
@@ -185,14 +196,22 @@ export class DepartmentYearView {
   @ApiProperty({ description: 'Ratings in the year' }) count: number;
   @ApiProperty({ description: 'Mean of every rating in the year, rounded to 0.01' }) average: number;
   @ApiProperty({ description: 'Ratings that carried a veto' }) vetoes: number;
-  @ApiProperty({ description: 'Per month: ratings, mean and vetoes (months without ratings left out)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Per month: ratings, mean and vetoes (months without ratings left out)',
+  })
   months: { month: string; count: number; average: number; vetoes: number }[];
 }
 
 /** The double assessment of a year, from each month's published run. */
 export class YearAssessmentView {
   @ApiProperty({ example: '2026' }) year: string;
-  @ApiProperty({ description: 'The published run of each month of the year that has one' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The published run of each month of the year that has one',
+  })
   runs: { month: string; runId: string }[];
   @ApiProperty({ type: [DepartmentYearView] }) departments: DepartmentYearView[];
 }
