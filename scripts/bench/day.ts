@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { noiseComplaint, waitForTask } from './shaosheng-target';
-import { arg, call, fmt, login, machine, out, rssMiB, sleep, startBenchStack, BenchStack } from './stack';
+import { arg, call, fmt, login, machine, out, productRssText, sleep, startBenchStack, BenchStack } from './stack';
 
 /** Relative arrivals per hour of the day (0 = midnight–01:00), shaped like a city hotline's: a mid-morning peak. */
 export const HOURLY_PROFILE = [
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     const reporter = setInterval(() => {
       const line =
         `t=${fmt(elapsed(), 0)}s arrived ${day.arrived} created ${day.created} closed ${day.closed} ` +
-        `backlog ${day.arrived - day.closed - day.failed} failed ${day.failed} RSS ${fmt(rssMiB(stack.app?.pid), 0)} MiB`;
+        `backlog ${day.arrived - day.closed - day.failed} failed ${day.failed} RSS ${productRssText(stack)}`;
       samples.push(line);
       out(`  ${line}`);
     }, 15_000);
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       `| 27,300 cases at this rate | ${fmt(27300 / (day.closed / wall) / 3600, 2)} h` +
         `${cases === 27300 ? ' (measured)' : ' (EXTRAPOLATED from this run)'} |`,
     );
-    out(`| product RSS at the end | ${fmt(rssMiB(stack.app?.pid), 0)} MiB |`);
+    out(`| product RSS at the end | ${productRssText(stack)} |`);
     out(`end: ${machine()}`);
   } finally {
     await stack.stop();

@@ -12,11 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { PlainTemporalTarget } from './plain/plain-target';
 import { plainCase } from './plain/workflows';
 import { noiseComplaint } from './shaosheng-target';
-import { arg, call, fmt, machine, out, quantile, rssMiB, sleep, startBenchStack } from './stack';
+import { arg, call, fmt, machine, out, quantile, productRssText, sleep, startBenchStack } from './stack';
 
 interface Fired {
   ms: number[];
   statuses: Map<number, number>;
+  /** Latencies by answer status. */
+  byStatus: Map<number, number[]>;
   errors: number;
   seconds: number;
 }
@@ -26,6 +28,7 @@ export async function openLoop(rate: number, seconds: number, send: (k: number) 
   const total = Math.round(rate * seconds);
   const ms: number[] = [];
   const statuses = new Map<number, number>();
+  const byStatus = new Map<number, number[]>();
   let errors = 0;
   const started = performance.now();
   const inflight: Promise<void>[] = [];
@@ -39,6 +42,7 @@ export async function openLoop(rate: number, seconds: number, send: (k: number) 
         try {
           const status = await send(k);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          byStatus.set(status, [...(byStatus.get(status) ?? []), performance.now() - t]);
         } catch {
           errors += 1;
         }
@@ -47,7 +51,7 @@ export async function openLoop(rate: number, seconds: number, send: (k: number) 
     );
   }
   await Promise.all(inflight);
-  return { ms, statuses, errors, seconds: (performance.now() - started) / 1000 };
+  return { ms, statuses, byStatus, errors, seconds: (performance.now() - started) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -76,14 +80,14 @@ async function main(): Promise<void> {
       return 201;
     });
     await sleep(5000); // let the plain worker finish its start activities before the product's run
-    const rssBefore = rssMiB(stack.app?.pid);
+    const rssBefore = productRssText(stack);
     const posts = await openLoop(rate, seconds, async (k) => {
       const answer = await call(stack.api, 'POST', '/api/v1/cases', noiseComplaint(run, k));
       return answer.status;
     });
     const postsEnded = performance.now();
     const accepted = (posts.statuses.get(201) ?? 0) + (posts.statuses.get(202) ?? 0);
-    const rssAfterPosts = rssMiB(stack.app?.pid);
+    const rssAfterPosts = productRssText(stack);
     out(`posts done; waiting for ${accepted} accepted cases to be dispatched (at most ${drainTimeout} s)`);
     let dispatched = 0;
     const backlog: string[] = [];
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
       await sleep(2000);
     }
     const drained = (performance.now() - postsEnded) / 1000;
-    const rssEnd = rssMiB(stack.app?.pid);
+    const rssEnd = productRssText(stack);
 
     out();
     out('| figure | POST /api/v1/cases | plain workflow.start | ratio |');
@@ -117,6 +121,11 @@ async function main(): Promise<void> {
     out();
     const statuses = [...posts.statuses.entries()].map(([status, n]) => `${status}: ${n}`).join(', ');
     out(`POST answers: ${statuses}${posts.errors ? `, ${posts.errors} network errors` : ''}`);
+    for (const [status, ms] of posts.byStatus) {
+      out(
+        `  ${status}: p50 ${fmt(p(ms, 0.5), 0)} ms, p99 ${fmt(p(ms, 0.99), 0)} ms, max ${fmt(Math.max(...ms), 0)} ms`,
+      );
+    }
     out(`deferred (202): ${posts.statuses.get(202) ?? 0} of ${Math.round(rate * seconds)}`);
     out(
       `dispatched: ${dispatched} of ${accepted} accepted, ${fmt(drained, 0)} s after the last POST answered` +
@@ -125,10 +134,7 @@ async function main(): Promise<void> {
     const every = Math.max(1, Math.ceil(backlog.length / 20));
     const shown = backlog.filter((_, k) => k % every === 0 || k === backlog.length - 1);
     out(`backlog after the last POST (s:undispatched): ${shown.join(' ')}`);
-    out(
-      `product RSS (API + worker): ${fmt(rssBefore, 0)} MiB before, ${fmt(rssAfterPosts, 0)} MiB after the POSTs, ` +
-        `${fmt(rssEnd, 0)} MiB once drained`,
-    );
+    out(`product RSS: ${rssBefore} before; ${rssAfterPosts} after the POSTs; ${rssEnd} once drained`);
     out(`end: ${machine()}`);
   } finally {
     await plain.stop().catch(() => undefined);

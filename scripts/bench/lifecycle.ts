@@ -20,14 +20,20 @@ import { ShaoshengTarget } from './shaosheng-target';
 import {
   arg,
   BenchStack,
+  cpuBetween,
+  CpuSample,
+  cpuSample,
   fmt,
   machine,
   out,
+  productRssText,
+  rssMiB,
   quantile,
   resetStatements,
-  rssMiB,
   startBenchStack,
   statementsSinceReset,
+  topLevelStatementsSinceReset,
+  topStatements,
 } from './stack';
 import { LIFECYCLE_STEPS, LifecycleTarget } from './target';
 
@@ -44,6 +50,10 @@ interface LoadResult {
   failures: number;
   ids: string[];
   statements?: number;
+  /** Statements the product sent (top level), per case. */
+  sentStatements?: number;
+  /** CPU seconds by part of the stack while this load ran. */
+  cpu?: CpuSample;
 }
 
 /** Runs `cases` cases through the target with `load` of them in flight at once. */
@@ -95,6 +105,8 @@ export interface HistoryCounts {
   workflowTasks: number;
   upserts: number;
   children: number;
+  /** Size of the encoded history, bytes. */
+  bytes: number;
   /** Activities scheduled before the first Update was accepted, then per accepted Update (in order). */
   activitiesBeforeUpdates: number;
   activitiesPerUpdate: number[];
@@ -110,6 +122,7 @@ export async function countHistory(client: Client, workflowId: string): Promise<
     workflowTasks: 0,
     upserts: 0,
     children: 0,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
     activitiesBeforeUpdates: 0,
     activitiesPerUpdate: [],
   };
@@ -141,6 +154,25 @@ export async function countHistory(client: Client, workflowId: string): Promise<
   return counts;
 }
 
+/** Bytes of a workflow's history by event type (--history-sizes): what makes a history large. */
+async function printHistorySizes(client: Client, workflowId: string): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const byType = new Map<string, { count: number; bytes: number }>();
+  for (const event of history.events ?? []) {
+    const type = EventType[event.eventType ?? 0] ?? String(event.eventType);
+    const entry = byType.get(type) ?? { count: 0, bytes: 0 };
+    entry.count += 1;
+    entry.bytes += temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
+    byType.set(type, entry);
+  }
+  out(`history of ${workflowId}, bytes by event type:`);
+  for (const [type, { count, bytes }] of [...byType].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    out(
+      `  ${type.replace('EVENT_TYPE_', '').padEnd(44)} ${String(count).padStart(3)} × ${fmt(bytes / count, 0)} = ${bytes}`,
+    );
+  }
+}
+
 /** Mean counts over a sample of the cases. */
 export async function meanCounts(client: Client, ids: string[], sample = 12): Promise<HistoryCounts> {
   const picked = ids.slice(0, sample);
@@ -153,6 +185,7 @@ export async function meanCounts(client: Client, ids: string[], sample = 12): Pr
     workflowTasks: mean((c) => c.workflowTasks),
     upserts: mean((c) => c.upserts),
     children: mean((c) => c.children),
+    bytes: mean((c) => c.bytes),
     activitiesBeforeUpdates: mean((c) => c.activitiesBeforeUpdates),
     activitiesPerUpdate: [0, 1, 2, 3, 4].map((k) => mean((c) => c.activitiesPerUpdate[k] ?? 0)),
   };
@@ -183,6 +216,7 @@ async function main(): Promise<void> {
     const warm = await drive(shaosheng, 1, 2, 0);
     if (warm.cases === 0) throw new Error('the warm-up case did not complete');
     const shape = await meanCounts(client, warm.ids.map(workflowIdOf));
+    if (process.argv.includes('--history-sizes')) await printHistorySizes(client, workflowIdOf(warm.ids[0]));
     const plainShape =
       plainActivities === 'auto'
         ? {
@@ -205,8 +239,17 @@ async function main(): Promise<void> {
       const cases = casesArg ? Number(casesArg) : Math.max(12, 8 * load);
       for (const target of [shaosheng, plain] as LifecycleTarget[]) {
         if (target === shaosheng) await resetStatements(stack.pg);
+        const before = cpuSample(stack, plain.worker?.pid);
         const result = await drive(target, load, cases, offset);
-        if (target === shaosheng) result.statements = (await statementsSinceReset(stack.pg)) / result.cases;
+        result.cpu = cpuBetween(before, cpuSample(stack, plain.worker?.pid));
+        if (target === shaosheng) {
+          result.statements = (await statementsSinceReset(stack.pg)) / result.cases;
+          result.sentStatements = (await topLevelStatementsSinceReset(stack.pg)) / result.cases;
+          if (process.argv.includes('--statements')) {
+            for (const s of await topStatements(stack.pg))
+              out(`    ${fmt(s.calls / result.cases, 1)}/case ${fmt(s.ms, 0)} ms  ${s.query}`);
+          }
+        }
         offset += cases;
         results.push(result);
         out(
@@ -227,9 +270,7 @@ async function main(): Promise<void> {
     );
     report(results, shaosheng.name, plain.name, shaoshengCounts, plainCounts);
     out(`Shaosheng actions retried after 409 WrongState (the case not yet caught up): ${shaosheng.retries}`);
-    out(
-      `RSS: product (API + worker) ${fmt(rssMiB(stack.app?.pid), 0)} MiB, plain worker ${fmt(rssMiB(plain.worker?.pid), 0)} MiB`,
-    );
+    out(`RSS: product ${productRssText(stack)}, plain worker ${fmt(rssMiB(plain.worker?.pid), 0)} MiB`);
     out(`end: ${machine()}`);
   } finally {
     await plain?.stop().catch(() => undefined);
@@ -287,7 +328,29 @@ function report(
   row('workflow tasks', (c) => c.workflowTasks);
   row('search-attribute upserts', (c) => c.upserts);
   row('child workflows', (c) => c.children);
+  row('history size, KiB', (c) => c.bytes / 1024);
   out(`| SQL statements (pg_stat_statements, incl. background polling) | ${fmt(perCase, 0)} | — |`);
+  const sent = statements.reduce((sum, r) => sum + (r.sentStatements ?? 0) * r.cases, 0);
+  const counted = Math.max(
+    1,
+    statements.reduce((sum, r) => sum + r.cases, 0),
+  );
+  out(`| of which sent by the product (not run inside triggers and functions) | ${fmt(sent / counted, 0)} | — |`);
+  out();
+  out('CPU per case, ms (from /proc; both targets share the Temporal server and PostgreSQL, each ran alone in turn)');
+  out();
+  out('| target | load | Temporal server | PostgreSQL | product (API + worker) | plain worker | driver | total |');
+  out('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    if (!r.cpu || r.cases === 0) continue;
+    const ms = (seconds: number) => fmt((seconds * 1000) / r.cases, 0);
+    const c = r.cpu;
+    const total = c.temporal + c.postgres + c.product + c.plainWorker + c.driver;
+    out(
+      `| ${r.target} | ${r.load} | ${ms(c.temporal)} | ${ms(c.postgres)} | ${ms(c.product)} | ${ms(c.plainWorker)} | ` +
+        `${ms(c.driver)} | ${ms(total)} |`,
+    );
+  }
 }
 
 if (require.main === module) {

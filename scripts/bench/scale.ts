@@ -10,7 +10,19 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { noiseComplaint } from './shaosheng-target';
-import { arg, call, fmt, login, machine, out, quantile, rssMiB, sleep, startBenchStack, temporalDbMiB } from './stack';
+import {
+  arg,
+  call,
+  fmt,
+  login,
+  machine,
+  out,
+  quantile,
+  productRssText,
+  sleep,
+  startBenchStack,
+  temporalDbMiB,
+} from './stack';
 
 async function main(): Promise<void> {
   const cases = Number(arg('cases', '20000'));
@@ -24,7 +36,7 @@ async function main(): Promise<void> {
   try {
     const run = randomUUID().slice(0, 8);
     const dbBefore = temporalDbMiB(stack.temporalDbFile);
-    const rssBefore = rssMiB(stack.app?.pid);
+    const rssBefore = productRssText(stack);
     const started = performance.now();
     let next = 0;
     let failed = 0;
@@ -34,9 +46,7 @@ async function main(): Promise<void> {
         const answer = await call(stack.api, 'POST', '/api/v1/cases', noiseComplaint(run, i));
         if (answer.status !== 201 && answer.status !== 202) failed += 1;
         if (i > 0 && i % 1000 === 0)
-          out(
-            `  ${i} submitted in ${fmt((performance.now() - started) / 1000, 0)} s, RSS ${fmt(rssMiB(stack.app?.pid), 0)} MiB`,
-          );
+          out(`  ${i} submitted in ${fmt((performance.now() - started) / 1000, 0)} s, RSS ${productRssText(stack)}`);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, submit));
@@ -51,7 +61,7 @@ async function main(): Promise<void> {
     }
     const loadSeconds = (performance.now() - started) / 1000;
     const running = await client.workflow.count('ExecutionStatus="Running"');
-    const rssLoaded = rssMiB(stack.app?.pid);
+    const rssLoaded = productRssText(stack);
     const dbAfter = temporalDbMiB(stack.temporalDbFile);
 
     const token = await login(stack.api, 'handler.s-hubin');
@@ -73,9 +83,7 @@ async function main(): Promise<void> {
       `| inbox GET /api/v1/tasks (handler.s-hubin) p50 / p99 / max | ${fmt(quantile(times, 0.5), 1)} / **${fmt(quantile(times, 0.99), 1)}** / ${fmt(Math.max(...times), 1)} ms over ${runs} requests |`,
     );
     out(`| inbox badge counts | ${JSON.stringify(counts)} |`);
-    out(
-      `| product RSS (API + worker, one process) | ${fmt(rssBefore, 0)} MiB empty → ${fmt(rssLoaded, 0)} MiB loaded |`,
-    );
+    out(`| product RSS | ${rssBefore} empty → ${rssLoaded} loaded |`);
     out(
       `| Temporal SQLite file (+WAL) | ${fmt(dbBefore, 1)} → ${fmt(dbAfter, 1)} MiB = ${fmt(((dbAfter - dbBefore) * 1024) / Math.max(1, open), 1)} KiB per open case |`,
     );

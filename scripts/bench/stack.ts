@@ -12,7 +12,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -113,7 +113,9 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
       execFileSync(process.execPath, [build, '--no-console'], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
     const main = join(appDir, 'dist', 'apps', 'embedded', 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build in ${appDir}`);
-    const app = spawn(process.execPath, [main], {
+    // e.g. BENCH_PRODUCT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the product
+    const nodeArgs = (process.env.BENCH_PRODUCT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const app = spawn(process.execPath, [...nodeArgs, main], {
       cwd: appDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -129,6 +131,13 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
         LOGIN_RATE_LIMIT: '100000',
         INTAKE_RATE_LIMIT: '100000000',
         LOG_LEVEL: 'warn',
+        // e.g. BENCH_PRODUCT_ENV='WORKER_MAX_CACHED_WORKFLOWS=500 INTAKE_START_WAIT_MS=500' to try settings
+        ...Object.fromEntries(
+          (process.env.BENCH_PRODUCT_ENV ?? '')
+            .split(' ')
+            .filter((pair) => pair.includes('='))
+            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        ),
         ...options.env,
       },
     });
@@ -176,6 +185,36 @@ export function rssMiB(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** The pids of the product's child processes (the worker process `npm start` runs by default). */
+export function productChildren(stack: BenchStack): number[] {
+  const parent = stack.app?.pid;
+  if (!parent) return [];
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** The product's resident memory: the API process (npm start's) and its worker process, in MiB. */
+export function productRss(stack: BenchStack): { api: number; worker: number; total: number } {
+  const api = rssMiB(stack.app?.pid);
+  const worker = productChildren(stack).reduce((sum, pid) => sum + (rssMiB(pid) || 0), 0);
+  return { api, worker, total: api + worker };
+}
+
+/** `API 124 + worker 210 MiB`. */
+export function productRssText(stack: BenchStack): string {
+  const { api, worker } = productRss(stack);
+  return `API ${fmt(api, 0)} + worker ${fmt(worker, 0)} MiB`;
 }
 
 /** Size in MiB of the Temporal SQLite file with its WAL. */
@@ -256,4 +295,91 @@ export async function call(
     parsed = { text };
   }
   return { status: response.status, body: parsed };
+}
+
+/** CPU seconds (user + system, from /proc) of the stack's processes, by part. */
+export interface CpuSample {
+  temporal: number;
+  postgres: number;
+  product: number;
+  plainWorker: number;
+  driver: number;
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime + stime of one process, in seconds; 0 when it is gone. */
+function processCpu(pid: number): { cpu: number; reaped: number; ppid: number; cmd: string } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return {
+      cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+      // of its children that exited and were waited for (PostgreSQL's backends)
+      reaped: (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS,
+      ppid: Number(fields[1]),
+      cmd,
+    };
+  } catch {
+    return { cpu: 0, reaped: 0, ppid: 0, cmd: '' };
+  }
+}
+
+/**
+ * What each part of the stack has used so far: the Temporal dev server (the process whose command line names the
+ * stack's SQLite file), PostgreSQL (the postmaster of the stack's data folder and its children), the product and the
+ * plain worker (by pid), and this driver. Backends that exited since the last sample are not counted.
+ */
+export function cpuSample(stack: BenchStack, plainWorkerPid?: number): CpuSample {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => ({ pid: Number(name), ...processCpu(Number(name)) }));
+  const postmaster = all.find((p) => p.cmd.includes(join(stack.root, 'pg')) && p.cmd.includes('postgres'));
+  const own = process.cpuUsage();
+  const sum = (pick: (p: (typeof all)[number]) => boolean) => all.filter(pick).reduce((s, p) => s + p.cpu, 0);
+  return {
+    temporal: sum((p) => p.cmd.includes(stack.temporalDbFile)),
+    postgres: postmaster ? postmaster.reaped + sum((p) => p.pid === postmaster.pid || p.ppid === postmaster.pid) : NaN,
+    product: sum((p) => p.pid === stack.app?.pid || (stack.app?.pid !== undefined && p.ppid === stack.app.pid)),
+    plainWorker: plainWorkerPid ? sum((p) => p.pid === plainWorkerPid) : 0,
+    driver: (own.user + own.system) / 1e6,
+  };
+}
+
+/** CPU seconds used between two samples, by part. */
+export function cpuBetween(before: CpuSample, after: CpuSample): CpuSample {
+  return {
+    temporal: after.temporal - before.temporal,
+    postgres: after.postgres - before.postgres,
+    product: after.product - before.product,
+    plainWorker: after.plainWorker - before.plainWorker,
+    driver: after.driver - before.driver,
+  };
+}
+
+/** The statements the product sent itself (not those run inside functions and triggers) since the last reset. */
+export async function topLevelStatementsSinceReset(pg: Client): Promise<number> {
+  const { rows } = await pg.query<{ calls: string }>(
+    `SELECT coalesce(sum(s.calls), 0) AS calls /* bench */
+       FROM pg_stat_statements s
+      WHERE s.toplevel AND s.query NOT LIKE '%bench%' AND s.query NOT ILIKE '%pg_stat_statements%'`,
+  );
+  return Number(rows[0].calls);
+}
+
+/** The `limit` statements run most often since the last reset, with calls and total time (--statements). */
+export async function topStatements(pg: Client, limit = 25): Promise<{ calls: number; ms: number; query: string }[]> {
+  const { rows } = await pg.query<{ calls: string; ms: string; query: string; toplevel: boolean }>(
+    `SELECT calls, total_exec_time AS ms, toplevel, query /* bench */
+       FROM pg_stat_statements s
+      WHERE s.query NOT LIKE '%bench%' AND s.query NOT ILIKE '%pg_stat_statements%'
+      ORDER BY calls DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    calls: Number(r.calls),
+    ms: Number(r.ms),
+    query: `${r.toplevel ? '' : '(nested) '}${r.query.replace(/\s+/g, ' ').slice(0, 140)}`,
+  }));
 }

@@ -18,10 +18,12 @@ import {
 } from '../../../libs/platform/src';
 import { RunningPostgres, startEmbeddedPostgres } from '../../../libs/platform/src/postgres/embedded-postgres';
 import { startTracing, tracingConfigFromEnv } from '../../../libs/platform/src/tracing';
+import { startWorkerProcess } from './worker-process';
 
 /**
  * `npm start`: the whole product on one machine. Starts an embedded PostgreSQL and a Temporal dev server (unless
- * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere), applies migrations, runs the worker and the API in this process,
+ * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere), applies migrations, runs the worker (a child process unless
+ * EMBEDDED_WORKER=in-process) and the API in this process,
  * and stops everything in reverse order on Ctrl-C or SIGTERM. Data lives under DATA_DIR (default `.data/`).
  */
 async function main(): Promise<void> {
@@ -100,21 +102,34 @@ async function main(): Promise<void> {
     const { address, uiUrl } = serverStep.value;
     const temporal = { ...config.temporal, address };
 
-    const connection: NativeConnection = await connectWorker(temporal);
-    stops.push(() => connection.close());
-    const caseWorker: CaseWorker = await createCaseWorker({
-      databaseUrl,
-      connection,
-      namespace: temporal.namespace,
-      taskQueue: temporal.taskQueue,
-      workflowBundlePath: defaultWorkflowBundlePath(),
-    });
-    const running = caseWorker.run();
-    stops.push(() => caseWorker.shutdown());
-    running.catch((error: unknown) => {
-      logger.error({ err: error }, 'worker failed');
-      void stopAll(1);
-    });
+    if (config.embedded.worker === 'process') {
+      const worker = await startWorkerProcess({
+        databaseUrl,
+        temporalAddress: address,
+        onUnexpectedExit: (code, signal) => {
+          logger.error({ code, signal }, 'worker process exited');
+          void stopAll(1);
+        },
+      });
+      stops.push(() => worker.stop());
+      logger.info({ pid: worker.pid }, 'worker process running');
+    } else {
+      const connection: NativeConnection = await connectWorker(temporal);
+      stops.push(() => connection.close());
+      const caseWorker: CaseWorker = await createCaseWorker({
+        databaseUrl,
+        connection,
+        namespace: temporal.namespace,
+        taskQueue: temporal.taskQueue,
+        workflowBundlePath: defaultWorkflowBundlePath(),
+      });
+      const running = caseWorker.run();
+      stops.push(() => caseWorker.shutdown());
+      running.catch((error: unknown) => {
+        logger.error({ err: error }, 'worker failed');
+        void stopAll(1);
+      });
+    }
 
     const app: INestApplication = await createApiApp({ databaseUrl, temporal, logger });
     await app.listen(config.http.port, config.http.host);

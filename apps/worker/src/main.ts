@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
-  await caseWorker.run();
+  const running = caseWorker.run();
+  // Run by `npm start` as its child: tell it the worker is up (the string is WORKER_READY_MESSAGE).
+  process.send?.('shaosheng-worker-ready');
+  process.channel?.unref(); // the channel alone does not keep the worker alive once it has stopped
+  await running;
   await caseWorker.shutdown();
   await connection.close();
   await tracing?.shutdown();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, randomUUID } from 'node:crypto';
 import { AuthSettings } from './auth.settings';
 
 /** `iss` and `aud` of every login token. */
@@ -37,7 +37,9 @@ export class TokenService {
 
   constructor(private readonly settings: AuthSettings) {
     this.jwt = new JwtService({
-      secret: settings.jwtSecret,
+      // A key object made once: given a string, jsonwebtoken first tries it as a PEM public key (and throws) on
+      // every verification before making a secret key of it.
+      secret: createSecretKey(Buffer.from(settings.jwtSecret)),
       signOptions: { algorithm: 'HS256', issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
       verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     });

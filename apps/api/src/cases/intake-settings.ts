@@ -17,7 +17,15 @@ export class IntakeSettings {
   queueLimit: number;
   /** The longest a POST waits for its own start, in ms (`INTAKE_START_WAIT_MS`, default 3 000); past it: 202. */
   waitMs: number;
-  /** A POST does not wait at all when more keys than this are queued ahead of it (the concurrency). */
+  /**
+   * A POST waits for its own start only while the recent starts were quick: when their moving average (from queueing
+   * to started) exceeds this many ms (`INTAKE_START_FAST_MS`, default 250), it answers 202 at once instead.
+   */
+  fastStartMs: number;
+  /**
+   * A POST does not wait at all when more starts than this are under way or queued ahead of it
+   * (`INTAKE_START_WAIT_AHEAD`, default 0: it waits only when intake is idle).
+   */
   waitQueueLimit: number;
   /** How often the stored rows are swept for starts that are not under way, in ms. */
   retryMs: number;
@@ -25,12 +33,13 @@ export class IntakeSettings {
 
 /** The settings of the configuration (default: the environment's). */
 export function intakeSettings(config: Pick<AppConfig, 'intake'> = loadConfig()): IntakeSettings {
-  const { startConcurrency, queueLimit, startWaitMs } = config.intake;
+  const { startConcurrency, queueLimit, startWaitMs, fastStartMs, waitAhead } = config.intake;
   return {
     concurrency: startConcurrency,
     queueLimit,
     waitMs: startWaitMs,
-    waitQueueLimit: startConcurrency,
+    fastStartMs,
+    waitQueueLimit: waitAhead,
     retryMs: INTAKE_RETRY_MS,
   };
 }

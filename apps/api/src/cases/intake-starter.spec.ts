@@ -59,7 +59,15 @@ class Fixture {
       { taskQueue: 'cases', namespace: 'default' } as TemporalSettings,
       rules as unknown as RulesService,
       bound as unknown as TemporalBound,
-      { concurrency: 2, queueLimit: 3, waitMs: 5_000, waitQueueLimit: 2, retryMs: 60_000, ...settings },
+      {
+        concurrency: 2,
+        queueLimit: 3,
+        waitMs: 5_000,
+        fastStartMs: 60_000,
+        waitQueueLimit: 2,
+        retryMs: 60_000,
+        ...settings,
+      },
     );
   }
 
@@ -108,7 +116,7 @@ describe('IntakeStarter', () => {
   });
 
   it('should run at most `concurrency` starts at once and answer a key that finds the queue full at once', async () => {
-    fixture = new Fixture({ concurrency: 2, queueLimit: 3 });
+    fixture = new Fixture({ concurrency: 2, queueLimit: 3, waitQueueLimit: 100 });
     const rows = fixture.store(8);
     const answers = rows.map((row) => fixture.starter.admit(row));
     await flush();
@@ -129,16 +137,57 @@ describe('IntakeStarter', () => {
     expect(fixture.maxInFlight).toBe(2);
   });
 
-  it('should not wait for a start with more keys queued ahead than the limit', async () => {
-    fixture = new Fixture({ concurrency: 1, queueLimit: 100, waitQueueLimit: 0 });
+  it('should not wait for a start with more starts under way or queued ahead than the limit', async () => {
+    fixture = new Fixture({ concurrency: 1, queueLimit: 100, waitQueueLimit: 1 });
     const rows = fixture.store(4);
     const answers = rows.map((row) => fixture.starter.admit(row));
-    // The first starts, the second is next in line; the third and fourth have keys queued ahead of them: answered at
-    // once, and still started from the queue.
+    // The first starts (nothing ahead), the second has one start under way ahead (the limit); the third and fourth
+    // have two and three ahead: answered at once, and still started from the queue.
     expect(await Promise.all(answers.slice(2))).toEqual(['received', 'received']);
     await fixture.answerAll();
     expect(await Promise.all(answers.slice(0, 2))).toEqual(['started', 'started']);
     expect(fixture.started).toHaveLength(4);
+  });
+
+  it('should wait only when intake is idle by default (no start under way or queued ahead)', async () => {
+    fixture = new Fixture({ concurrency: 4, queueLimit: 100, waitQueueLimit: 0 });
+    const rows = fixture.store(3);
+    const answers = rows.map((row) => fixture.starter.admit(row));
+    expect(await Promise.all(answers.slice(1))).toEqual(['received', 'received']);
+    await fixture.answerAll();
+    expect(await answers[0]).toBe('started');
+    expect(fixture.started).toHaveLength(3);
+  });
+
+  it('should not wait while the recent starts were slow, and wait again once they are quick', async () => {
+    fixture = new Fixture({ concurrency: 4, queueLimit: 100, fastStartMs: 40 });
+    const [slowRow] = fixture.store(1);
+    const slow = fixture.starter.admit(slowRow);
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 120)); // the start takes ~120 ms: above the 40 ms
+    await fixture.answerAll();
+    expect(await slow).toBe('started');
+    // A POST now answers `received` at once: nothing was answered by the engine, and yet it settled.
+    const [next] = fixture.store(1);
+    expect(await fixture.starter.admit(next)).toBe('received');
+    await fixture.answerAll(); // still started from the queue
+    expect(fixture.started).toContain(`case-${next.caseNo}`);
+
+    // Quick starts bring the average under the bound (each weighs a fifth); then a POST waits for its start again.
+    for (let i = 0; i < 12; i += 1) {
+      const [row] = fixture.store(1);
+      const answer = fixture.starter.admit(row);
+      await fixture.answerAll();
+      await answer;
+    }
+    const [last] = fixture.store(1);
+    const waiting = fixture.starter.admit(last);
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    await flush();
+    expect(settled).toBe(false); // it waits for the engine's answer
+    await fixture.answerAll();
+    expect(await waiting).toBe('started');
   });
 
   it('should answer received when a start fails, pause, and start the stored row after the pause', async () => {

@@ -49,6 +49,10 @@ export class IntakeStarter implements OnApplicationBootstrap, BeforeApplicationS
   private readonly queue: string[] = [];
   /** Keys queued or being started. */
   private readonly active = new Set<string>();
+  /** When each queued key was queued (ms), to time its start. */
+  private readonly queuedAt = new Map<string, number>();
+  /** Moving average of the recent starts' times from queueing to started, ms (undefined before the first). */
+  private recentStartMs?: number;
   /** Callers waiting for a key's start. */
   private readonly waiters = new Map<string, Set<(outcome: StartOutcome) => void>>();
   private readonly running = new Set<Promise<void>>();
@@ -92,15 +96,30 @@ export class IntakeStarter implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Admits a stored submission: queues its start and waits for it up to {@link IntakeSettings.waitMs}, or not at all
-   * when the starts are paused or more than {@link IntakeSettings.waitQueueLimit} keys are queued ahead of it.
+   * when the starts are paused, more than {@link IntakeSettings.waitQueueLimit} starts are under way or queued ahead of
+   * it, or the recent starts were slow ({@link IntakeSettings.fastStartMs}).
    * Answers `received` when the start did not happen (yet): the row is stored and will be started.
    */
   async admit(request: IntakeRequestEntity): Promise<StartOutcome> {
     if (request.status === 'started') return 'started';
-    const ahead = this.queue.length;
+    const ahead = this.queue.length + this.running.size;
     const queued = this.enqueue(request.idempotencyKey);
-    if (!queued || this.paused() || ahead > this.settings.waitQueueLimit) return 'received';
+    if (!queued || this.paused() || ahead > this.settings.waitQueueLimit || this.slow()) return 'received';
     return this.waitFor(request.idempotencyKey, this.settings.waitMs);
+  }
+
+  /** Whether the recent starts took longer than {@link IntakeSettings.fastStartMs} on average (then nobody waits). */
+  private slow(): boolean {
+    return this.recentStartMs !== undefined && this.recentStartMs > this.settings.fastStartMs;
+  }
+
+  /** Moving average of the start times: each new start weighs a fifth. */
+  private timeStart(key: string): void {
+    const at = this.queuedAt.get(key);
+    this.queuedAt.delete(key);
+    if (at === undefined) return;
+    const ms = Date.now() - at;
+    this.recentStartMs = this.recentStartMs === undefined ? ms : 0.8 * this.recentStartMs + 0.2 * ms;
   }
 
   /**
@@ -126,6 +145,7 @@ export class IntakeStarter implements OnApplicationBootstrap, BeforeApplicationS
       return false;
     }
     this.active.add(key);
+    this.queuedAt.set(key, Date.now());
     this.queue.push(key);
     this.pump();
     return true;
@@ -153,6 +173,8 @@ export class IntakeStarter implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`start of the submission under key ${key} failed: ${(error as Error).message}`);
     } finally {
       this.active.delete(key);
+      if (outcome === 'started') this.timeStart(key);
+      else this.queuedAt.delete(key);
       this.settle(key, outcome);
     }
   }

@@ -7,7 +7,13 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'shaosheng-cases' });
     expect(config.temporal.tls).toBeUndefined();
-    expect(config.embedded).toEqual({ dataDir: '.data', postgresPort: 5433, temporalPort: 7233, temporalUiPort: 8233 });
+    expect(config.embedded).toEqual({
+      dataDir: '.data',
+      postgresPort: 5433,
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      worker: 'process',
+    });
   });
 
   it('should read external servers and TLS settings', () => {

@@ -121,6 +121,10 @@ export class EnvironmentVariables {
   TEMPORAL_UI_PORT?: number;
 
   @IsOptional()
+  @IsIn(['process', 'in-process'], { message: 'EMBEDDED_WORKER must be process or in-process' })
+  EMBEDDED_WORKER?: 'process' | 'in-process';
+
+  @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
@@ -205,6 +209,20 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(60_000)
   INTAKE_START_WAIT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  INTAKE_START_FAST_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  INTAKE_START_WAIT_AHEAD?: number;
 }
 
 /** At most `limit` requests per `windowSeconds` from one caller. */
@@ -239,7 +257,17 @@ export interface AppConfig {
   };
   /** Where the worker serves the Temporal SDK's Prometheus metrics (`host:port`); unset: not served. */
   workerMetricsAddress?: string;
-  embedded: { dataDir: string; postgresPort: number; temporalPort: number; temporalUiPort: number };
+  embedded: {
+    dataDir: string;
+    postgresPort: number;
+    temporalPort: number;
+    temporalUiPort: number;
+    /**
+     * Where `npm start` runs the case worker: `process` (default), a child process of its own, so the API's event
+     * loop never waits behind the worker's; `in-process`, beside the API (one process, less memory).
+     */
+    worker: 'process' | 'in-process';
+  };
   logLevel: string;
   auth: {
     /** HS256 secret of login tokens; unset means "generated once under the data directory" (embedded only). */
@@ -260,7 +288,13 @@ export interface AppConfig {
   /** Connections in each process's PostgreSQL pool (API and worker each have one). */
   databasePoolMax: number;
   /** Admission control of intake: starts in flight, keys queued, how long a POST waits for its own start (ms). */
-  intake: { startConcurrency: number; queueLimit: number; startWaitMs: number };
+  intake: {
+    startConcurrency: number;
+    queueLimit: number;
+    startWaitMs: number;
+    fastStartMs: number;
+    waitAhead: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -310,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       postgresPort: vars.EMBEDDED_POSTGRES_PORT ?? 5433,
       temporalPort: vars.EMBEDDED_TEMPORAL_PORT ?? 7233,
       temporalUiPort: vars.TEMPORAL_UI_PORT ?? 8233,
+      worker: vars.EMBEDDED_WORKER ?? 'process',
     },
     logLevel: vars.LOG_LEVEL ?? 'info',
     auth: {
@@ -326,6 +361,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       startConcurrency: vars.INTAKE_START_CONCURRENCY ?? 8,
       queueLimit: vars.INTAKE_QUEUE_LIMIT ?? 1000,
       startWaitMs: vars.INTAKE_START_WAIT_MS ?? 3000,
+      fastStartMs: vars.INTAKE_START_FAST_MS ?? 250,
+      waitAhead: vars.INTAKE_START_WAIT_AHEAD ?? 0,
     },
   };
 }
@@ -353,6 +390,7 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'EMBEDDED_POSTGRES_PORT',
   'EMBEDDED_TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
+  'EMBEDDED_WORKER',
   'LOG_LEVEL',
   'JWT_SECRET',
   'AUTH_TOKEN_TTL_SECONDS',
@@ -367,4 +405,6 @@ const ENV_KEYS: readonly (keyof EnvironmentVariables)[] = [
   'INTAKE_START_CONCURRENCY',
   'INTAKE_QUEUE_LIMIT',
   'INTAKE_START_WAIT_MS',
+  'INTAKE_START_FAST_MS',
+  'INTAKE_START_WAIT_AHEAD',
 ];
