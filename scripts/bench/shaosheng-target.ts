@@ -5,6 +5,7 @@
  * (its `sign` task is open), which is when a handler could act on it.
  */
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { BenchStack, call, login, sleep } from './stack';
 import { LifecycleStep, LifecycleTarget } from './target';
 
@@ -75,16 +76,69 @@ export class ShaoshengTarget implements LifecycleTarget {
   }
 }
 
-/** Waits until the case has an open task of `step` (what a user's inbox shows), polling PostgreSQL every 20 ms. */
+/** Listeners on the inbox channel, one per stack: they wake the waiters of a case when one of its tasks changes. */
+const inboxes = new WeakMap<BenchStack, Promise<Map<string, Set<() => void>>>>();
+
+/**
+ * The waiters by case number of the stack's inbox channel (`shaosheng_inbox`, which PostgreSQL notifies on every
+ * change of a task row), listened to on a client of its own.
+ */
+function inboxOf(stack: BenchStack): Promise<Map<string, Set<() => void>>> {
+  let inbox = inboxes.get(stack);
+  if (!inbox) {
+    inbox = (async () => {
+      const waiters = new Map<string, Set<() => void>>();
+      const listener = new Client({ connectionString: stack.databaseUrl, application_name: 'bench' });
+      await listener.connect();
+      listener.on('notification', (message) => {
+        try {
+          const caseNo = String((JSON.parse(message.payload ?? '{}') as { caseNo?: string }).caseNo);
+          for (const wake of waiters.get(caseNo) ?? []) wake();
+        } catch {
+          // not ours
+        }
+      });
+      await listener.query('LISTEN shaosheng_inbox /* bench */');
+      const stop = stack.stop;
+      stack.stop = async () => {
+        await listener.end().catch(() => undefined);
+        await stop();
+      };
+      return waiters;
+    })();
+    inboxes.set(stack, inbox);
+  }
+  return inbox;
+}
+
+/**
+ * Waits until the case has an open task of `step` (what a user's inbox shows): looks when PostgreSQL announces a
+ * change of one of the case's tasks, and every 500 ms in case an announcement was missed (no tight polling, which
+ * would load the database the product runs on).
+ */
 export async function waitForTask(stack: BenchStack, caseNo: string, step: string, timeoutMs = 120_000) {
+  const waiters = await inboxOf(stack);
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rowCount } = await stack.pg.query(
-      `SELECT 1 /* bench */ FROM tasks WHERE case_no = $1 AND step = $2 AND status <> 'closed'`,
-      [caseNo, step],
-    );
-    if (rowCount) return;
-    if (Date.now() > deadline) throw new Error(`case ${caseNo} never opened its ${step} task`);
-    await sleep(20);
+  let wake: () => void = () => undefined;
+  const set = waiters.get(caseNo) ?? new Set<() => void>();
+  waiters.set(caseNo, set);
+  try {
+    for (;;) {
+      const changed = new Promise<void>((resolve) => {
+        wake = resolve;
+        set.add(resolve);
+      });
+      const { rowCount } = await stack.pg.query(
+        `SELECT 1 /* bench */ FROM tasks WHERE case_no = $1 AND step = $2 AND status <> 'closed'`,
+        [caseNo, step],
+      );
+      if (rowCount) return;
+      if (Date.now() > deadline) throw new Error(`case ${caseNo} never opened its ${step} task`);
+      await Promise.race([changed, sleep(500)]);
+      set.delete(wake);
+    }
+  } finally {
+    set.delete(wake);
+    if (set.size === 0) waiters.delete(caseNo);
   }
 }
