@@ -18,7 +18,7 @@ import {
 } from '../../../libs/platform/src';
 import { RunningPostgres, startEmbeddedPostgres } from '../../../libs/platform/src/postgres/embedded-postgres';
 import { startTracing, tracingConfigFromEnv } from '../../../libs/platform/src/tracing';
-import { startWorkerProcess } from './worker-process';
+import { startWorkerProcess, WorkerProcess } from './worker-process';
 
 /**
  * `npm start`: the whole product on one machine. Starts an embedded PostgreSQL and a Temporal dev server (unless
@@ -102,8 +102,11 @@ async function main(): Promise<void> {
     const { address, uiUrl } = serverStep.value;
     const temporal = { ...config.temporal, address };
 
+    // The worker process and the API boot at the same time (two processes, two cores); the product is ready when both
+    // are. An in-process worker is created first, as before.
+    let workerProcess: Promise<WorkerProcess> | undefined;
     if (config.embedded.worker === 'process') {
-      const worker = await startWorkerProcess({
+      workerProcess = startWorkerProcess({
         databaseUrl,
         temporalAddress: address,
         onUnexpectedExit: (code, signal) => {
@@ -111,8 +114,6 @@ async function main(): Promise<void> {
           void stopAll(1);
         },
       });
-      stops.push(() => worker.stop());
-      logger.info({ pid: worker.pid }, 'worker process running');
     } else {
       const connection: NativeConnection = await connectWorker(temporal);
       stops.push(() => connection.close());
@@ -130,10 +131,20 @@ async function main(): Promise<void> {
         void stopAll(1);
       });
     }
-
-    const app: INestApplication = await createApiApp({ databaseUrl, temporal, logger });
+    const [workerStep, appStep] = await Promise.allSettled([
+      workerProcess,
+      createApiApp({ databaseUrl, temporal, logger }),
+    ]);
+    if (workerStep.status === 'fulfilled' && workerStep.value) {
+      const worker = workerStep.value;
+      stops.push(() => worker.stop());
+      logger.info({ pid: worker.pid }, 'worker process running');
+    }
+    if (appStep.status === 'fulfilled') stops.push(() => appStep.value.close());
+    if (workerStep.status === 'rejected') throw workerStep.reason;
+    if (appStep.status === 'rejected') throw appStep.reason;
+    const app: INestApplication = appStep.value;
     await app.listen(config.http.port, config.http.host);
-    stops.push(() => app.close());
 
     const api = `http://localhost:${config.http.port}`;
     // The CLIs (npm run audit:verify, migrate, …) find this database and server through this file.
