@@ -12,7 +12,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -142,7 +142,12 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
       },
     });
     let stderr = '';
-    const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000));
+    // BENCH_PRODUCT_LOG=<file>: everything the product prints goes to that file too (with LOG_LEVEL, to debug a run).
+    const logFile = process.env.BENCH_PRODUCT_LOG;
+    const keep = (chunk: Buffer) => {
+      if (logFile) appendFileSync(logFile, chunk);
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    };
     app.stderr?.on('data', keep);
     app.stdout?.on('data', keep);
     const exited = new Promise<void>((done) => app.once('exit', () => done()));

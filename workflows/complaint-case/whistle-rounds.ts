@@ -1,4 +1,4 @@
-import { ChildWorkflowHandle, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, ChildWorkflowHandle, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import type { CaseLifecycle, WhistleRoundEntry } from '../../libs/domain/src/lifecycle/case-lifecycle';
 import type { Actor, LifecycleRules } from '../../libs/domain/src/lifecycle/lifecycle.types';
 import type { WhistleRoundResult } from '../../libs/domain/src/whistle/whistle.types';
@@ -43,7 +43,7 @@ export class WhistleRounds {
       if (!handle || this.closing.has(round.round) || this.resultDue.get(round.round) === due) continue;
       if (!patched('whistle-result-follows-case')) return;
       this.resultDue.set(round.round, due);
-      await handle.signal(moveWhistleResultDueSignal, { resultDue: due });
+      await this.tell(() => handle.signal(moveWhistleResultDueSignal, { resultDue: due }));
     }
   }
 
@@ -97,10 +97,28 @@ export class WhistleRounds {
       const handle = this.handles.get(round.round);
       if (!handle || this.closing.has(round.round)) continue;
       this.closing.add(round.round);
-      await handle.signal(closeWhistleRoundSignal, { reason });
+      await this.tell(() => handle.signal(closeWhistleRoundSignal, { reason }));
+    }
+  }
+
+  /**
+   * Signals an open round. A round whose last step (its rating) has just completed it is gone before the case hears
+   * of its result: the signal then finds no workflow, which is no failure of the action that sent it (its result is
+   * on its way to the case). Behind patch `whistle-signal-finished-round`: histories recorded before it failed the
+   * action's Update there, and replay as they ran.
+   */
+  private async tell(signal: () => Promise<void>): Promise<void> {
+    try {
+      await signal();
+    } catch (error) {
+      const gone = error instanceof ApplicationFailure && error.type === ROUND_GONE;
+      if (!gone || !patched('whistle-signal-finished-round')) throw error;
     }
   }
 }
+
+/** The failure type of a signal to a workflow that no longer runs. */
+const ROUND_GONE = 'ExternalWorkflowExecutionNotFound';
 
 /** What the case keeps of a finished round: per department, whether it reported (in time), resulted and its rating. */
 function summarize(result: WhistleRoundResult): Record<string, unknown> {
