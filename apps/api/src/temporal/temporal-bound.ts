@@ -22,7 +22,10 @@ export class TemporalTimeoutError extends Error {
 export class TemporalBound {
   /** SDK calls still running, including those whose request the bound already answered (see {@link settled}). */
   private readonly pending = new Set<Promise<unknown>>();
-  /** When the bound last aborted a call (ms since the epoch): a gRPC retry timer of it may still be pending. */
+  /**
+   * When the bound last aborted a call, or a call last failed (ms since the epoch): a gRPC retry timer of it may still
+   * be pending.
+   */
   private lastAbortAt = 0;
 
   constructor(
@@ -47,7 +50,9 @@ export class TemporalBound {
     });
     const running = this.client.withAbortSignal(controller.signal, call);
     // The call's own rejection after the bound (CANCELLED) is expected and nobody waits for it.
-    const tracked = running.catch(() => undefined);
+    const tracked = running.catch(() => {
+      this.lastAbortAt = Date.now(); // a failed attempt may have retries of its own still scheduled
+    });
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
     try {
@@ -65,24 +70,32 @@ export class TemporalBound {
    * Waits, at most `maxMs`, for the SDK calls still running, and for the retry timer of the last call the bound
    * aborted: an aborted call's promise rejects at once, but a gRPC retry it had already scheduled (up to
    * {@link GRPC_RETRY_TIMER_MS} later) still fires, and it must not find the connection closed (it throws outside any
-   * caller). Called before the connection closes.
+   * caller). A call still running may be aborted by its bound while this waits: its retry timer is waited for too.
+   * Called before the connection closes.
    */
   async settled(maxMs: number): Promise<void> {
-    const retryTimerLeft = Math.max(0, this.lastAbortAt + GRPC_RETRY_TIMER_MS - Date.now());
-    if (this.pending.size === 0 && retryTimerLeft === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
-    const retryTimer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(retryTimerLeft, maxMs)));
-    await Promise.race([Promise.all([Promise.allSettled([...this.pending]), retryTimer]), cap]);
-    clearTimeout(timer);
+    const deadline = Date.now() + maxMs;
+    const retryTimerLeft = () => Math.max(0, this.lastAbortAt + GRPC_RETRY_TIMER_MS - Date.now());
+    if (this.pending.size === 0 && retryTimerLeft() === 0) return;
+    const waitAtMost = (ms: number, what: Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+      return Promise.race([what, cap]).finally(() => clearTimeout(timer));
+    };
+    await waitAtMost(deadline - Date.now(), Promise.allSettled([...this.pending]));
+    const left = Math.min(retryTimerLeft(), deadline - Date.now());
+    if (left > 0) await new Promise<void>((resolve) => setTimeout(resolve, left));
   }
 }
 
 /** The longest a gRPC retry of the SDK waits before it fires (its 5 s interval cap plus 20 % jitter). */
 export const GRPC_RETRY_TIMER_MS = 6_000;
 
-/** How long the API waits at shutdown for aborted SDK calls to settle (one gRPC retry interval at most). */
-export const SETTLE_AT_SHUTDOWN_MS = 6_500;
+/**
+ * How long the API waits at shutdown for SDK calls to settle beyond the bound: a call still running is aborted at its
+ * bound, then one gRPC retry interval at most may follow.
+ */
+export const SETTLE_AFTER_BOUND_MS = 6_500;
 
 /** gRPC statuses that mean "Temporal could not be reached in time": CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
 const UNREACHABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 14]);

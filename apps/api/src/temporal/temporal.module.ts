@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { Client, Connection } from '@temporalio/client';
 import { AppConfig, connectClient, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../../../../libs/platform/src';
 import { workflowClientTracingInterceptors } from '../../../../libs/platform/src/tracing';
-import { SETTLE_AT_SHUTDOWN_MS, TemporalBound } from './temporal-bound';
+import { SETTLE_AFTER_BOUND_MS, TemporalBound } from './temporal-bound';
 
 /** Where the API's cases run: the namespace and task queue of the case workers. */
 @Injectable()
@@ -22,7 +22,7 @@ class ConnectionCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.bound.settled(SETTLE_AT_SHUTDOWN_MS);
+    await this.bound.settled(this.bound.ms + SETTLE_AFTER_BOUND_MS);
     await this.connection.close();
   }
 }
