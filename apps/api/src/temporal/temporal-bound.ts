@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, ServiceError } from '@temporalio/client';
 
 /**
  * Thrown when Temporal (the server, or the worker an Update waits on) did not answer within the API's bound. Whether
@@ -50,8 +50,10 @@ export class TemporalBound {
     });
     const running = this.client.withAbortSignal(controller.signal, call);
     // The call's own rejection after the bound (CANCELLED) is expected and nobody waits for it.
-    const tracked = running.catch(() => {
-      this.lastAbortAt = Date.now(); // a failed attempt may have retries of its own still scheduled
+    const tracked = running.catch((error: unknown) => {
+      // A call the server did not answer may have gRPC retries of its own still scheduled (an answer, such as a
+      // refused Update, has none).
+      if (error instanceof ServiceError || isTemporalUnreachable(error)) this.lastAbortAt = Date.now();
     });
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
